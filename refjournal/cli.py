@@ -1,0 +1,195 @@
+"""The command line: each command parses its options and calls one function of the pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .balances import balances as compute_balances
+from .build import Loaded, build, load
+from .due import due_items
+from .problems import Problem, summary
+from .read import CONFIG
+from .write import OutputError, check_output
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+def default_journal() -> Path:
+    """`.` when it holds refjournal.yaml, else `./journal`."""
+    return Path(".") if Path(CONFIG).is_file() else Path("journal")
+
+
+def journal_option(func: Any) -> Any:
+    return click.option(
+        "--journal", "journal", type=click.Path(path_type=Path, file_okay=False),
+        default=None, help="Journal folder. Default: `.` if it holds refjournal.yaml, "
+        "else `./journal`.")(func)
+
+
+def today_option(func: Any) -> Any:
+    return click.option(
+        "--today", type=DateType(), default=None,
+        help="Compute due dates as of this day (YYYY-MM-DD) instead of the real date.")(func)
+
+
+def strict_option(func: Any) -> Any:
+    return click.option("--strict", is_flag=True,
+                        help="Treat warnings (unknown keys, unresolved refs) as errors.")(func)
+
+
+def json_option(func: Any) -> Any:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print a JSON array instead of a table.")(func)
+
+
+def _journal_root(journal: Path | None) -> Path:
+    root = journal if journal is not None else default_journal()
+    if not root.is_dir():
+        hint = "" if journal is not None else " (run in a journal folder or pass --journal DIR)"
+        raise click.UsageError(f"journal folder not found: {root}{hint}")
+    return root
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+    if problems:
+        click.echo(summary(problems), err=True)
+
+
+def _load_or_exit(journal: Path | None, strict: bool = False) -> Loaded:
+    loaded = load(_journal_root(journal), strict_mode=strict)
+    _report(loaded.problems)
+    if not loaded.ok:
+        sys.exit(EXIT_PROBLEMS)
+    return loaded
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="refjournal")
+def main() -> None:
+    """Keep track of professional relationships and referrals in plain-text notes.
+
+    A journal is a folder of Markdown notes with YAML front matter: one per contact under
+    contacts/, one per meeting under meetings/. refjournal builds it into a private static
+    site that shows which follow-ups are due and the give/get balance of referrals with
+    each contact.
+
+    Exit codes: 0 ok, 1 problems in the journal, 2 usage error.
+    """
+
+
+@main.command("build")
+@journal_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder to write the site into (replaced as a whole on success).")
+@today_option
+@strict_option
+def build_command(journal: Path | None, out: Path, today: dt.date | None, strict: bool) -> None:
+    """Build the journal into a static site.
+
+    Nothing is written when the journal has errors: the previous site stays as it was.
+    """
+    root = _journal_root(journal)
+    try:
+        check_output(out, root)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
+    result = build(root, out, today or dt.date.today(), strict_mode=strict)
+    _report(result.problems)
+    if not result.written:
+        click.echo(f"site not written; {out} is unchanged", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"built {result.pages} pages into {out}/ (open {out / 'index.html'})")
+
+
+@main.command("check")
+@journal_option
+@strict_option
+def check_command(journal: Path | None, strict: bool) -> None:
+    """Check the journal and list every problem; write nothing.
+
+    Exits 0 when there are no errors (warnings are listed but allowed unless --strict).
+    """
+    loaded = _load_or_exit(journal, strict)
+    journal_data = loaded.journal
+    click.echo(f"ok: {len(journal_data.contacts)} contacts, {len(journal_data.meetings)} "
+               f"meetings, {len(journal_data.exchanges)} exchanges")
+
+
+@main.command("due")
+@journal_option
+@today_option
+@json_option
+def due_command(journal: Path | None, today: dt.date | None, as_json: bool) -> None:
+    """List what is due, soonest first: follow-ups, keep-in-touch, referral checks, birthdays.
+
+    States: overdue (before today), today, soon (within `soon_days`), later.
+    """
+    loaded = _load_or_exit(journal)
+    items = due_items(loaded.journal, today or dt.date.today())
+    if as_json:
+        click.echo(json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False))
+        return
+    if not items:
+        click.echo("nothing due")
+        return
+    names = loaded.journal.contacts
+    rows = [(item.due.isoformat(), item.state, item.kind,
+             ", ".join(names[s].name for s in item.contacts), item.what, str(item.source))
+            for item in items]
+    _table(("due", "state", "kind", "with", "what", "source"), rows)
+
+
+@main.command("balances")
+@journal_option
+@today_option
+@json_option
+def balances_command(journal: Path | None, today: dt.date | None, as_json: bool) -> None:
+    """Show the give/get balance of referrals with each contact.
+
+    gave and got count the exchanges naming the contact (an introduction of two people
+    counts for both); balance = gave - got; the values sum `value` over won exchanges.
+    --today is accepted for symmetry with the other commands; balances count every exchange.
+    """
+    loaded = _load_or_exit(journal)
+    rows = list(compute_balances(loaded.journal).values())
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
+        return
+    _table(("contact", "name", "gave", "got", "balance", "gave_value", "got_value"),
+           [(r.contact, r.name, r.gave, r.got, f"{r.balance:+d}" if r.balance else "0",
+             r.gave_value, r.got_value) for r in rows])
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    cells = [tuple(str(c) for c in row) for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for n, row in enumerate(cells):
+        line = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+        click.echo(click.style(line, bold=True) if n == 0 else line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

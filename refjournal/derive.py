@@ -1,0 +1,56 @@
+"""Derive stage: every figure the site shows, computed once from a Journal and a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .balances import Balance, balances
+from .due import DueItem, due_items, last_contact
+from .model import Exchange, Journal
+
+
+@dataclass(frozen=True)
+class Derived:
+    journal: Journal
+    today: dt.date
+    items: tuple[DueItem, ...]
+    balances: Mapping[str, Balance]
+    last_contact: Mapping[str, dt.date | None]
+    items_by_contact: Mapping[str, tuple[DueItem, ...]]
+    exchanges_by_contact: Mapping[str, tuple[Exchange, ...]]
+    introduced: Mapping[str, tuple[str, ...]]  # slug -> contacts it introduced me to
+
+    def next_due(self, slug: str) -> DueItem | None:
+        items = self.items_by_contact.get(slug, ())
+        return items[0] if items else None
+
+
+def derive(journal: Journal, today: dt.date) -> Derived:
+    items = due_items(journal, today)
+    by_contact: dict[str, list[DueItem]] = defaultdict(list)
+    for item in items:  # already sorted by due date
+        for slug in item.contacts:
+            by_contact[slug].append(item)
+    exchanges: dict[str, list[Exchange]] = defaultdict(list)
+    for meeting in journal.meetings:
+        for exchange in meeting.exchanges:
+            for slug in exchange.contacts:
+                exchanges[slug].append(exchange)
+    introduced: dict[str, list[str]] = defaultdict(list)
+    for contact in journal.contacts.values():
+        if contact.introduced_by is not None:
+            introduced[contact.introduced_by.slug].append(contact.slug)
+    return Derived(
+        journal=journal,
+        today=today,
+        items=tuple(items),
+        balances=balances(journal),
+        last_contact={slug: last_contact(journal, c, today)
+                      for slug, c in journal.contacts.items()},
+        items_by_contact={slug: tuple(v) for slug, v in by_contact.items()},
+        exchanges_by_contact={slug: tuple(v) for slug, v in exchanges.items()},
+        introduced={slug: tuple(v) for slug, v in introduced.items()},
+    )

@@ -1,0 +1,59 @@
+"""Markdown bodies to HTML: one MarkdownIt instance, raw HTML off unless allowed, wikilinks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
+
+from .slug import lookup
+
+
+def make_markdown(allow_html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    return md
+
+
+def render_markdown(md: MarkdownIt, text: str, root: str, index: Mapping[str, str]) -> Markup:
+    """Render a note body; `root` is the relative path from the page to the site's top and
+    `index` the journal's ref index, for wikilinks to contacts."""
+    env = {"root": root, "index": index}
+    return Markup(md.render(text, env))
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    """`[[Target]]`, `[[Target|label]]` or `[[Target#heading]]`."""
+    src, start = state.src, state.pos
+    if not src.startswith("[[", start):
+        return False
+    end = src.find("]]", start + 2)
+    inner = src[start + 2: end] if end != -1 else ""
+    if not inner.strip() or "\n" in inner or "[" in inner:
+        return False
+    if not silent:
+        target, _, label = inner.partition("|")
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": target.split("#", 1)[0].strip(), "label": label.strip()}
+    state.pos = end + 2
+    return True
+
+
+def _render_wikilink(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                     options: OptionsDict, env: EnvType) -> str:
+    meta: dict[str, Any] = tokens[idx].meta
+    target, label = meta["target"], meta["label"]
+    slug = lookup(env["index"], target)
+    if slug is None:
+        return str(Markup('<span class="wikilink unresolved" title="no contact note">{}</span>')
+                   .format(label or target))
+    href = f"{env['root']}contacts/{slug}/index.html"
+    return str(Markup('<a class="wikilink" href="{}">{}</a>').format(href, label or target))

@@ -1,0 +1,179 @@
+"""The journal as data: frozen records built by the validate and model stages.
+
+This module imports nothing else of refjournal, so every stage may import it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+TIER_DAYS: Mapping[str, int] = MappingProxyType(
+    {"inner": 14, "close": 30, "casual": 90, "keep-warm": 180, "dormant": 365}
+)
+EXCHANGE_TYPES = ("referral", "introduction", "info", "business")
+STATUSES = ("open", "won", "lost")
+HEAT_WORDS = ("cold", "warm", "hot")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Options from `refjournal.yaml`; every one has a default."""
+
+    owner: str = ""
+    title: str = "refjournal"
+    default_cadence: int | None = None  # days
+    referral_check_days: int = 30
+    soon_days: int = 7
+    birthday_days: int = 14
+    allow_html: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something was written: a path relative to the journal and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A mention of a contact as written (`jane`, `Jane Doe`, `[[Jane Doe]]`).
+
+    `slug` is empty until the model stage resolves it; an unresolved ref gets the slug of
+    a placeholder contact so that nothing it carries is dropped.
+    """
+
+    text: str
+    source: Source
+    slug: str = ""
+    resolved: bool = False
+
+
+@dataclass(frozen=True)
+class Birthday:
+    month: int
+    day: int
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    slug: str
+    name: str
+    source: Source
+    aliases: tuple[str, ...] = ()
+    company: str = ""
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    location: str = ""
+    website: str = ""
+    tags: tuple[str, ...] = ()
+    met: dt.date | None = None
+    birthday: Birthday | None = None
+    introduced_by: Ref | None = None
+    tier: str = ""
+    cadence: int | None = None  # the contact's own cadence in days (overrides tier)
+    last_contacted: dt.date | None = None
+    follow_up: dt.date | None = None
+    snooze_until: dt.date | None = None
+    paused: bool = False
+    needs: str = ""
+    offers: str = ""
+    referral_partner: bool = False
+    archived: bool = False
+    body: str = ""
+    body_line: int = 1
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    unresolved: bool = False  # a placeholder for refs that match no contact note
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.source.line)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One entry of a meeting's `gave` (I gave) or `got` (I received) list."""
+
+    direction: str  # "gave" or "got"
+    refs: tuple[Ref, ...]
+    source: Source
+    meeting: str = ""  # the meeting's id
+    date: dt.date | None = None  # the meeting's date
+    type: str = "referral"
+    prospect: str = ""
+    heat: int | str | None = None
+    status: str = "open"
+    value: int | float | None = None
+    closed_on: dt.date | None = None
+
+    @property
+    def contacts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ref.slug for ref in self.refs))
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    due: dt.date
+    refs: tuple[Ref, ...]
+    source: Source
+    what: str = ""
+    done: bool | dt.date = False
+
+    @property
+    def contacts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ref.slug for ref in self.refs))
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str  # the page path below meetings/, e.g. `2026/2026-05-01-coffee-with-jane`
+    date: dt.date
+    source: Source
+    with_: tuple[Ref, ...] = ()
+    kind: str = ""
+    title: str = ""
+    location: str = ""
+    gave: tuple[Exchange, ...] = ()
+    got: tuple[Exchange, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def contacts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ref.slug for ref in self.with_))
+
+    @property
+    def exchanges(self) -> tuple[Exchange, ...]:
+        return self.gave + self.got
+
+
+@dataclass(frozen=True)
+class Journal:
+    """Everything the derive and render stages need, with indexes built once."""
+
+    config: Config
+    contacts: Mapping[str, Contact]  # by slug, sorted by slug
+    meetings: tuple[Meeting, ...]  # sorted by date, then id
+    meetings_by_contact: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)
+    ref_index: Mapping[str, str] = field(default_factory=dict)  # slugs and name keys -> slug
+
+    @property
+    def exchanges(self) -> tuple[Exchange, ...]:
+        return tuple(ex for meeting in self.meetings for ex in meeting.exchanges)
+
+    def cadence_of(self, contact: Contact) -> int | None:
+        """The contact's own cadence, else its tier's, else the journal's default."""
+        if contact.cadence is not None:
+            return contact.cadence
+        if contact.tier:
+            return TIER_DAYS[contact.tier]
+        return self.config.default_cadence

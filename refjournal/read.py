@@ -1,0 +1,236 @@
+"""Read stage: find the notes of a journal and split each into front matter and body.
+
+Nothing here knows what the keys mean; that is the validate stage's job. Every failure
+becomes a Problem with the file's real line number.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem, error
+
+try:  # libyaml's parser is about eight times faster than the pure-Python one
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+CONTACTS = "contacts"
+MEETINGS = "meetings"
+CONFIG = "refjournal.yaml"
+NOTE_SUFFIX = ".md"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)")
+
+
+class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML loader that leaves dates as text, so that refjournal checks them itself.
+
+    PyYAML would raise on `2026-02-30` while constructing, losing the line; and it turns
+    `2026-05-01 10:00` into a datetime. Keeping the text lets validate report a clear problem.
+    """
+
+
+NoteLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+# A key path inside the front matter, e.g. ("gave", 0, "to"), mapped to its 1-based line.
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class RawNote:
+    """A note split into parts: front matter as plain data, with the line of every key."""
+
+    path: str  # relative to the journal, with `/` separators
+    kind: str  # CONTACTS or MEETINGS
+    meta: Mapping[Any, Any]
+    lines: Mapping[KeyPath, int]
+    body: str
+    body_line: int  # 1-based line where the body starts
+    head: tuple[str, ...] = field(default=(), repr=False)  # front matter lines, for excerpts
+
+    @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[-1][: -len(NOTE_SUFFIX)]
+
+    def line_of(self, *key: str | int) -> int:
+        """The line of a key path, falling back to its nearest known parent, then line 1."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return 1
+
+    def source_line(self, line: int) -> str | None:
+        return self.head[line - 1] if 0 < line <= len(self.head) else None
+
+
+def discover(root: Path) -> Iterator[tuple[str, str]]:
+    """Yield `(relative path, kind)` for every note under contacts/ and meetings/, sorted.
+
+    Files and folders whose name starts with `.` (`.git`, `.obsidian`, editor swap files)
+    are skipped, and so is anything that is not a `*.md` file.
+    """
+    for kind in (CONTACTS, MEETINGS):
+        top = root / kind
+        if not top.is_dir():
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            rel_folder = Path(folder).relative_to(root).as_posix()
+            for name in sorted(files):
+                if name.endswith(NOTE_SUFFIX) and not name.startswith("."):
+                    yield f"{rel_folder}/{name}", kind
+
+
+def read_config(root: Path) -> tuple[RawNote | None, list[Problem]]:
+    """Read `refjournal.yaml` if there is one (it is optional)."""
+    path = root / CONFIG
+    if not path.is_file():
+        return None, []
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(CONFIG, None, f"cannot read file: {exc.strerror or exc}")]
+    text, problem = _decode(CONFIG, data)
+    if text is None:
+        return None, [problem] if problem else []
+    head = tuple(text.split("\n"))
+    meta, key_lines, problem = _load_yaml(CONFIG, text, head, offset=1)
+    if problem:
+        return None, [problem]
+    return RawNote(CONFIG, CONFIG, meta, key_lines, "", len(head), head), []
+
+
+def read_note(root: Path, rel: str, kind: str) -> tuple[RawNote | None, list[Problem]]:
+    """Read one note from disk; on failure return None and the problems that say why."""
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as exc:
+        return None, [error(rel, None, f"cannot read file: {exc.strerror or exc}")]
+    return parse_note(rel, kind, data)
+
+
+def parse_note(rel: str, kind: str, data: bytes) -> tuple[RawNote | None, list[Problem]]:
+    """Split the bytes of a note into front matter and body."""
+    text, problem = _decode(rel, data)
+    if text is None:
+        return None, [problem] if problem else []
+    lines = text.split("\n")
+    problems = _conflict_markers(rel, lines)
+    if not lines or lines[0].rstrip() != "---":
+        note = RawNote(rel, kind, {}, {}, text, 1)
+        return (None if problems else note), problems
+
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if closing is None:
+        problems.append(error(rel, 1, "front matter has no closing `---` line; "
+                              "add one after the last key", lines[0]))
+        return None, problems
+    head = tuple(lines[: closing + 1])
+    body = "\n".join(lines[closing + 1:])
+    if problems:
+        return None, problems
+    yaml_text = "\n".join(lines[1:closing])
+    meta, key_lines, problem = _load_yaml(rel, yaml_text, head, offset=2)
+    if problem:
+        return None, [problem]
+    return RawNote(rel, kind, meta, key_lines, body, closing + 2, head), []
+
+
+def _decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
+    """Decode UTF-8 (a BOM allowed), normalise CRLF and CR line ends to LF."""
+    if b"\x00" in data[:8192]:
+        return None, error(rel, None, "binary file, not a text note (it holds NUL bytes); "
+                           "move it out of the journal or rename it without `.md`")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        end = data.find(b"\n", exc.start)
+        source = data[start: end if end >= 0 else len(data)].decode("utf-8", "replace")
+        return None, error(rel, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset "
+                           f"{exc.start} cannot be decoded; save the file as UTF-8", source,
+                           exc.start - start + 1)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _conflict_markers(rel: str, lines: list[str]) -> list[Problem]:
+    return [
+        error(rel, number, "git merge conflict marker left in the note; "
+              "resolve the conflict and remove the marker lines", line)
+        for number, line in enumerate(lines, 1)
+        if _CONFLICT.match(line)
+    ]
+
+
+def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
+               ) -> tuple[dict[Any, Any], dict[KeyPath, int], Problem | None]:
+    """Parse YAML that starts on line `offset` of the file; lines reported are the file's."""
+    if not text.strip():
+        return {}, {}, None
+    where = " in front matter" if rel != CONFIG else ""
+    loader = NoteLoader(text)
+    try:
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if mark and exc.context_mark and mark.line + offset >= len(head):
+            mark = exc.context_mark  # ran off the end: point at where the unclosed thing began
+        line = mark.line + offset if mark else 1
+        column = mark.column + 1 if mark else None
+        what = " ".join(part for part in (exc.problem, exc.context) if part) or "invalid YAML"
+        source = head[line - 1] if 0 < line <= len(head) else None
+        return {}, {}, error(rel, line, f"bad YAML{where}: {what}", source, column)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        return {}, {}, error(rel, offset, f"bad YAML{where}: {exc}")
+    finally:
+        loader.dispose()
+    if meta is None:
+        return {}, {}, None
+    if not isinstance(meta, dict):
+        kind = _yaml_kind(meta)
+        return {}, {}, error(rel, offset, f"must be a mapping of `key: value` lines, not {kind}",
+                             head[offset - 1] if len(head) >= offset else None)
+    key_lines: dict[KeyPath, int] = {}
+    _map_lines(node, (), key_lines, offset, depth=3)
+    return meta, key_lines, None
+
+
+def _map_lines(node: yaml.Node, path: KeyPath, out: dict[KeyPath, int], offset: int,
+               depth: int) -> None:
+    """Record the line of every key and list item down to `depth` levels (aliases not followed
+    deeper than that, so a YAML bomb cannot make this slow)."""
+    if depth == 0:
+        return
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                sub = (*path, key.value)
+                out.setdefault(sub, key.start_mark.line + offset)
+                _map_lines(value, sub, out, offset, depth - 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            sub = (*path, index)
+            out.setdefault(sub, item.start_mark.line + offset)
+            _map_lines(item, sub, out, offset, depth - 1)
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "plain text"
+    return f"a single value ({type(value).__name__})"

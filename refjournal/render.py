@@ -1,0 +1,191 @@
+"""Render stage: derived figures in, the site's files out (as bytes in memory, not yet written).
+
+Templates come from the journal's own `theme/` folder first, then the default theme, so a
+user can restyle by shadowing one file by name. Every link is relative to its page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .derive import Derived
+from .due import STATES
+from .markdown import make_markdown, render_markdown
+from .model import Meeting
+from .problems import Problem, error
+
+PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside the installed wheel
+SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a source checkout
+USER_THEME = "theme"
+ASSETS = "assets"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path, e.g. `contacts/ada/index.html`
+    template: str
+    context: Mapping[str, Any]
+
+
+def theme_dirs(journal_root: Path) -> list[Path]:
+    """Theme folders, most specific first: the journal's `theme/`, then the default theme."""
+    default = PACKAGE_THEMES / "default"
+    if not default.is_dir():
+        default = SOURCE_THEMES / "default"
+    user = journal_root / USER_THEME
+    return [user, default] if user.is_dir() else [default]
+
+
+def render_site(site: Derived, themes: list[Path]) -> tuple[dict[str, bytes], list[Problem]]:
+    """Render every page and collect the theme's static files, keyed by output path."""
+    env = _environment(site, themes)
+    md = make_markdown(site.journal.config.allow_html)
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for page in pages(site):
+        root = "../" * page.path.count("/")
+        context = dict(page.context, root=root)
+        if "body" in context:
+            context["body_html"] = render_markdown(md, context["body"], root,
+                                                   site.journal.ref_index)
+        try:
+            html = env.get_template(page.template).render(context)
+        except jinja2.TemplateError as exc:
+            problems.append(_template_problem(exc, page, themes))
+            if len(problems) >= 20:
+                break
+            continue
+        files[page.path] = html.encode("utf-8")
+    for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
+        static = theme / "static"
+        for path in sorted(static.rglob("*")) if static.is_dir() else ():
+            if path.is_file() and not path.name.startswith("."):
+                files[f"{ASSETS}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+    return files, problems
+
+
+def pages(site: Derived) -> Iterator[Page]:
+    """Every page of the site, with the data its template needs and no more."""
+    journal = site.journal
+    yield Page("index.html", "index.html", {"nav": "dashboard", "week": _this_week(site)})
+    yield Page("follow-ups/index.html", "follow_ups.html",
+               {"nav": "follow-ups", "groups": _by_state(site)})
+    yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"})
+    for contact in journal.contacts.values():
+        yield Page(f"contacts/{contact.slug}/index.html", "contact.html", {
+            "nav": "contacts", "contact": contact, "body": contact.body,
+            "meetings": tuple(reversed(journal.meetings_by_contact.get(contact.slug, ()))),
+        })
+    yield Page("meetings/index.html", "meetings.html",
+               {"nav": "meetings", "months": _by_month(journal.meetings)})
+    for meeting in journal.meetings:
+        yield Page(f"meetings/{meeting.id}/index.html", "meeting.html",
+                   {"nav": "meetings", "meeting": meeting, "body": meeting.body})
+    yield Page("referrals/index.html", "referrals.html", {
+        "nav": "referrals",
+        "exchanges": sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
+                            reverse=True),
+    })
+    yield Page("balances/index.html", "balances.html", {"nav": "balances"})
+
+
+def _environment(site: Derived, themes: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([theme / "templates" for theme in themes]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    today = site.today
+    env.filters.update(date=_format_date, money=_money, days=_days_word)
+    env.globals.update(
+        site=site,
+        journal=site.journal,
+        config=site.journal.config,
+        contacts=site.journal.contacts,
+        today=today,
+        version=__version__,
+        states=STATES,
+        relative=lambda when: _relative(when, today),
+    )
+    return env
+
+
+def _format_date(value: dt.date | None, style: str = "short") -> str:
+    if value is None:
+        return "—"
+    if style == "long":
+        return f"{value:%a} {value.day} {value:%b %Y}"
+    return value.isoformat()
+
+
+def _relative(when: dt.date | None, today: dt.date) -> str:
+    if when is None:
+        return ""
+    days = (when - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {_days_word(days)}" if days > 0 else f"{_days_word(-days)} ago"
+
+
+def _days_word(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _money(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def _this_week(site: Derived) -> tuple[Meeting, ...]:
+    """Meetings in today's ISO week (Monday to Sunday)."""
+    monday = site.today - dt.timedelta(days=site.today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    return tuple(m for m in site.journal.meetings if monday <= m.date <= sunday)
+
+
+def _by_state(site: Derived) -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for item in site.items:
+        groups[item.state].append(item)
+    return [(state, groups[state]) for state in STATES]
+
+
+def _by_month(meetings: tuple[Meeting, ...]) -> list[tuple[dt.date, list[Meeting]]]:
+    months: dict[dt.date, list[Meeting]] = defaultdict(list)
+    for meeting in reversed(meetings):
+        months[meeting.date.replace(day=1)].append(meeting)
+    return list(months.items())
+
+
+def _template_problem(exc: jinja2.TemplateError, page: Page, themes: list[Path]) -> Problem:
+    """Say which theme file broke, and where, instead of a traceback."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
+    line = getattr(exc, "lineno", None)
+    for theme in themes:
+        candidate = Path(name) if Path(name).is_absolute() else theme / "templates" / name
+        if candidate.is_file():
+            name = candidate.as_posix()
+            break
+    return error(name, line, f"theme template failed while rendering {page.path}: "
+                 f"{exc.message or exc}")
+
+
+__all__ = ["Markup", "Page", "pages", "render_site", "theme_dirs"]

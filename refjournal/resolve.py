@@ -1,0 +1,130 @@
+"""Model stage: join validated notes into one Journal and resolve every contact ref.
+
+A ref resolves by slug, then by name or alias (case- and accent-insensitive), then by the
+slug of what was written. A ref that matches nothing becomes a placeholder contact marked
+`unresolved`, so its exchanges and follow-ups still count (and a warning says so).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from .model import Config, Contact, Exchange, FollowUp, Journal, Meeting, Ref
+from .problems import Problem, error, warning
+from .slug import lookup, name_key, slugify
+
+
+class _Resolver:
+    def __init__(self, contacts: dict[str, Contact]) -> None:
+        self.contacts = contacts
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        for contact in contacts.values():
+            for name in (contact.name, *contact.aliases):
+                slugs = self.by_name[name_key(name)]
+                if contact.slug not in slugs:
+                    slugs.append(contact.slug)
+        # Names first, then slugs over them: an exact slug wins over someone's alias.
+        self.index = {key: slugs[0] for key, slugs in self.by_name.items()}
+        self.index.update((slug, slug) for slug in contacts)
+        self.placeholders: dict[str, Contact] = {}
+        self.problems: list[Problem] = []
+        self._reported: set[tuple[str, str, int]] = set()
+
+    def resolve(self, ref: Ref) -> Ref:
+        text = ref.text
+        slug = lookup(self.index, text)
+        if slug is not None:
+            named = self.by_name.get(name_key(text), [])
+            if len(named) > 1 and text not in self.contacts:
+                self._report(ref, warning, f"`{text}` is the name or alias of several contacts "
+                             f"({', '.join(named)}); using `{slug}`; write the slug instead")
+            return replace(ref, slug=slug, resolved=True)
+        slug = slugify(text) or "unnamed"
+        self.placeholders.setdefault(slug, Contact(slug=slug, name=text, source=ref.source,
+                                                   unresolved=True))
+        self._report(ref, warning, f"`{text}` matches no contact; add `contacts/{slug}.md` or "
+                     f"fix the ref{self._suggest(text)}")
+        return replace(ref, slug=slug, resolved=False)
+
+    def refs(self, refs: Iterable[Ref]) -> tuple[Ref, ...]:
+        return tuple(self.resolve(ref) for ref in refs)
+
+    def _suggest(self, text: str) -> str:
+        names = {contact.name: slug for slug, contact in self.contacts.items()}
+        close = difflib.get_close_matches(text, [*names, *self.contacts], n=1, cutoff=0.6)
+        return f" (did you mean `{close[0]}`?)" if close else ""
+
+    def _report(self, ref: Ref, make: Callable[[str, int, str], Problem], message: str) -> None:
+        key = (ref.text, ref.source.path, ref.source.line)
+        if key not in self._reported:
+            self._reported.add(key)
+            self.problems.append(make(ref.source.path, ref.source.line, message))
+
+
+def build_journal(config: Config, contacts: list[Contact], meetings: list[Meeting]
+                  ) -> tuple[Journal, list[Problem]]:
+    """Join contacts and meetings, resolving refs; `contacts` and `meetings` in path order."""
+    problems: list[Problem] = []
+    by_slug: dict[str, Contact] = {}
+    for contact in contacts:
+        first = by_slug.get(contact.slug)
+        if first is not None:
+            problems.append(error(contact.source.path, 1, f"two contacts have the slug "
+                                  f"`{contact.slug}`: {first.source.path} and "
+                                  f"{contact.source.path}; rename one of the files"))
+            continue
+        by_slug[contact.slug] = contact
+
+    resolver = _Resolver(by_slug)
+    linked_contacts = {
+        slug: replace(c, introduced_by=resolver.resolve(c.introduced_by)) if c.introduced_by
+        else c for slug, c in by_slug.items()
+    }
+    linked_meetings = _unique_ids([_link_meeting(m, resolver) for m in meetings])
+    linked_meetings.sort(key=lambda m: (m.date, m.id))
+
+    everyone = {**linked_contacts, **resolver.placeholders}
+    by_contact: dict[str, list[Meeting]] = defaultdict(list)
+    for meeting in linked_meetings:
+        for slug in meeting.contacts:
+            by_contact[slug].append(meeting)
+    journal = Journal(
+        config=config,
+        contacts={slug: everyone[slug] for slug in sorted(everyone)},
+        meetings=tuple(linked_meetings),
+        meetings_by_contact={slug: tuple(ms) for slug, ms in by_contact.items()},
+        ref_index=resolver.index,
+    )
+    return journal, problems + resolver.problems
+
+
+def _link_meeting(meeting: Meeting, resolver: _Resolver) -> Meeting:
+    def exchanges(items: tuple[Exchange, ...]) -> tuple[Exchange, ...]:
+        return tuple(replace(ex, refs=resolver.refs(ex.refs)) for ex in items)
+
+    def follow_ups(items: tuple[FollowUp, ...]) -> tuple[FollowUp, ...]:
+        return tuple(replace(fu, refs=resolver.refs(fu.refs)) for fu in items)
+
+    return replace(meeting, with_=resolver.refs(meeting.with_), gave=exchanges(meeting.gave),
+                   got=exchanges(meeting.got), follow_ups=follow_ups(meeting.follow_ups))
+
+
+def _unique_ids(meetings: list[Meeting]) -> list[Meeting]:
+    """Two files may slugify to the same page (`a b.md`, `a-b.md`): number the later ones."""
+    seen: set[str] = set()
+    out = []
+    for meeting in meetings:
+        meeting_id, n = meeting.id, 1
+        while meeting_id in seen:
+            n += 1
+            meeting_id = f"{meeting.id}-{n}"
+        seen.add(meeting_id)
+        if meeting_id != meeting.id:
+            meeting = replace(meeting, id=meeting_id,
+                              gave=tuple(replace(e, meeting=meeting_id) for e in meeting.gave),
+                              got=tuple(replace(e, meeting=meeting_id) for e in meeting.got))
+        out.append(meeting)
+    return out
