@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .balances import Balance, balances
+from .balances import Balance, Number, balances, won_value
 from .due import DueItem, due_items, last_contact
-from .model import Exchange, Journal
+from .model import Exchange, Journal, Meeting
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Derived:
     items_by_contact: Mapping[str, tuple[DueItem, ...]]
     exchanges_by_contact: Mapping[str, tuple[Exchange, ...]]
     introduced: Mapping[str, tuple[str, ...]]  # slug -> contacts it introduced me to
+    meetings_by_id: Mapping[str, Meeting]
+    totals: Mapping[str, Number]  # entries (not per contact): gave, got, gave_value, got_value
 
     def next_due(self, slug: str) -> DueItem | None:
         items = self.items_by_contact.get(slug, ())
@@ -39,6 +41,10 @@ def derive(journal: Journal, today: dt.date) -> Derived:
         for exchange in meeting.exchanges:
             for slug in exchange.contacts:
                 exchanges[slug].append(exchange)
+    totals: dict[str, Number] = {"gave": 0, "got": 0, "gave_value": 0, "got_value": 0}
+    for exchange in journal.exchanges:
+        totals[exchange.direction] += 1
+        totals[f"{exchange.direction}_value"] += won_value(exchange)
     introduced: dict[str, list[str]] = defaultdict(list)
     for contact in journal.contacts.values():
         if contact.introduced_by is not None:
@@ -53,4 +59,6 @@ def derive(journal: Journal, today: dt.date) -> Derived:
         items_by_contact={slug: tuple(v) for slug, v in by_contact.items()},
         exchanges_by_contact={slug: tuple(v) for slug, v in exchanges.items()},
         introduced={slug: tuple(v) for slug, v in introduced.items()},
+        meetings_by_id={meeting.id: meeting for meeting in journal.meetings},
+        totals=totals,
     )

@@ -1,0 +1,43 @@
+"""Shared test helpers: each test states its journal inline, in the journal's own syntax."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from refjournal.build import Loaded, load
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 24)
+
+
+def write_journal(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write `{relative path: text}` under `root` (text is dedented) and return `root`."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Callable[[Mapping[str, str | bytes]], Path]:
+    """`journal({...})` writes a journal into a fresh folder and returns its path."""
+    def make(files: Mapping[str, str | bytes]) -> Path:
+        return write_journal(tmp_path / "journal", files)
+    return make
+
+
+@pytest.fixture
+def loaded(journal: Callable[[Mapping[str, str | bytes]], Path]) -> Callable[..., Loaded]:
+    """`loaded({...})` writes a journal and runs the pipeline up to the model stage."""
+    def make(files: Mapping[str, str | bytes], strict: bool = False) -> Loaded:
+        return load(journal(files), strict_mode=strict)
+    return make
