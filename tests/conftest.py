@@ -41,3 +41,9 @@ def loaded(journal: Callable[[Mapping[str, str | bytes]], Path]) -> Callable[...
     def make(files: Mapping[str, str | bytes], strict: bool = False) -> Loaded:
         return load(journal(files), strict_mode=strict)
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/site from the example journal, then review "
+                     "the diff with `git diff tests/golden`.")

@@ -1,0 +1,226 @@
+"""The command line, through click's CliRunner: exit codes, output, defaults, safety."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from refjournal import __version__
+from refjournal.cli import main
+
+from .conftest import REPO, write_journal
+
+CLEAN = {
+    "refjournal.yaml": "owner: Test Owner\nreferral_check_days: 30\n",
+    "contacts/ada.md": """
+        ---
+        name: Ada Lovelace
+        tier: close
+        ---
+        """,
+    "contacts/bob.md": "---\nname: Bob Builder\nfollow_up: 2026-11-20\n---\n",
+    "meetings/2026-11-01-coffee.md": """
+        ---
+        with: [ada, bob]
+        kind: coffee
+        gave:
+          - to: ada
+            prospect: Acme
+        got:
+          - from: bob
+            status: won
+            value: 500
+        ---
+        Talked about [[Bob Builder]].
+        """,
+}
+BROKEN = {**CLEAN, "contacts/cy.md": "---\nmet: 2026-02-30\n---\n"}
+
+
+def run(*args: str, cwd: Path | None = None) -> object:
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args))
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("command", ["build", "check", "due", "balances"])
+def test_every_command_has_complete_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "--journal" in result.output
+    summary = main.commands[command].help or ""
+    assert len(summary.split()) >= 5, f"{command} needs a real help text"
+
+
+def test_main_help_lists_every_command() -> None:
+    result = run("--help")
+    for command in ("build", "check", "due", "balances"):
+        assert command in result.output
+
+
+def test_build_writes_the_site_and_leaves_the_journal_untouched(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    before = snapshot(root)
+    out = tmp_path / "out"
+    result = run("build", "--journal", str(root), "--out", str(out), "--today", "2026-11-24")
+    assert result.exit_code == 0, result.output + result.stderr
+    for page in ("index.html", "contacts/index.html", "contacts/ada/index.html",
+                 "meetings/index.html", "meetings/2026-11-01-coffee/index.html",
+                 "follow-ups/index.html", "referrals/index.html", "balances/index.html",
+                 "assets/style.css"):
+        assert (out / page).is_file(), page
+    assert snapshot(root) == before
+
+
+def test_a_build_with_errors_exits_1_and_keeps_the_previous_site(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    out = tmp_path / "out"
+    assert run("build", "--journal", str(root), "--out", str(out)).exit_code == 0
+    before = snapshot(out)
+    write_journal(root, {"contacts/cy.md": "---\nmet: 2026-02-30\n---\n"})
+    result = run("build", "--journal", str(root), "--out", str(out))
+    assert result.exit_code == 1
+    assert "contacts/cy.md:2: error: `met`: invalid date `2026-02-30`" in result.stderr
+    assert "    2 | met: 2026-02-30" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_default_journal_is_dot_when_it_holds_refjournal_yaml(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    result = run("build", "--today", "2026-11-24", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert (root / "site" / "contacts" / "ada" / "index.html").is_file()
+    # a second build replaces its own site inside the journal without complaint
+    assert run("build", cwd=root).exit_code == 0
+
+
+def test_default_journal_is_the_journal_folder_otherwise(tmp_path: Path) -> None:
+    write_journal(tmp_path / "journal", {k: v for k, v in CLEAN.items() if k != "refjournal.yaml"})
+    result = run("check", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "2 contacts, 1 meetings" in result.output
+
+
+def test_missing_journal_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    result = run("build", "--journal", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert "journal folder not found" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run("due", cwd=tmp_path)  # no journal/ here either
+    assert result.exit_code == 2
+    assert "journal folder not found: journal" in result.stderr
+
+
+def test_bad_today_is_a_usage_error(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    result = run("due", "--journal", str(root), "--today", "24/11/2026")
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.stderr
+
+
+def test_check_exit_codes_and_strict(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    assert run("check", "--journal", str(root)).exit_code == 0
+    write_journal(root, {"contacts/ada.md": "---\ncompnay: Acme\n---\n"})
+    result = run("check", "--journal", str(root))
+    assert result.exit_code == 0
+    assert "contacts/ada.md:2: warning: unknown key `compnay`" in result.stderr
+    assert "did you mean `company`" in result.stderr
+    strict = run("check", "--journal", str(root), "--strict")
+    assert strict.exit_code == 1
+    assert "contacts/ada.md:2: error: unknown key `compnay`" in strict.stderr
+    broken = write_journal(tmp_path / "k", BROKEN)
+    assert run("check", "--journal", str(broken)).exit_code == 1
+
+
+def test_due_json(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    result = run("due", "--journal", str(root), "--today", "2026-11-24", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output) == [
+        {"due": "2026-11-20", "kind": "follow-up", "contacts": ["bob"],
+         "what": "Follow up with Bob Builder", "state": "overdue", "source": "contacts/bob.md:3"},
+        {"due": "2026-12-01", "kind": "keep-in-touch", "contacts": ["ada"],
+         "what": "Keep in touch with Ada Lovelace", "state": "soon",
+         "source": "contacts/ada.md:3"},
+        {"due": "2026-12-01", "kind": "referral-check", "contacts": ["ada"],
+         "what": "Ask Ada Lovelace how the referral went (Acme)", "state": "soon",
+         "source": "meetings/2026-11-01-coffee.md:5"},
+    ]
+
+
+def test_due_table(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    result = run("due", "--journal", str(root), "--today", "2026-11-24")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["due", "state", "kind", "with", "what", "source"]
+    assert lines[1].startswith("2026-11-20  overdue  follow-up")
+
+
+def test_balances_json_and_table(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    result = run("balances", "--journal", str(root), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output) == [
+        {"contact": "ada", "name": "Ada Lovelace", "gave": 1, "got": 0, "balance": 1,
+         "gave_value": 0, "got_value": 0},
+        {"contact": "bob", "name": "Bob Builder", "gave": 0, "got": 1, "balance": -1,
+         "gave_value": 0, "got_value": 500},
+    ]
+    table = run("balances", "--journal", str(root)).output.splitlines()
+    assert table[1].split()[:6] == ["ada", "Ada", "Lovelace", "1", "0", "+1"]
+
+
+@pytest.mark.parametrize("command", ["due", "balances"])
+def test_due_and_balances_refuse_a_broken_journal(tmp_path: Path, command: str) -> None:
+    root = write_journal(tmp_path / "j", BROKEN)
+    result = run(command, "--journal", str(root), "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "contacts/cy.md:2: error" in result.stderr
+
+
+def test_out_may_not_replace_the_journal_or_a_foreign_folder(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    before = snapshot(root)
+    for out in (root, tmp_path, root / "contacts"):
+        result = run("build", "--journal", str(root), "--out", str(out))
+        assert result.exit_code == 2, out
+        assert "Traceback" not in result.stderr
+    foreign = tmp_path / "docs"
+    write_journal(foreign, {"thesis.txt": "years of work"})
+    result = run("build", "--journal", str(root), "--out", str(foreign))
+    assert result.exit_code == 2
+    assert "holds files that refjournal did not write" in result.stderr
+    assert (foreign / "thesis.txt").read_text() == "years of work"
+    assert snapshot(root) == before
+
+
+def test_example_journal_is_the_default_in_the_repo(tmp_path: Path) -> None:
+    result = run("check", "--strict", cwd=REPO)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
