@@ -157,7 +157,8 @@ def test_birthdays_within_birthday_days(loaded, birthday, expected):
 
 
 def test_birthday_days_is_configurable_and_wraps_the_year(loaded):
-    files = {"refjournal.yaml": "birthday_days: 60\n", "contacts/ada.md": '---\nbirthday: "01-05"\n---\n'}
+    files = {"refjournal.yaml": "birthday_days: 60\n",
+             "contacts/ada.md": '---\nbirthday: "01-05"\n---\n'}
     assert [i.due for i in due(loaded, files, kind="birthday")] == [D(2027, 1, 5)]
 
 

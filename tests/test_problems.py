@@ -1,0 +1,335 @@
+"""Problems: one test per class, each at its exact path, line and severity, all in one run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from refjournal.build import Loaded, load
+from refjournal.cli import main
+from refjournal.problems import Problem
+
+Load = Callable[..., Loaded]
+Journal = Callable[[Mapping[str, str | bytes]], Path]
+
+ADA = {"contacts/ada.md": ""}  # someone for meetings to name, so refs resolve
+
+
+def only(result: Loaded) -> Problem:
+    """The one problem of a run (fails, listing them, when there are more or none)."""
+    assert len(result.problems) == 1, [p.format() for p in result.problems]
+    return result.problems[0]
+
+
+def assert_error(result: Loaded, path: str, line: int | None, phrase: str) -> Problem:
+    problem = only(result)
+    assert (problem.path, problem.line, problem.severity) == (path, line, "error")
+    assert phrase in problem.message
+    assert not result.ok
+    return problem
+
+
+def assert_warning(result: Loaded, path: str, line: int | None, phrase: str) -> Problem:
+    problem = only(result)
+    assert (problem.path, problem.line, problem.severity) == (path, line, "warning")
+    assert phrase in problem.message
+    assert result.ok
+    return problem
+
+
+# --- reading files --------------------------------------------------------------------------
+
+
+def test_unreadable_file(journal: Journal) -> None:
+    root = journal({"contacts/ada.md": "---\ncompany: Acme\n---\n"})
+    note = root / "contacts/ada.md"
+    note.chmod(0)
+    try:
+        if os.access(note, os.R_OK):
+            pytest.skip("running as root: a mode-000 file is still readable")
+        assert_error(load(root), "contacts/ada.md", None, "cannot read file")
+    finally:
+        note.chmod(0o644)
+
+
+def test_not_utf8_names_the_byte_offset_and_the_line_of_the_bad_byte(loaded: Load) -> None:
+    data = b"---\ncompany: Acme\n---\nCaf\xe9 notes\n"
+    problem = assert_error(loaded({"contacts/ada.md": data}), "contacts/ada.md", 4, "not UTF-8")
+    offset = data.index(b"\xe9")
+    assert f"byte offset {offset} " in problem.message
+    assert "0xe9" in problem.message
+    assert problem.column == 4
+
+
+def test_not_utf8_after_a_bom_counts_the_bom_in_offset_and_line(loaded: Load) -> None:
+    data = b"\xef\xbb\xbf---\ncompany: Acme\n---\nab\n\xff\n"
+    problem = assert_error(loaded({"contacts/ada.md": data}), "contacts/ada.md", 5, "not UTF-8")
+    offset = data.index(b"\xff")
+    assert f"byte offset {offset} " in problem.message
+    assert "0xff" in problem.message
+
+
+def test_binary_file_with_nul_bytes(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": b"---\ncompany: Acme\n---\n\x00\x01\x02"})
+    assert_error(result, "contacts/ada.md", None, "binary file")
+
+
+# --- front matter shape ---------------------------------------------------------------------
+
+
+def test_bad_yaml_reports_the_files_own_line_and_column(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": """
+        ---
+        name: Ada
+        company: Acme
+        role: CTO: founder
+        ---
+        Body.
+    """})
+    problem = assert_error(result, "contacts/ada.md", 4, "bad YAML in front matter")
+    assert "mapping values are not allowed" in problem.message
+    assert problem.column == 10
+    assert problem.source == "role: CTO: founder"
+
+
+def test_bad_yaml_line_counts_crlf_and_bom(loaded: Load) -> None:
+    data = b"\xef\xbb\xbf---\r\nname: Ada\r\ncompany: Acme\r\nrole: CTO: founder\r\n---\r\n"
+    assert_error(loaded({"contacts/ada.md": data}), "contacts/ada.md", 4, "bad YAML")
+
+
+def test_bad_yaml_in_the_config_reports_the_files_own_line(loaded: Load) -> None:
+    result = loaded({**ADA, "refjournal.yaml": "owner: Ada\ntitle: x\nsoon_days: [3\n"})
+    assert_error(result, "refjournal.yaml", 3, "bad YAML")
+
+
+def test_front_matter_that_is_a_list(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "---\n- company: Acme\n- role: CTO\n---\n"})
+    assert_error(result, "contacts/ada.md", 2, "must be a mapping of `key: value` lines, "
+                 "not a list")
+
+
+def test_front_matter_without_closing_dashes(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "---\ncompany: Acme\nrole: CTO\n\nBody.\n"})
+    assert_error(result, "contacts/ada.md", 1, "no closing `---`")
+
+
+def test_git_merge_conflict_marker(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": """
+        ---
+        company: Acme
+        ---
+        Met at the fair.
+        <<<<<<< HEAD
+        Likes tea.
+    """})
+    assert_error(result, "contacts/ada.md", 5, "merge conflict marker")
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def test_invalid_date_is_reported_at_its_keys_line(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": """
+        ---
+        company: Acme
+        met: 2026-02-30
+        ---
+    """})
+    problem = assert_error(result, "contacts/ada.md", 3, "invalid date `2026-02-30`")
+    assert problem.message.startswith("`met`")
+
+
+CONTACT_WITH = "---\ncompany: Acme\n{line}\n---\n"
+MEETING_WITH = """---
+with: ada
+gave:
+  - prospect: Roof job
+    {line}
+follow_ups:
+  - due: 2026-05-08
+    {line2}
+---
+"""
+
+
+@pytest.mark.parametrize(("key_line", "phrase"), [
+    ("paused: maybe", "expected true or false, got `maybe`"),
+    ("cadence: often", "invalid cadence `often`"),
+    ("tags: {a: 1}", "expected a list of texts"),
+    ("archived: 3", "expected true or false"),
+    ("met: 2026", "invalid date"),
+])
+def test_contact_value_of_the_wrong_type(loaded: Load, key_line: str, phrase: str) -> None:
+    result = loaded({"contacts/ada.md": CONTACT_WITH.format(line=key_line)})
+    problem = assert_error(result, "contacts/ada.md", 3, phrase)
+    assert problem.message.startswith(f"`{key_line.split(':')[0]}`")
+
+
+@pytest.mark.parametrize(("gave_line", "follow_up_line", "line", "phrase"), [
+    ("value: lots", "what: call", 5, "`value`: expected a number"),
+    ("heat: 9", "what: call", 5, "`heat`: invalid heat `9`"),
+    ("closed_on: soon", "what: call", 5, "`closed_on`: invalid date"),
+    ("value: 10", "done: maybe", 8, "`done`: expected true, false or the date"),
+])
+def test_meeting_value_of_the_wrong_type(loaded: Load, gave_line: str, follow_up_line: str,
+                                         line: int, phrase: str) -> None:
+    note = MEETING_WITH.format(line=gave_line, line2=follow_up_line)
+    result = loaded({**ADA, "meetings/2026-05-01 x.md": note})
+    assert_error(result, "meetings/2026-05-01 x.md", line, phrase)
+
+
+def test_follow_up_without_due(loaded: Load) -> None:
+    result = loaded({**ADA, "meetings/2026-05-01 x.md": """
+        ---
+        with: ada
+        follow_ups:
+          - due: 2026-05-08
+          - what: Send the deck
+        ---
+    """})
+    assert_error(result, "meetings/2026-05-01 x.md", 5, "follow-up has no `due:` date")
+
+
+@pytest.mark.parametrize("filename", ["coffee.md", "May 2026/coffee with ada.md"])
+def test_meeting_without_a_date(loaded: Load, filename: str) -> None:
+    result = loaded({**ADA, f"meetings/{filename}": "---\nwith: ada\n---\n"})
+    assert_error(result, f"meetings/{filename}", 1, "meeting has no date")
+    assert result.journal.meetings == ()
+
+
+@pytest.mark.parametrize(("line", "phrase"), [
+    ("tier: iner", "unknown tier `iner` (did you mean `inner`?)"),
+    ("tier: keepwarm", "unknown tier `keepwarm` (did you mean `keep-warm`?)"),
+])
+def test_unknown_tier(loaded: Load, line: str, phrase: str) -> None:
+    result = loaded({"contacts/ada.md": CONTACT_WITH.format(line=line)})
+    assert_error(result, "contacts/ada.md", 3, phrase)
+
+
+@pytest.mark.parametrize(("line", "phrase"), [
+    ("status: wonn", "unknown status `wonn` (did you mean `won`?)"),
+    ("type: referal", "unknown exchange type `referal` (did you mean `referral`?)"),
+    ("type: intro", "unknown exchange type `intro`"),
+])
+def test_unknown_status_or_exchange_type(loaded: Load, line: str, phrase: str) -> None:
+    note = MEETING_WITH.format(line=line, line2="what: call")
+    result = loaded({**ADA, "meetings/2026-05-01 x.md": note})
+    problem = assert_error(result, "meetings/2026-05-01 x.md", 5, phrase)
+    assert "expected one of" in problem.message
+
+
+# --- across notes ---------------------------------------------------------------------------
+
+
+def test_two_contacts_with_the_same_slug(loaded: Load) -> None:
+    result = loaded({"contacts/Jane Doe.md": "", "contacts/jane-doe.md": ""})
+    problem = assert_error(result, "contacts/jane-doe.md", 1, "two contacts have the slug "
+                           "`jane-doe`")
+    assert "contacts/Jane Doe.md" in problem.message
+    assert "contacts/jane-doe.md" in problem.message
+
+
+def test_unknown_key_warns_with_a_suggestion(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "---\nrole: CTO\ncompnay: Acme\n---\n"})
+    assert_warning(result, "contacts/ada.md", 3, "unknown key `compnay` in a contact note "
+                   "(did you mean `company`?)")
+
+
+def test_unknown_key_in_a_meeting_warns(loaded: Load) -> None:
+    result = loaded({**ADA, "meetings/2026-05-01 x.md": "---\nwith: ada\nwhith: bob\n---\n"})
+    assert_warning(result, "meetings/2026-05-01 x.md", 3, "unknown key `whith`")
+
+
+def test_unresolved_ref_warns(loaded: Load) -> None:
+    result = loaded({**ADA, "meetings/2026-05-01 x.md": "---\ntitle: Lunch\nwith: Zed\n---\n"})
+    assert_warning(result, "meetings/2026-05-01 x.md", 3, "`Zed` matches no contact")
+
+
+def test_strict_mode_turns_a_warning_into_an_error(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "---\ncompnay: Acme\n---\n"}, strict=True)
+    assert_error(result, "contacts/ada.md", 2, "unknown key `compnay`")
+
+
+def test_every_problem_of_a_run_is_reported_together(loaded: Load) -> None:
+    result = loaded({
+        **ADA,
+        "contacts/bob.md": "---\nname: Bob\nrole: CTO: founder\n---\n",
+        "contacts/cy.md": "---\ncompany: Acme\nmet: 2026-02-30\npaused: maybe\n---\n",
+        "meetings/2026-05-01 x.md": "---\nwith: [ada, Zed]\n---\n",
+        "meetings/coffee.md": "---\nwith: ada\n---\n",
+    })
+    assert [(p.path, p.line, p.severity) for p in result.problems] == [
+        ("contacts/bob.md", 3, "error"),
+        ("contacts/cy.md", 3, "error"),
+        ("contacts/cy.md", 4, "error"),
+        ("meetings/2026-05-01 x.md", 2, "warning"),
+        ("meetings/coffee.md", 1, "error"),
+    ]
+    assert not result.ok
+
+
+# --- how a problem reads --------------------------------------------------------------------
+
+
+def test_problem_format_gives_location_severity_message_then_the_source_line(
+        loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "---\ncompany: Acme\nmet: 2026-02-30\n---\n"})
+    lines = only(result).format().splitlines()
+    assert lines[0] == ("contacts/ada.md:3: error: `met`: invalid date `2026-02-30`: "
+                        "day is out of range for month")
+    assert lines[1].strip() == "3 | met: 2026-02-30"
+
+
+def test_problem_format_with_a_column_puts_a_caret_under_it() -> None:
+    problem = Problem("contacts/ada.md", 4, "error", "bad YAML", "role: CTO: founder", 10)
+    assert problem.format().splitlines() == [
+        "contacts/ada.md:4: error: bad YAML",
+        "    4 | role: CTO: founder",
+        "    " + " " * len("4 | ") + " " * 9 + "^",
+    ]
+
+
+def test_problem_format_without_a_line() -> None:
+    problem = Problem("contacts/ada.md", None, "error", "binary file")
+    assert problem.format() == "contacts/ada.md: error: binary file"
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def test_cli_check_exits_1_and_lists_problems_on_stderr(journal: Journal) -> None:
+    root = journal({
+        "contacts/ada.md": "---\ncompany: Acme\nmet: 2026-02-30\n---\n",
+        "contacts/bob.md": "---\nname: Bob\nrole: CTO: founder\n---\n",
+    })
+    result = CliRunner().invoke(main, ["check", "--journal", str(root)])
+    assert result.exit_code == 1
+    assert "contacts/ada.md:3: error: `met`: invalid date" in result.stderr
+    assert "contacts/bob.md:3: error: bad YAML" in result.stderr
+    assert "2 errors" in result.stderr
+    assert "ok:" not in result.stdout
+
+
+def test_cli_check_strict_fails_on_a_warning(journal: Journal) -> None:
+    root = journal({"contacts/ada.md": "---\ncompnay: Acme\n---\n"})
+    lenient = CliRunner().invoke(main, ["check", "--journal", str(root)])
+    strict = CliRunner().invoke(main, ["check", "--strict", "--journal", str(root)])
+    assert lenient.exit_code == 0
+    assert "contacts/ada.md:2: warning: unknown key `compnay`" in lenient.stderr
+    assert strict.exit_code == 1
+    assert "contacts/ada.md:2: error: unknown key `compnay`" in strict.stderr
+
+
+def test_cli_check_of_a_clean_journal_exits_0(journal: Journal) -> None:
+    root = journal({
+        "contacts/ada.md": "---\ncompany: Acme\n---\n",
+        "meetings/2026-05-01 x.md": "---\nwith: ada\ngave:\n  - prospect: Roof job\n---\n",
+    })
+    result = CliRunner().invoke(main, ["check", "--journal", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "ok: 1 contacts, 1 meetings, 1 exchanges" in result.stdout
