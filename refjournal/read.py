@@ -25,6 +25,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 CONTACTS = "contacts"
 MEETINGS = "meetings"
 CONFIG = "refjournal.yaml"
+_BOM = b"\xef\xbb\xbf"
 NOTE_SUFFIX = ".md"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)")
@@ -150,19 +151,21 @@ def parse_note(rel: str, kind: str, data: bytes) -> tuple[RawNote | None, list[P
 
 def _decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
     """Decode UTF-8 (a BOM allowed), normalise CRLF and CR line ends to LF."""
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         return None, error(rel, None, "binary file, not a text note (it holds NUL bytes); "
                            "move it out of the journal or rename it without `.md`")
+    bom = len(_BOM) if data.startswith(_BOM) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        end = data.find(b"\n", exc.start)
+        offset = exc.start + bom  # offsets count from the start of the file, BOM included
+        line = data.count(b"\n", 0, offset) + 1
+        start = data.rfind(b"\n", 0, offset) + 1
+        end = data.find(b"\n", offset)
         source = data[start: end if end >= 0 else len(data)].decode("utf-8", "replace")
-        return None, error(rel, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset "
-                           f"{exc.start} cannot be decoded; save the file as UTF-8", source,
-                           exc.start - start + 1)
+        return None, error(rel, line, f"not UTF-8: byte 0x{data[offset]:02x} at byte offset "
+                           f"{offset} cannot be decoded; save the file as UTF-8",
+                           source.lstrip("\ufeff"), offset - start + 1)
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
@@ -187,7 +190,7 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
         meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if mark and exc.context_mark and mark.line + offset >= len(head):
+        if mark and exc.context_mark and mark.index >= len(text.rstrip()):
             mark = exc.context_mark  # ran off the end: point at where the unclosed thing began
         line = mark.line + offset if mark else 1
         column = mark.column + 1 if mark else None

@@ -7,6 +7,7 @@ user can restyle by shadowing one file by name. Every link is relative to its pa
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from . import __version__
 from .derive import Derived
@@ -177,15 +177,17 @@ def _by_month(meetings: tuple[Meeting, ...]) -> list[tuple[dt.date, list[Meeting
 
 def _template_problem(exc: jinja2.TemplateError, page: Page, themes: list[Path]) -> Problem:
     """Say which theme file broke, and where, instead of a traceback."""
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
+    name = getattr(exc, "filename", None) or page.template
     line = getattr(exc, "lineno", None)
-    for theme in themes:
-        candidate = Path(name) if Path(name).is_absolute() else theme / "templates" / name
-        if candidate.is_file():
-            name = candidate.as_posix()
-            break
-    return error(name, line, f"theme template failed while rendering {page.path}: "
+    if line is None:  # a runtime error: Jinja2 maps template frames to template lines
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith(".html"):
+                name, line = frame.f_code.co_filename, lineno
+    path = Path(name)
+    if not path.is_absolute():
+        path = next((t / "templates" / name for t in themes
+                     if (t / "templates" / name).is_file()), path)
+    return error(path.as_posix(), line, f"theme template failed while rendering {page.path}: "
                  f"{exc.message or exc}")
 
 
-__all__ = ["Markup", "Page", "pages", "render_site", "theme_dirs"]

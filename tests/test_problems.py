@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -44,16 +43,24 @@ def assert_warning(result: Loaded, path: str, line: int | None, phrase: str) -> 
 # --- reading files --------------------------------------------------------------------------
 
 
-def test_unreadable_file(journal: Journal) -> None:
-    root = journal({"contacts/ada.md": "---\ncompany: Acme\n---\n"})
-    note = root / "contacts/ada.md"
-    note.chmod(0)
-    try:
-        if os.access(note, os.R_OK):
-            pytest.skip("running as root: a mode-000 file is still readable")
-        assert_error(load(root), "contacts/ada.md", None, "cannot read file")
-    finally:
-        note.chmod(0o644)
+def test_unreadable_file(journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = journal({"contacts/ada.md": "---\ncompany: Acme\n---\n", "contacts/bob.md": ""})
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "ada.md":  # what a mode-000 file gives a user who is not root
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    problem = assert_error(load(root), "contacts/ada.md", None, "cannot read file")
+    assert "Permission denied" in problem.message
+
+
+def test_a_dangling_symlink_is_an_unreadable_file(journal: Journal) -> None:
+    root = journal({"contacts/bob.md": ""})
+    (root / "contacts" / "ada.md").symlink_to(root / "nowhere.md")
+    assert_error(load(root), "contacts/ada.md", None, "cannot read file")
 
 
 def test_not_utf8_names_the_byte_offset_and_the_line_of_the_bad_byte(loaded: Load) -> None:

@@ -1,0 +1,153 @@
+"""The rendered site: pages, escaping, Markdown bodies, relative links and theme shadowing."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from refjournal.build import build
+
+from .conftest import REPO, TODAY, write_journal
+
+JOURNAL = {
+    "refjournal.yaml": "title: Test journal\n",
+    "contacts/ada.md": """
+        ---
+        name: Ada <script>alert(1)</script>
+        aliases: [Countess]
+        needs: "Engineers & <b>makers</b>"
+        ---
+        Raw <em>html</em> here. See [[bob|my builder]] and [[Nobody Known]].
+        """,
+    "contacts/bob.md": "",
+    "meetings/2026/11/2026-11-01-coffee.md": """
+        ---
+        with: [Countess, "[[bob]]", Zed Unknown]
+        title: Coffee & cake
+        gave:
+          - to: Zed Unknown
+        ---
+        # Notes
+        Talked to [[Countess]].
+        """,
+}
+
+
+def site(tmp_path: Path, files: dict[str, str] = JOURNAL) -> Path:
+    root = write_journal(tmp_path / "journal", files)
+    out = tmp_path / "site"
+    result = build(root, out, TODAY)
+    assert result.written, [p.format() for p in result.problems]
+    return out
+
+
+def read(out: Path, rel: str) -> str:
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def test_every_page_is_written_with_noindex(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert pages == [
+        "balances/index.html", "contacts/ada/index.html", "contacts/bob/index.html",
+        "contacts/index.html", "contacts/zed-unknown/index.html", "follow-ups/index.html",
+        "index.html", "meetings/2026/11/2026-11-01-coffee/index.html", "meetings/index.html",
+        "referrals/index.html",
+    ]
+    for page in pages:
+        assert '<meta name="robots" content="noindex' in read(out, page), page
+
+
+def test_links_are_relative_and_resolve_on_disk(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for link in re.findall(r'(?:href|src)="([^"]+)"', html):
+            if link.startswith(("mailto:", "tel:", "#")):
+                continue
+            assert not link.startswith(("/", "http:", "https:", "//")), (page, link)
+            target = (page.parent / link.split("#")[0]).resolve()
+            assert target.is_file(), f"{page.relative_to(out)} links to missing {link}"
+
+
+def test_names_and_notes_are_escaped(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    html = read(out, "contacts/ada/index.html")
+    assert "<script>alert(1)</script>" not in html
+    assert "Ada &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Engineers &amp; &lt;b&gt;makers&lt;/b&gt;" in html
+    assert "Raw &lt;em&gt;html&lt;/em&gt; here." in html  # raw HTML off by default
+
+
+def test_allow_html_lets_raw_html_through(tmp_path: Path) -> None:
+    out = site(tmp_path, {**JOURNAL, "refjournal.yaml": "allow_html: true\n"})
+    assert "Raw <em>html</em> here." in read(out, "contacts/ada/index.html")
+
+
+def test_wikilinks_in_bodies(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    ada = read(out, "contacts/ada/index.html")
+    assert '<a class="wikilink" href="../../contacts/bob/index.html">my builder</a>' in ada
+    assert '<span class="wikilink unresolved" title="no contact note">Nobody Known</span>' in ada
+    meeting = read(out, "meetings/2026/11/2026-11-01-coffee/index.html")
+    assert '<a class="wikilink" href="../../../../contacts/ada/index.html">Countess</a>' in meeting
+    assert "<h1>Notes</h1>" in meeting
+
+
+def test_unresolved_contact_has_a_page_that_says_so(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    html = read(out, "contacts/zed-unknown/index.html")
+    assert "No contact note matches <code>Zed Unknown</code>" in html
+    assert "You gave <strong>1</strong>" in html
+
+
+def test_a_journal_theme_shadows_default_files_by_name(tmp_path: Path) -> None:
+    files = {
+        **JOURNAL,
+        "theme/static/style.css": "body { background: hotpink; }\n",
+        "theme/static/extra.js": "// mine\n",
+        "theme/templates/balances.html": (
+            '{% extends "base.html" %}{% block title %}Mine{% endblock %}'
+            "{% block content %}<p id=mine>{{ site.balances|length }} rows</p>{% endblock %}"),
+    }
+    out = site(tmp_path, files)
+    assert read(out, "assets/style.css") == "body { background: hotpink; }\n"
+    assert read(out, "assets/extra.js") == "// mine\n"
+    assert (out / "assets" / "site.js").is_file()  # not shadowed: from the default theme
+    assert "<p id=mine>3 rows</p>" in read(out, "balances/index.html")
+    assert "<title>Mine · Test journal</title>" in read(out, "balances/index.html")
+    assert "Contacts" in read(out, "contacts/index.html")  # default template still used
+
+
+def test_a_broken_theme_template_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    files = {**JOURNAL, "theme/templates/balances.html": "{{ no_such_variable }}\n"}
+    root = write_journal(tmp_path / "journal", files)
+    result = build(root, tmp_path / "site", TODAY)
+    assert not result.written
+    assert not (tmp_path / "site").exists()
+    [problem] = result.problems[-1:]
+    assert problem.path.endswith("theme/templates/balances.html")
+    assert problem.line == 1
+    assert "no_such_variable" in problem.message
+
+
+def test_contact_page_shows_profile_balance_and_timeline(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    html = read(out, "contacts/ada/index.html")
+    assert "Countess" in html
+    assert '<a href="../../meetings/2026/11/2026-11-01-coffee/index.html">Coffee &amp; cake</a>' \
+        in html
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
+    from hatchling.builders.wheel import WheelBuilder
+
+    [wheel] = list(WheelBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"]))
+    names = zipfile.ZipFile(wheel).namelist()
+    for rel in ("templates/base.html", "templates/index.html", "static/style.css",
+                "static/site.js"):
+        assert f"refjournal/themes/default/{rel}" in names
