@@ -96,8 +96,18 @@ def text_list(value: Any) -> tuple[str, ...]:
 
 
 def ref_texts(value: Any) -> tuple[str, ...]:
-    """Contact refs: one ref or a list of them, as written (wikilink brackets removed)."""
-    return tuple(unwrap_wikilink(item) for item in text_list(value))
+    """Contact refs: one ref or a list of them, as written (wikilink brackets removed).
+
+    An unquoted `[[Jane Doe]]` reaches us as YAML's list-in-a-list `[["Jane Doe"]]`;
+    it is read as the wikilink it was meant to be.
+    """
+    items = value if isinstance(value, list) else [value]
+    flat = []
+    for item in items:
+        while isinstance(item, list) and len(item) == 1:
+            item = item[0]
+        flat.append(item)
+    return tuple(unwrap_wikilink(item) for item in text_list(flat))
 
 
 def unwrap_wikilink(ref: str) -> str:

@@ -463,3 +463,23 @@ def test_dot_files_dot_folders_and_non_markdown_files_are_ignored(loaded: Load) 
     })
     assert list(clean(result).journal.contacts) == ["ada"]
     assert [m.source.path for m in result.journal.meetings] == ["meetings/2026-05-01 x.md"]
+
+
+def test_unquoted_wikilinks_in_yaml_are_read_as_refs(loaded) -> None:
+    result = loaded({
+        "contacts/jane-doe.md": "---\nname: Jane Doe\n---\n",
+        "contacts/bob.md": "",
+        "meetings/2026-11-01.md": """
+            ---
+            with: [[Jane Doe]]
+            gave:
+              - to:
+                  - [[bob]]
+                  - [[Jane Doe]]
+            ---
+            """,
+    })
+    assert result.problems == []
+    [meeting] = result.journal.meetings
+    assert meeting.contacts == ("jane-doe",)
+    assert meeting.gave[0].contacts == ("bob", "jane-doe")
