@@ -116,7 +116,11 @@ def build_command(journal: Path | None, out: Path, today: dt.date | None, strict
         check_output(out, root)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
-    result = build(root, out, today or dt.date.today(), strict_mode=strict)
+    try:
+        result = build(root, out, today or dt.date.today(), strict_mode=strict)
+    except OSError as exc:
+        click.echo(f"error: cannot write the site to {out}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
     _report(result.problems)
     if not result.written:
         click.echo(f"site not written; {out} is unchanged", err=True)

@@ -59,7 +59,7 @@ def render_site(site: Derived, themes: list[Path]) -> tuple[dict[str, bytes], li
                                                    site.journal.ref_index)
         try:
             html = env.get_template(page.template).render(context)
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
             problems.append(_template_problem(exc, page, themes))
             if len(problems) >= 20:
                 break
@@ -175,7 +175,7 @@ def _by_month(meetings: tuple[Meeting, ...]) -> list[tuple[dt.date, list[Meeting
     return list(months.items())
 
 
-def _template_problem(exc: jinja2.TemplateError, page: Page, themes: list[Path]) -> Problem:
+def _template_problem(exc: Exception, page: Page, themes: list[Path]) -> Problem:
     """Say which theme file broke, and where, instead of a traceback."""
     name = getattr(exc, "filename", None) or page.template
     line = getattr(exc, "lineno", None)
@@ -187,7 +187,8 @@ def _template_problem(exc: jinja2.TemplateError, page: Page, themes: list[Path])
     if not path.is_absolute():
         path = next((t / "templates" / name for t in themes
                      if (t / "templates" / name).is_file()), path)
+    message = getattr(exc, "message", None) or str(exc)
     return error(path.as_posix(), line, f"theme template failed while rendering {page.path}: "
-                 f"{exc.message or exc}")
+                 f"{message}")
 
 
