@@ -224,3 +224,12 @@ def test_example_journal_is_the_default_in_the_repo(tmp_path: Path) -> None:
     result = run("check", "--strict", cwd=REPO)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_an_unwritable_output_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    (tmp_path / "a-file").write_text("not a folder")
+    result = run("build", "--journal", str(root), "--out", str(tmp_path / "a-file" / "site"))
+    assert result.exit_code == 1
+    assert "error: cannot write the site to" in result.stderr
+    assert "Traceback" not in result.stderr

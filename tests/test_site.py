@@ -151,3 +151,13 @@ def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
     for rel in ("templates/base.html", "templates/index.html", "static/style.css",
                 "static/site.js"):
         assert f"refjournal/themes/default/{rel}" in names
+
+
+def test_a_theme_template_that_is_not_utf8_is_a_problem(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", JOURNAL)
+    (root / "theme" / "templates").mkdir(parents=True)
+    (root / "theme" / "templates" / "balances.html").write_bytes(b"caf\xe9\n")
+    result = build(root, tmp_path / "site", TODAY)
+    assert not result.written
+    assert "theme template failed while rendering balances/index.html" in \
+        result.problems[-1].message
