@@ -48,9 +48,15 @@ def balances(journal: Journal) -> dict[str, Balance]:
                 row[f"{exchange.direction}_value"] += won_value(exchange)
     return {
         slug: Balance(slug, contact.name, int(counts[slug]["gave"]), int(counts[slug]["got"]),
-                      counts[slug]["gave_value"], counts[slug]["got_value"], contact.unresolved)
+                      money(counts[slug]["gave_value"]), money(counts[slug]["got_value"]),
+                      contact.unresolved)
         for slug, contact in journal.contacts.items()
     }
+
+
+def money(total: Number) -> Number:
+    """Round a sum of decimal values to cents: 0.1 + 0.2 is 0.3, not 0.30000000000000004."""
+    return round(total, 2) if isinstance(total, float) else total
 
 
 def won_value(exchange: Exchange) -> Number:

@@ -53,14 +53,15 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
         raw, read_problems = read_note(root, rel, kind)
         problems += read_problems
         if raw is None:
-            if kind == CONTACTS:  # keep the contact known so refs to it still resolve
-                stem = rel.rsplit("/", 1)[-1][:-3]
+            stem = rel.rsplit("/", 1)[-1][:-3]
+            if kind == CONTACTS and slugify(stem):  # keep it known so refs to it still resolve
                 contacts.append(Contact(slug=slugify(stem), name=stem, source=Source(rel, 1)))
             continue
         heads[rel] = raw.head
         if kind == CONTACTS:
             contact, note_problems = validate_contact(raw)
-            contacts.append(contact)
+            if contact is not None:
+                contacts.append(contact)
         else:
             meeting, note_problems = validate_meeting(raw)
             if meeting is not None:

@@ -29,10 +29,13 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
                 ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
+        text = str(value)
         try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+            if len(text) != 10:
+                raise ValueError("expected the form YYYY-MM-DD")
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            self.fail(f"{text!r} is not a valid date ({exc}); use YYYY-MM-DD", param, ctx)
 
 
 def default_journal() -> Path:
@@ -116,6 +119,7 @@ def build_command(journal: Path | None, out: Path, today: dt.date | None, strict
         check_output(out, root)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
+    existed = out.exists()
     try:
         result = build(root, out, today or dt.date.today(), strict_mode=strict)
     except OSError as exc:
@@ -123,7 +127,8 @@ def build_command(journal: Path | None, out: Path, today: dt.date | None, strict
         sys.exit(EXIT_PROBLEMS)
     _report(result.problems)
     if not result.written:
-        click.echo(f"site not written; {out} is unchanged", err=True)
+        kept = f"; the previous site in {out} is unchanged" if existed else ""
+        click.echo(f"site not written{kept}", err=True)
         sys.exit(EXIT_PROBLEMS)
     click.echo(f"built {result.pages} pages into {out}/ (open {out / 'index.html'})")
 
@@ -138,8 +143,13 @@ def check_command(journal: Path | None, strict: bool) -> None:
     """
     loaded = _load_or_exit(journal, strict)
     journal_data = loaded.journal
-    click.echo(f"ok: {len(journal_data.contacts)} contacts, {len(journal_data.meetings)} "
-               f"meetings, {len(journal_data.exchanges)} exchanges")
+    click.echo(f"ok: {_count(len(journal_data.contacts), 'contact')}, "
+               f"{_count(len(journal_data.meetings), 'meeting')}, "
+               f"{_count(len(journal_data.exchanges), 'exchange')}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @main.command("due")
@@ -161,21 +171,22 @@ def due_command(journal: Path | None, today: dt.date | None, as_json: bool) -> N
         return
     names = loaded.journal.contacts
     rows = [(item.due.isoformat(), item.state, item.kind,
-             ", ".join(names[s].name for s in item.contacts), item.what, str(item.source))
-            for item in items]
+             _cut(", ".join(names[s].name for s in item.contacts), 30), _cut(item.what, 60),
+             str(item.source)) for item in items]
     _table(("due", "state", "kind", "with", "what", "source"), rows)
 
 
 @main.command("balances")
 @journal_option
-@today_option
+@click.option("--today", type=DateType(), default=None,
+              help="Accepted as in the other commands; balances count every exchange, "
+              "whatever its date.")
 @json_option
 def balances_command(journal: Path | None, today: dt.date | None, as_json: bool) -> None:
     """Show the give/get balance of referrals with each contact.
 
     gave and got count the exchanges naming the contact (an introduction of two people
     counts for both); balance = gave - got; the values sum `value` over won exchanges.
-    --today is accepted for symmetry with the other commands; balances count every exchange.
     """
     loaded = _load_or_exit(journal)
     rows = list(compute_balances(loaded.journal).values())
@@ -185,6 +196,10 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
     _table(("contact", "name", "gave", "got", "balance", "gave_value", "got_value"),
            [(r.contact, r.name, r.gave, r.got, f"{r.balance:+d}" if r.balance else "0",
              r.gave_value, r.got_value) for r in rows])
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .balances import Balance, Number, balances, won_value
+from .balances import Balance, Number, balances, money, won_value
 from .due import DueItem, due_items, last_contact
 from .model import Exchange, Journal, Meeting
 
@@ -60,5 +60,5 @@ def derive(journal: Journal, today: dt.date) -> Derived:
         exchanges_by_contact={slug: tuple(v) for slug, v in exchanges.items()},
         introduced={slug: tuple(v) for slug, v in introduced.items()},
         meetings_by_id={meeting.id: meeting for meeting in journal.meetings},
-        totals=totals,
+        totals={key: money(value) for key, value in totals.items()},
     )

@@ -109,7 +109,7 @@ def due_items(journal: Journal, today: dt.date) -> list[DueItem]:
                 what = f"Ask {who(exchange.contacts)} how the referral went"
                 if exchange.prospect:
                     what += f" ({exchange.prospect})"
-                items.append((meeting.date + dt.timedelta(days=config.referral_check_days),
+                items.append((add_days(meeting.date, config.referral_check_days),
                               REFERRAL_CHECK, exchange.contacts, what, exchange.source))
 
     items.sort(key=lambda item: (item[0], KINDS.index(item[1]), item[2], item[4].path,
@@ -125,7 +125,7 @@ def _keep_in_touch(journal: Journal, contact: Contact, today: dt.date) -> dt.dat
     base = last_contact(journal, contact, today) or contact.met
     if base is None or has_booked_meeting(journal, contact, today):
         return None
-    due = base + dt.timedelta(days=cadence)
+    due = add_days(base, cadence)
     if contact.snooze_until is not None and contact.snooze_until > due:
         due = contact.snooze_until
     return due
@@ -136,6 +136,14 @@ def _cadence_line(journal: Journal, contact: Contact) -> int:
         if key in contact.lines:
             return contact.lines[key]
     return contact.source.line
+
+
+def add_days(when: dt.date, days: int) -> dt.date:
+    """`when + days`, held at the last representable day rather than overflowing."""
+    try:
+        return when + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
 
 
 def _join(names: list[str]) -> str:

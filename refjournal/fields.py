@@ -14,7 +14,9 @@ from typing import Any
 
 from .model import Birthday
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+_TIME = r"[Tt ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
+_DATE = re.compile(rf"^(\d{{4}})-(\d{{2}})-(\d{{2}})(?:{_TIME})?\s*$")
+MAX_DAYS = 36500  # a hundred years: longer intervals are typos, and would overflow dates
 _MONTH_DAY = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")
 _CADENCE = re.compile(r"^(\d+)\s*([dwmy]?)$", re.IGNORECASE)
 _CADENCE_UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
@@ -26,8 +28,13 @@ class BadValue(ValueError):
 
 
 def show(value: Any) -> str:
-    """Quote a YAML value for a message, shortened."""
-    text = repr(value) if not isinstance(value, str) else value
+    """Quote a YAML value for a message, shortened, in YAML's spelling."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = repr(value)
     return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
 
 
@@ -129,6 +136,8 @@ def cadence(value: Any) -> int:
                        "`Nd`, `Nw`, `Nm`, `Ny` (e.g. `30`, `2w`, `3m`)")
     if days <= 0:
         raise BadValue(f"invalid cadence {show(value)}: it must be at least one day")
+    if days > MAX_DAYS:
+        raise BadValue(f"invalid cadence {show(value)}: more than a hundred years")
     return days
 
 
@@ -180,9 +189,11 @@ def number(value: Any) -> int | float:
 
 
 def positive_int(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    """A whole number of days, from 0 to a hundred years."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DAYS:
         return value
-    raise BadValue(f"expected a whole number of days, got {show(value)}")
+    quoted = f'"{value}"' if isinstance(value, str) else show(value)
+    raise BadValue(f"expected a whole number of days (0 to {MAX_DAYS}), got {quoted}")
 
 
 def _kind(value: Any) -> str:

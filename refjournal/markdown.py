@@ -20,6 +20,7 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -57,3 +58,16 @@ def _render_wikilink(self: RendererHTML, tokens: Sequence[Token], idx: int,
                    .format(label or target))
     href = f"{env['root']}contacts/{slug}/index.html"
     return str(Markup('<a class="wikilink" href="{}">{}</a>').format(href, label or target))
+
+
+def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                  options: OptionsDict, env: EnvType) -> str:
+    """Show local images; link remote ones instead, so opening a page fetches nothing from
+    outside (a remote image would tell its host that, and when, the page was read)."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if not src.lower().startswith(("http:", "https:", "//")):
+        return self.image(tokens, idx, options, env)
+    alt = self.renderInlineAsText(token.children or [], options, env) or src
+    return str(Markup('<a class="remote-image" href="{}" rel="noopener noreferrer">'
+                      'image: {}</a>').format(src, alt))

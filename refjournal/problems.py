@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 ERROR = "error"
 WARNING = "warning"
+SOURCE_WIDTH = 160  # a source line longer than this is cut in messages
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,11 @@ class Problem:
         text = f"{self.location()}: {self.severity}: {self.message}"
         if self.source is not None and self.source.strip():
             gutter = f"{self.line} | " if self.line else "  | "
-            text += f"\n    {gutter}{self.source.rstrip()}"
-            if self.column:
+            source = self.source.rstrip()
+            if len(source) > SOURCE_WIDTH:
+                source = source[:SOURCE_WIDTH] + " …"
+            text += f"\n    {gutter}{source}"
+            if self.column and self.column <= SOURCE_WIDTH:
                 text += "\n    " + " " * len(gutter) + " " * (self.column - 1) + "^"
         return text
 

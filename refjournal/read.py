@@ -39,6 +39,17 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """
 
 
+def _construct_int(loader: NoteLoader, node: yaml.ScalarNode) -> int | str:
+    """YAML 1.1 reads `01234567` as octal and `10:30` as 630: keep such numbers as text."""
+    text = str(node.value)
+    digits = text.lstrip("+-")
+    if ":" in text or (len(digits) > 1 and digits[0] == "0" and digits[1] in "0123456789_o"):
+        return text
+    number: int = loader.construct_yaml_int(node)
+    return number
+
+
+NoteLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 NoteLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
@@ -91,7 +102,9 @@ def discover(root: Path) -> Iterator[tuple[str, str]]:
             rel_folder = Path(folder).relative_to(root).as_posix()
             for name in sorted(files):
                 if name.endswith(NOTE_SUFFIX) and not name.startswith("."):
-                    yield f"{rel_folder}/{name}", kind
+                    path = Path(folder, name)
+                    if path.is_file() or path.is_symlink():  # not a FIFO, socket or device
+                        yield f"{rel_folder}/{name}", kind
 
 
 def read_config(root: Path) -> tuple[RawNote | None, list[Problem]]:
@@ -118,7 +131,7 @@ def read_note(root: Path, rel: str, kind: str) -> tuple[RawNote | None, list[Pro
     try:
         data = (root / rel).read_bytes()
     except OSError as exc:
-        return None, [error(rel, None, f"cannot read file: {exc.strerror or exc}")]
+        return None, [error(rel, 1, f"cannot read file: {exc.strerror or exc}")]
     return parse_note(rel, kind, data)
 
 
@@ -151,8 +164,10 @@ def parse_note(rel: str, kind: str, data: bytes) -> tuple[RawNote | None, list[P
 
 def _decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
     """Decode UTF-8 (a BOM allowed), normalise CRLF and CR line ends to LF."""
-    if b"\x00" in data:
-        return None, error(rel, None, "binary file, not a text note (it holds NUL bytes); "
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return None, error(rel, line, "binary file, not a text note (it holds NUL bytes); "
                            "move it out of the journal or rename it without `.md`")
     bom = len(_BOM) if data.startswith(_BOM) else 0
     try:
@@ -165,8 +180,14 @@ def _decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
         source = data[start: end if end >= 0 else len(data)].decode("utf-8", "replace")
         return None, error(rel, line, f"not UTF-8: byte 0x{data[offset]:02x} at byte offset "
                            f"{offset} cannot be decoded; save the file as UTF-8",
-                           source.lstrip("\ufeff"), offset - start + 1)
+                           source.lstrip("\ufeff"),
+                           _width(data[start:offset]) + 1)
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _width(prefix: bytes) -> int:
+    """Characters (not bytes) before the bad byte on its line, for the caret's column."""
+    return len(prefix.decode("utf-8", "replace").lstrip("\ufeff"))
 
 
 def _conflict_markers(rel: str, lines: list[str]) -> list[Problem]:
@@ -208,27 +229,39 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
         return {}, {}, error(rel, offset, f"must be a mapping of `key: value` lines, not {kind}",
                              head[offset - 1] if len(head) >= offset else None)
     key_lines: dict[KeyPath, int] = {}
-    _map_lines(node, (), key_lines, offset, depth=3)
+    duplicates: list[tuple[KeyPath, int, int]] = []
+    _map_lines(node, (), key_lines, duplicates, offset, depth=3)
+    if duplicates:
+        path, line, first = duplicates[0]
+        return {}, {}, error(rel, line, f"key `{path[-1]}` appears twice (also on line {first}); "
+                             "YAML would keep only the last one: merge them",
+                             head[line - 1] if 0 < line <= len(head) else None)
     return meta, key_lines, None
 
 
-def _map_lines(node: yaml.Node, path: KeyPath, out: dict[KeyPath, int], offset: int,
-               depth: int) -> None:
-    """Record the line of every key and list item down to `depth` levels (aliases not followed
-    deeper than that, so a YAML bomb cannot make this slow)."""
+def _map_lines(node: yaml.Node, path: KeyPath, out: dict[KeyPath, int],
+               duplicates: list[tuple[KeyPath, int, int]], offset: int, depth: int) -> None:
+    """Record the line of every key and list item down to `depth` levels, and every key that
+    appears twice in one mapping (aliases are not followed deeper than `depth`, so a YAML
+    bomb cannot make this slow)."""
     if depth == 0:
         return
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 sub = (*path, key.value)
-                out.setdefault(sub, key.start_mark.line + offset)
-                _map_lines(value, sub, out, offset, depth - 1)
+                line = key.start_mark.line + offset
+                if key.value in seen:
+                    duplicates.append((sub, line, seen[key.value]))
+                seen[key.value] = line
+                out[sub] = line
+                _map_lines(value, sub, out, duplicates, offset, depth - 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             sub = (*path, index)
-            out.setdefault(sub, item.start_mark.line + offset)
-            _map_lines(item, sub, out, offset, depth - 1)
+            out[sub] = item.start_mark.line + offset
+            _map_lines(item, sub, out, duplicates, offset, depth - 1)
 
 
 def _yaml_kind(value: Any) -> str:

@@ -59,7 +59,7 @@ def render_site(site: Derived, themes: list[Path]) -> tuple[dict[str, bytes], li
                                                    site.journal.ref_index)
         try:
             html = env.get_template(page.template).render(context)
-        except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a user's template may raise anything
             problems.append(_template_problem(exc, page, themes))
             if len(problems) >= 20:
                 break
@@ -187,6 +187,8 @@ def _template_problem(exc: Exception, page: Page, themes: list[Path]) -> Problem
     if not path.is_absolute():
         path = next((t / "templates" / name for t in themes
                      if (t / "templates" / name).is_file()), path)
+    if themes[0].name == USER_THEME and path.is_relative_to(themes[0]):
+        path = path.relative_to(themes[0].parent)  # journal-relative, like every other problem
     message = getattr(exc, "message", None) or str(exc)
     return error(path.as_posix(), line, f"theme template failed while rendering {page.path}: "
                  f"{message}")

@@ -21,7 +21,7 @@ class _Resolver:
     def __init__(self, contacts: dict[str, Contact]) -> None:
         self.contacts = contacts
         self.by_name: dict[str, list[str]] = defaultdict(list)
-        for contact in contacts.values():
+        for contact in sorted(contacts.values(), key=lambda c: c.slug):  # first by slug wins
             for name in (contact.name, *contact.aliases):
                 slugs = self.by_name[name_key(name)]
                 if contact.slug not in slugs:
@@ -37,12 +37,15 @@ class _Resolver:
         text = ref.text
         slug = lookup(self.index, text)
         if slug is not None:
-            named = self.by_name.get(name_key(text), [])
-            if len(named) > 1 and text not in self.contacts:
-                self._report(ref, warning, f"`{text}` is the name or alias of several contacts "
-                             f"({', '.join(named)}); using `{slug}`; write the slug instead")
+            others = [s for s in self.by_name.get(name_key(text), []) if s != slug]
+            if others:
+                self._report(ref, warning, f"`{text}` could mean `{slug}` or "
+                             f"{', '.join(f'`{s}`' for s in others)} (a slug, name or alias of "
+                             f"each); using `{slug}`; write the slug to choose")
             return replace(ref, slug=slug, resolved=True)
         slug = slugify(text) or "unnamed"
+        while slug in self.contacts:  # only the fallback can collide with a real contact
+            slug += "-ref"
         self.placeholders.setdefault(slug, Contact(slug=slug, name=text, source=ref.source,
                                                    unresolved=True))
         self._report(ref, warning, f"`{text}` matches no contact; add `contacts/{slug}.md` or "

@@ -41,11 +41,14 @@ def fold_name(text: str) -> str:
 
 
 def lookup(index: Mapping[str, str], text: str) -> str | None:
-    """Find a contact's slug from a ref: exact slug, then name or alias, then slug of the text.
+    """Find a contact's slug from a ref: its slug (any case), then a name or alias, then the
+    slug of the text.
 
     `index` maps slugs and `name_key()` of names and aliases to slugs (see the model stage).
     """
-    return index.get(text) or index.get(name_key(text)) or index.get(slugify(text))
+    slug = slugify(text)
+    return (index.get(text) or index.get(text.strip().lower()) or index.get(name_key(text))
+            or (index.get(slug) if slug else None))
 
 
 def name_key(text: str) -> str:

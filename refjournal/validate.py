@@ -133,9 +133,12 @@ def validate_config(raw: RawNote | None) -> tuple[Config, list[Problem]]:
     return Config(**values), note.problems
 
 
-def validate_contact(raw: RawNote) -> tuple[Contact, list[Problem]]:
+def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
     """Check a contact note; its slug comes from the file name, its name defaults to it."""
     note = _Note(raw)
+    if not slugify(raw.stem):
+        return None, [error(raw.path, 1, f"the file name `{raw.stem}.md` has no letter or "
+                            "digit to make a slug from; rename the file after the contact")]
     meta = raw.meta
     note.unknown_keys(meta, CONTACT_KEYS, (), "a contact note")
     values = {key: note.value(meta, (key,), convert, None)

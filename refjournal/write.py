@@ -33,6 +33,12 @@ def check_output(out: Path, journal_root: Path) -> None:
                               "choose another --out")
     if out.exists() and not out.is_dir():
         raise OutputError(f"output {out} exists and is not a folder")
+    blocking = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise OutputError(f"output folder {out} cannot be made: {blocking} is a file")
+    if out == Path.cwd().resolve() or out in Path.cwd().resolve().parents:
+        raise OutputError(f"output folder {out} holds the current folder, and a build replaces "
+                          "its output as a whole; choose a folder below it, such as ./site")
     if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
         raise OutputError(f"output folder {out} holds files that refjournal did not write; "
                           "empty it or choose another --out")

@@ -121,7 +121,7 @@ def test_default_journal_is_the_journal_folder_otherwise(tmp_path: Path) -> None
     write_journal(tmp_path / "journal", {k: v for k, v in CLEAN.items() if k != "refjournal.yaml"})
     result = run("check", cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
-    assert "2 contacts, 1 meetings" in result.output
+    assert "ok: 2 contacts, 1 meeting, 2 exchanges" in result.output
 
 
 def test_missing_journal_is_a_one_line_usage_error(tmp_path: Path) -> None:
@@ -226,10 +226,37 @@ def test_example_journal_is_the_default_in_the_repo(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
-def test_an_unwritable_output_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+def test_an_output_below_a_file_is_a_usage_error(tmp_path: Path) -> None:
     root = write_journal(tmp_path / "j", CLEAN)
     (tmp_path / "a-file").write_text("not a folder")
     result = run("build", "--journal", str(root), "--out", str(tmp_path / "a-file" / "site"))
-    assert result.exit_code == 1
-    assert "error: cannot write the site to" in result.stderr
+    assert result.exit_code == 2
+    assert "a-file is a file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_current_folder_cannot_be_the_output(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    (tmp_path / "empty").mkdir()
+    result = run("build", "--journal", str(root), "--out", ".", cwd=tmp_path / "empty")
+    assert result.exit_code == 2
+    assert "holds the current folder" in result.stderr
+
+
+def test_a_failed_first_build_does_not_claim_a_previous_site(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", BROKEN)
+    result = run("build", "--journal", str(root), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("site not written")
+    assert run("build", "--journal", str(write_journal(tmp_path / "k", CLEAN)), "--out",
+               str(tmp_path / "out")).exit_code == 0
+    result = run("build", "--journal", str(root), "--out", str(tmp_path / "out"))
+    assert "the previous site in" in result.stderr
+
+
+def test_long_texts_are_cut_in_the_due_table(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", {
+        "contacts/ada.md": f"---\nfollow_up: 2026-11-20\nname: {'A' * 80}\n---\n"})
+    lines = run("due", "--journal", str(root), "--today", "2026-11-24").output.splitlines()
+    assert max(len(line) for line in lines) < 150
+    assert "…" in lines[1]

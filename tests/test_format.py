@@ -483,3 +483,59 @@ def test_unquoted_wikilinks_in_yaml_are_read_as_refs(loaded) -> None:
     [meeting] = result.journal.meetings
     assert meeting.contacts == ("jane-doe",)
     assert meeting.gave[0].contacts == ("bob", "jane-doe")
+
+
+def test_numbers_with_a_leading_zero_or_colons_stay_text(loaded) -> None:
+    result = loaded({"contacts/ada.md": "---\nphone: 01234567\nlocation: 10:30\n---\n"})
+    ada = result.journal.contacts["ada"]
+    assert (ada.phone, ada.location) == ("01234567", "10:30")
+
+
+@pytest.mark.parametrize("written", ["2026-11-02T10:00:00Z", "2026-11-02 10:00:00 +02:00",
+                                     "2026-11-02T10:00", "2026-11-02"])
+def test_a_time_after_the_date_is_ignored(loaded, written) -> None:
+    result = loaded({"contacts/ada.md": "", "meetings/m.md": f"---\ndate: {written}\n---\n"})
+    assert result.ok, [p.format() for p in result.problems]
+    assert result.journal.meetings[0].date.isoformat() == "2026-11-02"
+
+
+def test_a_shared_name_resolves_to_the_first_contact_by_slug(loaded) -> None:
+    result = loaded({
+        "contacts/Zed.md": "---\nname: Sam\n---\n",
+        "contacts/bob.md": "---\nname: Sam\n---\n",
+        "contacts/zz/adam.md": "---\nname: Sam\n---\n",
+        "meetings/2026-11-01.md": "---\nwith: sam\n---\n",
+    })
+    assert result.journal.meetings[0].contacts == ("adam",)
+    [problem] = result.problems
+    assert "using `adam`" in problem.message
+
+
+def test_a_slug_matches_in_any_case_and_wins_over_an_alias(loaded) -> None:
+    result = loaded({
+        "contacts/ann.md": "---\nname: Ann Smith\n---\n",
+        "contacts/bob.md": "---\naliases: [ann]\n---\n",
+        "meetings/2026-11-01.md": "---\nwith: [ann, Ann, ANN]\n---\n",
+    })
+    assert result.journal.meetings[0].contacts == ("ann",)
+    assert {p.line for p in result.problems} == {2}
+    assert "could mean `ann` or `bob`" in result.problems[0].message
+
+
+def test_a_file_name_without_letters_or_digits_is_an_error(loaded) -> None:
+    result = loaded({"contacts/---.md": "---\nname: Dashes\n---\n", "contacts/ada.md": ""})
+    assert not result.ok
+    [problem] = [p for p in result.problems if p.is_error]
+    assert (problem.path, problem.line) == ("contacts/---.md", 1)
+    assert "no letter or digit" in problem.message
+    assert list(result.journal.contacts) == ["ada"]
+
+
+def test_a_punctuation_ref_never_replaces_a_real_contact(loaded) -> None:
+    result = loaded({
+        "contacts/unnamed.md": "---\ncadence: 1w\nmet: 2026-01-01\n---\n",
+        "meetings/2026-11-01.md": "---\nwith: '???'\n---\n",
+    })
+    contacts = result.journal.contacts
+    assert not contacts["unnamed"].unresolved
+    assert contacts["unnamed-ref"].unresolved and contacts["unnamed-ref"].name == "???"

@@ -53,14 +53,14 @@ def test_unreadable_file(journal: Journal, monkeypatch: pytest.MonkeyPatch) -> N
         return real_read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    problem = assert_error(load(root), "contacts/ada.md", None, "cannot read file")
+    problem = assert_error(load(root), "contacts/ada.md", 1, "cannot read file")
     assert "Permission denied" in problem.message
 
 
 def test_a_dangling_symlink_is_an_unreadable_file(journal: Journal) -> None:
     root = journal({"contacts/bob.md": ""})
     (root / "contacts" / "ada.md").symlink_to(root / "nowhere.md")
-    assert_error(load(root), "contacts/ada.md", None, "cannot read file")
+    assert_error(load(root), "contacts/ada.md", 1, "cannot read file")
 
 
 def test_not_utf8_names_the_byte_offset_and_the_line_of_the_bad_byte(loaded: Load) -> None:
@@ -82,7 +82,7 @@ def test_not_utf8_after_a_bom_counts_the_bom_in_offset_and_line(loaded: Load) ->
 
 def test_binary_file_with_nul_bytes(loaded: Load) -> None:
     result = loaded({"contacts/ada.md": b"---\ncompany: Acme\n---\n\x00\x01\x02"})
-    assert_error(result, "contacts/ada.md", None, "binary file")
+    assert_error(result, "contacts/ada.md", 4, "binary file")  # the line of the first NUL
 
 
 # --- front matter shape ---------------------------------------------------------------------
@@ -339,4 +339,41 @@ def test_cli_check_of_a_clean_journal_exits_0(journal: Journal) -> None:
     result = CliRunner().invoke(main, ["check", "--journal", str(root)])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert "ok: 1 contacts, 1 meetings, 1 exchanges" in result.stdout
+    assert "ok: 1 contact, 1 meeting, 1 exchange" in result.stdout
+
+
+def test_a_duplicate_key_is_an_error_at_its_second_line(loaded: Load) -> None:
+    result = loaded({"meetings/2026-11-01.md": """
+        ---
+        gave:
+          - prospect: One
+        got:
+          - prospect: Two
+        gave:
+          - prospect: Three
+        ---
+        """})
+    problem = assert_error(result, "meetings/2026-11-01.md", 6, "key `gave` appears twice")
+    assert "also on line 2" in problem.message
+    assert problem.source == "gave:"
+
+
+def test_not_utf8_caret_counts_characters_not_bytes(loaded: Load) -> None:
+    data = "---\ncompany: Café \n---\n".encode() .replace(b" \n---", b"\xff\n---")
+    problem = assert_error(loaded({"contacts/ada.md": data}), "contacts/ada.md", 2, "not UTF-8")
+    assert problem.column == len("company: Café") + 1
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    ("cadence: 10000y", "more than a hundred years"),
+    ("cadence: 99999999", "more than a hundred years"),
+])
+def test_intervals_that_would_overflow_dates_are_errors(loaded: Load, front: str,
+                                                        message: str) -> None:
+    result = loaded({"contacts/ada.md": f"---\nmet: 2026-01-01\n{front}\n---\n"})
+    assert_error(result, "contacts/ada.md", 3, message)
+
+
+def test_config_days_beyond_a_hundred_years_are_errors(loaded: Load) -> None:
+    result = loaded({"refjournal.yaml": "referral_check_days: 99999999\n", "contacts/a.md": ""})
+    assert_error(result, "refjournal.yaml", 1, "0 to 36500")

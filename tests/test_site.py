@@ -161,3 +161,29 @@ def test_a_theme_template_that_is_not_utf8_is_a_problem(tmp_path: Path) -> None:
     assert not result.written
     assert "theme template failed while rendering balances/index.html" in \
         result.problems[-1].message
+
+
+def test_a_runtime_error_in_a_theme_template_is_a_problem(tmp_path: Path) -> None:
+    files = {**JOURNAL, "theme/templates/balances.html": "line one\n{{ 1 + 'a' }}\n"}
+    root = write_journal(tmp_path / "journal", files)
+    result = build(root, tmp_path / "site", TODAY)
+    assert not result.written
+    problem = result.problems[-1]
+    assert (problem.path, problem.line) == ("theme/templates/balances.html", 2)
+
+
+def test_remote_images_in_notes_become_links(tmp_path: Path) -> None:
+    files = {**JOURNAL, "contacts/bob.md": "![logo](https://example.com/l.png) ![me](me.png)\n"}
+    html = read(site(tmp_path, files), "contacts/bob/index.html")
+    assert '<a class="remote-image" href="https://example.com/l.png"' in html
+    assert "<img" in html and 'src="https://' not in html
+
+
+def test_values_are_summed_to_cents(tmp_path: Path) -> None:
+    files = {**JOURNAL, "meetings/2026-11-02.md": (
+        "---\nwith: bob\ngave:\n  - {status: won, value: 0.1}\n  - {status: won, value: 0.2}\n"
+        "---\n")}
+    root = write_journal(tmp_path / "journal", files)
+    from refjournal.balances import balances
+    from refjournal.build import load
+    assert balances(load(root).journal)["bob"].gave_value == 0.3

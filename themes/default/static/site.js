@@ -6,9 +6,9 @@
     if (!cell) return "";
     return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim().toLowerCase();
   }
+  var NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
   function compare(a, b) {
-    var x = parseFloat(a), y = parseFloat(b);
-    if (!isNaN(x) && !isNaN(y) && String(x) === a.trim() && String(y) === b.trim()) return x - y;
+    if (NUMBER.test(a) && NUMBER.test(b)) return parseFloat(a) - parseFloat(b);
     return a < b ? -1 : a > b ? 1 : 0;
   }
   document.querySelectorAll("table.sortable").forEach(function (table) {
