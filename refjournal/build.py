@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .derive import Derived, derive
-from .model import Contact, Journal, Source
+from .model import Contact, Journal, Meeting, Source
 from .problems import Problem, has_errors, sort_key, strict, warning
 from .read import CONTACTS, MEETINGS, discover, read_config, read_note
 from .render import render_site, theme_dirs
 from .resolve import build_journal
 from .slug import slugify
-from .validate import validate_config, validate_contact, validate_meeting
+from .validate import UNDATED, validate_config, validate_contact, validate_meeting
 from .write import check_output, write_site
 
 
@@ -45,7 +45,8 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
     problems += config_problems
     heads: dict[str, tuple[str, ...]] = {}
     contacts: list[Contact] = []
-    meetings = []
+    meetings: list[Meeting] = []
+    undated: list[Meeting] = []  # left out of the journal; their refs are still checked
     if not (root / CONTACTS).is_dir() and not (root / MEETINGS).is_dir():
         problems.append(warning(".", None, f"no {CONTACTS}/ or {MEETINGS}/ folder in "
                                 f"{root}: is this a journal?"))
@@ -64,10 +65,9 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
                 contacts.append(contact)
         else:
             meeting, note_problems = validate_meeting(raw)
-            if meeting is not None:
-                meetings.append(meeting)
+            (undated if meeting.date == UNDATED else meetings).append(meeting)
         problems += note_problems
-    journal, model_problems = build_journal(config, contacts, meetings)
+    journal, model_problems = build_journal(config, contacts, meetings, undated)
     problems = _with_source_lines(problems + model_problems, heads)
     if strict_mode:
         problems = strict(problems)

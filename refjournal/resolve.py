@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from .model import Config, Contact, Exchange, FollowUp, Journal, Meeting, Ref
 from .problems import Problem, error, warning
-from .slug import lookup, name_key, slugify
+from .slug import fold_name, lookup, name_key, slugify
 
 
 class _Resolver:
@@ -56,9 +56,13 @@ class _Resolver:
         return tuple(self.resolve(ref) for ref in refs)
 
     def _suggest(self, text: str) -> str:
-        names = {contact.name: slug for slug, contact in self.contacts.items()}
-        close = difflib.get_close_matches(text, [*names, *self.contacts], n=1, cutoff=0.6)
-        return f" (did you mean `{close[0]}`?)" if close else ""
+        """A close slug, name or alias, compared without case or accents."""
+        candidates: dict[str, str] = {}
+        for slug, contact in self.contacts.items():
+            for written in (slug, contact.name, *contact.aliases):
+                candidates.setdefault(fold_name(written), written)
+        close = difflib.get_close_matches(fold_name(text), list(candidates), n=1, cutoff=0.6)
+        return f" (did you mean `{candidates[close[0]]}`?)" if close else ""
 
     def _report(self, ref: Ref, make: Callable[[str, int, str], Problem], message: str) -> None:
         key = (ref.text, ref.source.path, ref.source.line)
@@ -67,9 +71,13 @@ class _Resolver:
             self.problems.append(make(ref.source.path, ref.source.line, message))
 
 
-def build_journal(config: Config, contacts: list[Contact], meetings: list[Meeting]
-                  ) -> tuple[Journal, list[Problem]]:
-    """Join contacts and meetings, resolving refs; `contacts` and `meetings` in path order."""
+def build_journal(config: Config, contacts: list[Contact], meetings: list[Meeting],
+                  undated: Sequence[Meeting] = ()) -> tuple[Journal, list[Problem]]:
+    """Join contacts and meetings, resolving refs; `contacts` and `meetings` in path order.
+
+    `undated` meetings (their date is missing, an error already reported) are left out, but
+    their refs are checked too, so that one run reports every problem.
+    """
     problems: list[Problem] = []
     by_slug: dict[str, Contact] = {}
     for contact in contacts:
@@ -87,6 +95,8 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
         else c for slug, c in by_slug.items()
     }
     linked_meetings = _unique_ids([_link_meeting(m, resolver) for m in meetings])
+    for meeting in undated:
+        _link_meeting(meeting, resolver)
     linked_meetings.sort(key=lambda m: (m.date, m.id))
 
     everyone = {**linked_contacts, **resolver.placeholders}

@@ -77,6 +77,7 @@ EXCHANGE_KEYS: Mapping[str, Callable[[Any], Any]] = {
 }
 FOLLOW_UP_KEYS = ("due", "what", "with", "done")
 _NOT_DONE: bool | dt.date = False
+UNDATED = dt.date.min  # the date of a meeting whose date is missing or invalid
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
@@ -161,8 +162,9 @@ def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
     return contact, note.problems
 
 
-def validate_meeting(raw: RawNote) -> tuple[Meeting | None, list[Problem]]:
-    """Check a meeting note; without a date it cannot be placed in time and is left out."""
+def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
+    """Check a meeting note. Without a date it cannot be placed in time: it comes back dated
+    UNDATED, with an error, so that the model stage can still check its refs."""
     note = _Note(raw)
     meta = raw.meta
     note.unknown_keys(meta, MEETING_KEYS, (), "a meeting note")
@@ -177,11 +179,9 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting | None, list[Problem]]:
     if shorthand is not None:
         what = f"Follow up after {title}" if title else f"Follow up after the {kind or 'meeting'}"
         follow_ups = (FollowUp(shorthand, with_, note.source("follow_up"), what), *follow_ups)
-    if date is None:
-        return None, note.problems
     meeting = Meeting(
         id=meeting_id(raw.path),
-        date=date,
+        date=UNDATED if date is None else date,
         source=Source(raw.path, 1),
         with_=with_,
         kind=kind,

@@ -377,3 +377,10 @@ def test_intervals_that_would_overflow_dates_are_errors(loaded: Load, front: str
 def test_config_days_beyond_a_hundred_years_are_errors(loaded: Load) -> None:
     result = loaded({"refjournal.yaml": "referral_check_days: 99999999\n", "contacts/a.md": ""})
     assert_error(result, "refjournal.yaml", 1, "0 to 36500")
+
+
+def test_a_meeting_without_a_date_still_has_its_refs_checked(loaded: Load) -> None:
+    result = loaded({"contacts/bob.md": "", "meetings/notes.md": "---\nwith: Bobb\n---\n"})
+    assert [(p.line, p.severity) for p in result.problems] == [(1, "error"), (2, "warning")]
+    assert "did you mean `bob`" in result.problems[1].message
+    assert result.journal.meetings == ()
