@@ -93,6 +93,8 @@ def text_list(value: Any) -> tuple[str, ...]:
     """A list of short texts; a single text counts as a list of one."""
     if value is None:
         return ()
+    if isinstance(value, dict):
+        raise BadValue("expected text or a list of texts, got a mapping (`key: value`)")
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:

@@ -166,7 +166,7 @@ follow_ups:
 @pytest.mark.parametrize(("key_line", "phrase"), [
     ("paused: maybe", "expected true or false, got `maybe`"),
     ("cadence: often", "invalid cadence `often`"),
-    ("tags: {a: 1}", "expected a list of texts"),
+    ("tags: {a: 1}", "expected text or a list of texts, got a mapping"),
     ("archived: 3", "expected true or false"),
     ("met: 2026", "invalid date"),
 ])
