@@ -38,14 +38,11 @@ def balances(journal: Journal) -> dict[str, Balance]:
     An entry naming two people (an introduction) counts once for each of them, and so
     does its value when it was won.
     """
-    counts: dict[str, dict[str, Number]] = defaultdict(
-        lambda: {"gave": 0, "got": 0, "gave_value": 0, "got_value": 0})
+    counts: dict[str, dict[str, Number]] = defaultdict(new_tally)
     for meeting in journal.meetings:
         for exchange in meeting.exchanges:
             for slug in exchange.contacts:
-                row = counts[slug]
-                row[exchange.direction] += 1
-                row[f"{exchange.direction}_value"] += won_value(exchange)
+                tally(counts[slug], exchange)
     return {
         slug: Balance(slug, contact.name, int(counts[slug]["gave"]), int(counts[slug]["got"]),
                       money(counts[slug]["gave_value"]), money(counts[slug]["got_value"]),
@@ -57,6 +54,16 @@ def balances(journal: Journal) -> dict[str, Balance]:
 def money(total: Number) -> Number:
     """Round a sum of decimal values to cents: 0.1 + 0.2 is 0.3, not 0.30000000000000004."""
     return round(total, 2) if isinstance(total, float) else total
+
+
+def new_tally() -> dict[str, Number]:
+    return {"gave": 0, "got": 0, "gave_value": 0, "got_value": 0}
+
+
+def tally(counts: dict[str, Number], exchange: Exchange) -> None:
+    """Count one exchange in `counts` (see new_tally): its direction, and its value if won."""
+    counts[exchange.direction] += 1
+    counts[f"{exchange.direction}_value"] += won_value(exchange)
 
 
 def won_value(exchange: Exchange) -> Number:

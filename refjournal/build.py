@@ -13,7 +13,7 @@ from pathlib import Path
 from .derive import Derived, derive
 from .model import Contact, Journal, Meeting, Source
 from .problems import Problem, has_errors, sort_key, strict, warning
-from .read import CONTACTS, MEETINGS, discover, read_config, read_note
+from .read import CONTACTS, MEETINGS, discover, note_stem, read_config, read_note
 from .render import render_site, theme_dirs
 from .resolve import build_journal
 from .slug import slugify
@@ -54,9 +54,10 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
         raw, read_problems = read_note(root, rel, kind)
         problems += read_problems
         if raw is None:
-            stem = rel.rsplit("/", 1)[-1][:-3]
-            if kind == CONTACTS and slugify(stem):  # keep it known so refs to it still resolve
-                contacts.append(Contact(slug=slugify(stem), name=stem, source=Source(rel, 1)))
+            stem = note_stem(rel)
+            slug = slugify(stem)
+            if kind == CONTACTS and slug:  # keep it known so refs to it still resolve
+                contacts.append(Contact(slug=slug, name=stem, source=Source(rel, 1)))
             continue
         heads[rel] = raw.head
         if kind == CONTACTS:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .balances import Balance, Number, balances, money, won_value
+from .balances import Balance, Number, balances, money, new_tally, tally
 from .due import DueItem, due_items, last_contact
 from .model import Exchange, Journal, Meeting
 
@@ -37,14 +37,12 @@ def derive(journal: Journal, today: dt.date) -> Derived:
         for slug in item.contacts:
             by_contact[slug].append(item)
     exchanges: dict[str, list[Exchange]] = defaultdict(list)
+    totals = new_tally()  # entries, not per contact: an introduction counts once here
     for meeting in journal.meetings:
         for exchange in meeting.exchanges:
+            tally(totals, exchange)
             for slug in exchange.contacts:
                 exchanges[slug].append(exchange)
-    totals: dict[str, Number] = {"gave": 0, "got": 0, "gave_value": 0, "got_value": 0}
-    for exchange in journal.exchanges:
-        totals[exchange.direction] += 1
-        totals[f"{exchange.direction}_value"] += won_value(exchange)
     introduced: dict[str, list[str]] = defaultdict(list)
     for contact in journal.contacts.values():
         if contact.introduced_by is not None:

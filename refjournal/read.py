@@ -73,7 +73,7 @@ class RawNote:
 
     @property
     def stem(self) -> str:
-        return self.path.rsplit("/", 1)[-1][: -len(NOTE_SUFFIX)]
+        return note_stem(self.path)
 
     def line_of(self, *key: str | int) -> int:
         """The line of a key path, falling back to its nearest known parent, then line 1."""
@@ -85,6 +85,11 @@ class RawNote:
 
     def source_line(self, line: int) -> str | None:
         return self.head[line - 1] if 0 < line <= len(self.head) else None
+
+
+def note_stem(path: str) -> str:
+    """`contacts/clients/José Núñez.md` -> `José Núñez`."""
+    return path.rsplit("/", 1)[-1][: -len(NOTE_SUFFIX)]
 
 
 def discover(root: Path) -> Iterator[tuple[str, str]]:

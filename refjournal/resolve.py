@@ -11,6 +11,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import cached_property
 
 from .model import Config, Contact, Exchange, FollowUp, Journal, Meeting, Ref
 from .problems import Problem, error, warning
@@ -55,12 +56,18 @@ class _Resolver:
     def refs(self, refs: Iterable[Ref]) -> tuple[Ref, ...]:
         return tuple(self.resolve(ref) for ref in refs)
 
-    def _suggest(self, text: str) -> str:
-        """A close slug, name or alias, compared without case or accents."""
+    @cached_property
+    def _candidates(self) -> dict[str, str]:
+        """Every slug, name and alias by its folded form, for suggestions."""
         candidates: dict[str, str] = {}
         for slug, contact in self.contacts.items():
             for written in (slug, contact.name, *contact.aliases):
                 candidates.setdefault(fold_name(written), written)
+        return candidates
+
+    def _suggest(self, text: str) -> str:
+        """A close slug, name or alias, compared without case or accents."""
+        candidates = self._candidates
         close = difflib.get_close_matches(fold_name(text), list(candidates), n=1, cutoff=0.6)
         return f" (did you mean `{candidates[close[0]]}`?)" if close else ""
 

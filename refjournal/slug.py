@@ -47,7 +47,7 @@ def lookup(index: Mapping[str, str], text: str) -> str | None:
     `index` maps slugs and `name_key()` of names and aliases to slugs (see the model stage).
     """
     slug = slugify(text)
-    return (index.get(text) or index.get(text.strip().lower()) or index.get(name_key(text))
+    return (index.get(text.strip().lower()) or index.get(name_key(text))
             or (index.get(slug) if slug else None))
 
 
