@@ -50,7 +50,9 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
     if not (root / CONTACTS).is_dir() and not (root / MEETINGS).is_dir():
         problems.append(warning(".", None, f"no {CONTACTS}/ or {MEETINGS}/ folder in "
                                 f"{root}: is this a journal?"))
-    for rel, kind in discover(root):
+    notes, non_notes, walk_problems = discover(root)
+    problems += walk_problems
+    for rel, kind in notes:
         raw, read_problems = read_note(root, rel, kind)
         problems += read_problems
         if raw is None:
@@ -68,7 +70,7 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
             meeting, note_problems = validate_meeting(raw)
             (undated if meeting.date == UNDATED else meetings).append(meeting)
         problems += note_problems
-    journal, model_problems = build_journal(config, contacts, meetings, undated)
+    journal, model_problems = build_journal(config, contacts, meetings, undated, non_notes)
     problems = _with_source_lines(problems + model_problems, heads)
     if strict_mode:
         problems = strict(problems)
@@ -82,8 +84,10 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False) -
         return Built(loaded.problems, written=False)
     site: Derived = derive(loaded.journal, today)
     files, render_problems = render_site(site, theme_dirs(root))
-    problems = loaded.problems + render_problems
-    if render_problems:
+    if strict_mode:
+        render_problems = strict(render_problems)
+    problems = sorted(loaded.problems + render_problems, key=sort_key)
+    if has_errors(render_problems):
         return Built(problems, written=False)
     check_output(out, root)
     write_site(out, files)

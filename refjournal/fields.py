@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .model import Birthday
+from .read import YamlDate
 
 _TIME = r"[Tt ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
 _DATE = re.compile(rf"^(\d{{4}})-(\d{{2}})-(\d{{2}})(?:{_TIME})?\s*$")
@@ -47,6 +48,9 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         raise BadValue(f"expected text, got {show(value)} which YAML reads as true/false; "
                        "put it in quotes")
+    if isinstance(value, YamlDate):
+        raise BadValue(f"expected text, got the date {show(value)}; put it in quotes if it "
+                       "is meant as text")
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, int | float):

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .problems import Problem, error
+from .problems import Problem, error, warning
 
 try:  # libyaml's parser is about eight times faster than the pure-Python one
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -32,10 +32,10 @@ _CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)")
 
 
 class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML loader that leaves dates as text, so that refjournal checks them itself.
+    """Safe YAML loader that leaves dates as text (`YamlDate`), so refjournal checks them itself.
 
     PyYAML would raise on `2026-02-30` while constructing, losing the line; and it turns
-    `2026-05-01 10:00` into a datetime. Keeping the text lets validate report a clear problem.
+    `2026-05-01 10:00:00` into a datetime. Keeping the text lets validate report a clear problem.
     """
 
 
@@ -49,11 +49,22 @@ def _construct_int(loader: NoteLoader, node: yaml.ScalarNode) -> int | str:
     return number
 
 
+class YamlDate(str):
+    """The text of an unquoted date: a date field parses it, a text field refuses it.
+
+    YAML reads `name: 2026-01-01` as a date, and so do other tools that read the same notes;
+    a text field says so and asks for quotes rather than guessing.
+    """
+
+    __slots__ = ()
+
+
+def _construct_date(loader: NoteLoader, node: yaml.ScalarNode) -> YamlDate:
+    return YamlDate(node.value)
+
+
 NoteLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-NoteLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+NoteLoader.add_constructor(_TIMESTAMP, _construct_date)
 
 # A key path inside the front matter, e.g. ("gave", 0, "to"), mapped to its 1-based line.
 KeyPath = tuple[str | int, ...]
@@ -92,24 +103,81 @@ def note_stem(path: str) -> str:
     return path.rsplit("/", 1)[-1][: -len(NOTE_SUFFIX)]
 
 
-def discover(root: Path) -> Iterator[tuple[str, str]]:
-    """Yield `(relative path, kind)` for every note under contacts/ and meetings/, sorted.
+@dataclass(frozen=True)
+class Listing:
+    """What a walk of one journal folder found, every list in sorted walk order."""
 
-    Files and folders whose name starts with `.` (`.git`, `.obsidian`, editor swap files)
-    are skipped, and so is anything that is not a `*.md` file.
+    files: tuple[str, ...]  # files to read, relative to the journal, `/` separators
+    others: tuple[str, ...]  # folders (ending in `/`) and files without the wanted suffix
+    problems: tuple[Problem, ...]  # symlinks that point outside the journal
+
+
+def walk(root: Path, top: str, suffix: str = "") -> Listing:
+    """List the files under `root/top` that end in `suffix`, in sorted order.
+
+    Names that start with `.` (`.git`, `.obsidian`, editor swap files) are skipped. A symlink
+    is followed only when it points inside the journal; one that points outside is reported
+    and skipped, so a build never reads (or copies into the site) files from elsewhere. A
+    folder reached twice (a symlink loop) is walked once. FIFOs, sockets and devices are
+    skipped: reading one would block.
     """
+    boundary = os.path.realpath(root)
+    files: list[str] = []
+    others: list[str] = []
+    problems: list[Problem] = []
+
+    def rel(path: str) -> str:
+        return Path(path).relative_to(root).as_posix()
+
+    def outside(path: str) -> bool:
+        if not os.path.islink(path):
+            return False
+        real = os.path.realpath(path)
+        if real == boundary or real.startswith(boundary + os.sep):
+            return False
+        problems.append(warning(rel(path), None, "symlink points outside the journal "
+                                f"(to {real}); not followed"))
+        return True
+
+    start = os.path.join(root, top)
+    if outside(start) or not os.path.isdir(start):
+        return Listing((), (), tuple(problems))
+    seen = {os.path.realpath(start)}
+    for folder, dirs, names in os.walk(start, followlinks=True):
+        kept = []
+        for name in sorted(dirs):
+            path = os.path.join(folder, name)
+            if name.startswith(".") or outside(path):
+                continue
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
+                kept.append(name)
+                others.append(rel(path) + "/")
+        dirs[:] = kept
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            if name.startswith(".") or outside(path):
+                continue
+            if not name.endswith(suffix):
+                others.append(rel(path))
+            elif os.path.isfile(path) or not os.path.exists(path):  # dangling: a read error
+                files.append(rel(path))
+    return Listing(tuple(files), tuple(others), tuple(problems))
+
+
+def discover(root: Path) -> tuple[list[tuple[str, str]], list[str], list[Problem]]:
+    """Find the notes of a journal: `([(path, kind)], non-notes under contacts/, problems)`."""
+    notes: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    non_notes: tuple[str, ...] = ()
     for kind in (CONTACTS, MEETINGS):
-        top = root / kind
-        if not top.is_dir():
-            continue
-        for folder, dirs, files in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            rel_folder = Path(folder).relative_to(root).as_posix()
-            for name in sorted(files):
-                if name.endswith(NOTE_SUFFIX) and not name.startswith("."):
-                    path = Path(folder, name)
-                    if path.is_file() or path.is_symlink():  # not a FIFO, socket or device
-                        yield f"{rel_folder}/{name}", kind
+        listing = walk(root, kind, NOTE_SUFFIX)
+        notes += ((path, kind) for path in listing.files)
+        problems += listing.problems
+        if kind == CONTACTS:
+            non_notes = listing.others
+    return notes, list(non_notes), problems
 
 
 def read_config(root: Path) -> tuple[RawNote | None, list[Problem]]:
@@ -164,6 +232,9 @@ def parse_note(rel: str, kind: str, data: bytes) -> tuple[RawNote | None, list[P
     meta, key_lines, problem = _load_yaml(rel, yaml_text, head, offset=2)
     if problem:
         return None, [problem]
+    if not meta:
+        return None, [error(rel, 1, "front matter is empty: write the note's keys between the "
+                            "two `---` lines, or delete both lines", lines[0])]
     return RawNote(rel, kind, meta, key_lines, body, closing + 2, head), []
 
 

@@ -22,6 +22,7 @@ from .due import STATES
 from .markdown import make_markdown, render_markdown
 from .model import Meeting
 from .problems import Problem, error
+from .read import walk
 
 PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside the installed wheel
 SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a source checkout
@@ -66,10 +67,16 @@ def render_site(site: Derived, themes: list[Path]) -> tuple[dict[str, bytes], li
             continue
         files[page.path] = html.encode("utf-8")
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
-        static = theme / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            if path.is_file() and not path.name.startswith("."):
-                files[f"{ASSETS}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+        listing = walk(theme.parent, f"{theme.name}/static")
+        problems += listing.problems
+        for rel in listing.files:
+            source = theme.parent / rel
+            try:
+                data = source.read_bytes()
+            except OSError as exc:
+                problems.append(error(rel, None, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            files[f"{ASSETS}/{source.relative_to(theme / 'static').as_posix()}"] = data
     return files, problems
 
 

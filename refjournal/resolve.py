@@ -19,8 +19,9 @@ from .slug import fold_name, lookup, name_key, slugify
 
 
 class _Resolver:
-    def __init__(self, contacts: dict[str, Contact]) -> None:
+    def __init__(self, contacts: dict[str, Contact], non_notes: Sequence[str] = ()) -> None:
         self.contacts = contacts
+        self.non_notes = _non_note_index(non_notes)
         self.by_name: dict[str, list[str]] = defaultdict(list)
         for contact in sorted(contacts.values(), key=lambda c: c.slug):  # first by slug wins
             for name in (contact.name, *contact.aliases):
@@ -49,8 +50,16 @@ class _Resolver:
             slug += "-ref"
         self.placeholders.setdefault(slug, Contact(slug=slug, name=text, source=ref.source,
                                                    unresolved=True))
-        self._report(ref, warning, f"`{text}` matches no contact; add `contacts/{slug}.md` or "
-                     f"fix the ref{self._suggest(text)}")
+        other = self.non_notes.get(_path_key(text))
+        if other is not None and other.endswith("/"):
+            self._report(ref, error, f"`{text}` is the folder {other}, not a contact; "
+                         "refer to one contact note inside it")
+        elif other is not None:
+            self._report(ref, error, f"`{text}` is {other}, which is not a contact note: "
+                         f"contacts are `.md` files; refer to a note{self._suggest(text)}")
+        else:
+            self._report(ref, warning, f"`{text}` matches no contact; add `contacts/{slug}.md` "
+                         f"or fix the ref{self._suggest(text)}")
         return replace(ref, slug=slug, resolved=False)
 
     def refs(self, refs: Iterable[Ref]) -> tuple[Ref, ...]:
@@ -79,11 +88,14 @@ class _Resolver:
 
 
 def build_journal(config: Config, contacts: list[Contact], meetings: list[Meeting],
-                  undated: Sequence[Meeting] = ()) -> tuple[Journal, list[Problem]]:
+                  undated: Sequence[Meeting] = (), non_notes: Sequence[str] = ()
+                  ) -> tuple[Journal, list[Problem]]:
     """Join contacts and meetings, resolving refs; `contacts` and `meetings` in path order.
 
     `undated` meetings (their date is missing, an error already reported) are left out, but
-    their refs are checked too, so that one run reports every problem.
+    their refs are checked too, so that one run reports every problem. `non_notes` are the
+    folders (ending in `/`) and other files under contacts/: a ref that names one of them
+    is an error that says so, not just a ref that matches nothing.
     """
     problems: list[Problem] = []
     by_slug: dict[str, Contact] = {}
@@ -96,7 +108,7 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
             continue
         by_slug[contact.slug] = contact
 
-    resolver = _Resolver(by_slug)
+    resolver = _Resolver(by_slug, non_notes)
     linked_contacts = {
         slug: replace(c, introduced_by=resolver.resolve(c.introduced_by)) if c.introduced_by
         else c for slug, c in by_slug.items()
@@ -119,6 +131,24 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
         ref_index=resolver.index,
     )
     return journal, problems + resolver.problems
+
+
+def _path_key(text: str) -> str:
+    """A ref as a path under contacts/: `[[Contacts/Clients/]]` -> `clients`."""
+    key = text.strip().strip("/").casefold()
+    return key.removeprefix("contacts/").strip("/")
+
+
+def _non_note_index(non_notes: Sequence[str]) -> dict[str, str]:
+    """Each folder or other file under contacts/ by its path, its name and (files) its stem."""
+    index: dict[str, str] = {}
+    for path in non_notes:
+        key = _path_key(path)
+        name = key.rsplit("/", 1)[-1]
+        keys = [key, name] if path.endswith("/") else [key, name, name.rsplit(".", 1)[0]]
+        for each in keys:
+            index.setdefault(each, path)
+    return index
 
 
 def _link_meeting(meeting: Meeting, resolver: _Resolver) -> Meeting:

@@ -229,6 +229,37 @@ def test_unknown_status_or_exchange_type(loaded: Load, line: str, phrase: str) -
     assert "expected one of" in problem.message
 
 
+@pytest.mark.parametrize("front", ["---\n---\n", "---\n\n---\nBody.\n",
+                                   "---\n# only a comment\n---\n", "---\n{}\n---\n",
+                                   "---\nnull\n---\n"])
+@pytest.mark.parametrize("path", ["contacts/bob.md", "meetings/2026-05-01 x.md"])
+def test_empty_front_matter_is_an_error(loaded: Load, front: str, path: str) -> None:
+    result = loaded({**ADA, path: front})
+    problem = assert_error(result, path, 1, "front matter is empty")
+    assert problem.source == "---"
+
+
+def test_a_note_without_front_matter_is_all_body(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "Met at the chamber mixer.\n"})
+    assert result.problems == []
+    assert result.journal.contacts["ada"].body.startswith("Met at")
+
+
+@pytest.mark.parametrize("line", ["name: 2026-01-01", "company: 2026-01-05T09:00:00Z",
+                                  "needs: 2026-01-01 10:00:00"])
+def test_an_unquoted_date_where_text_is_expected(loaded: Load, line: str) -> None:
+    result = loaded({"contacts/ada.md": f"---\nrole: CTO\n{line}\n---\n"})
+    problem = assert_error(result, "contacts/ada.md", 3, "expected text, got the date")
+    assert "quotes" in problem.message
+
+
+def test_a_quoted_date_is_text(loaded: Load) -> None:
+    result = loaded({**ADA, "meetings/2026-05-01 x.md": '---\nwith: ada\ntitle: "2026-05-01"\n'
+                     "---\n"})
+    assert result.problems == []
+    assert result.journal.meetings[0].title == "2026-05-01"
+
+
 # --- across notes ---------------------------------------------------------------------------
 
 
@@ -254,6 +285,23 @@ def test_unknown_key_in_a_meeting_warns(loaded: Load) -> None:
 def test_unresolved_ref_warns(loaded: Load) -> None:
     result = loaded({**ADA, "meetings/2026-05-01 x.md": "---\ntitle: Lunch\nwith: Zed\n---\n"})
     assert_warning(result, "meetings/2026-05-01 x.md", 3, "`Zed` matches no contact")
+
+
+@pytest.mark.parametrize("ref", ["clients", "Clients/", "[[contacts/clients]]"])
+def test_a_ref_to_a_folder_is_an_error(loaded: Load, ref: str) -> None:
+    result = loaded({"contacts/clients/acme.md": "",
+                     "meetings/2026-05-01 x.md": f'---\ntitle: Lunch\nwith: "{ref}"\n---\n'})
+    problem = assert_error(result, "meetings/2026-05-01 x.md", 3, "is the folder "
+                           "contacts/clients/, not a contact")
+    assert problem.source == f'with: "{ref}"'
+
+
+@pytest.mark.parametrize("ref", ["jane.vcf", "contacts/jane.vcf", "jane"])
+def test_a_ref_to_a_file_that_is_not_a_note_is_an_error(loaded: Load, ref: str) -> None:
+    result = loaded({"contacts/jane.vcf": "BEGIN:VCARD\n", **ADA,
+                     "meetings/2026-05-01 x.md": f"---\nwith: [ada, {ref}]\n---\n"})
+    assert_error(result, "meetings/2026-05-01 x.md", 2, "is contacts/jane.vcf, which is not a "
+                 "contact note")
 
 
 def test_strict_mode_turns_a_warning_into_an_error(loaded: Load) -> None:
@@ -384,3 +432,49 @@ def test_a_meeting_without_a_date_still_has_its_refs_checked(loaded: Load) -> No
     assert [(p.line, p.severity) for p in result.problems] == [(1, "error"), (2, "warning")]
     assert "did you mean `bob`" in result.problems[1].message
     assert result.journal.meetings == ()
+
+
+# --- what is read: symlinks and dot files ---------------------------------------------------
+
+
+def test_a_symlink_outside_the_journal_is_not_followed(tmp_path: Path, journal: Journal) -> None:
+    root = journal({**ADA, "meetings/2026-05-01 x.md": "---\nwith: ada\n---\n"})
+    secret = write_note(tmp_path / "elsewhere" / "eve.md", "---\ncompany: Elsewhere\n---\n")
+    (root / "contacts" / "eve.md").symlink_to(secret)
+    (root / "meetings" / "old").symlink_to(secret.parent, target_is_directory=True)
+    result = load(root)
+    assert sorted((p.path, p.severity) for p in result.problems) == [
+        ("contacts/eve.md", "warning"), ("meetings/old", "warning")]
+    assert all("symlink points outside the journal" in p.message and "not followed" in p.message
+               for p in result.problems)
+    assert set(result.journal.contacts) == {"ada"}
+    assert len(result.journal.meetings) == 1
+    assert not load(root, strict_mode=True).ok
+
+
+def test_a_symlink_inside_the_journal_is_followed_once(journal: Journal) -> None:
+    root = journal({**ADA, "archive/2025/2025-05-01 x.md": "---\nwith: ada\n---\n"})
+    (root / "meetings").mkdir()
+    (root / "meetings" / "2025").symlink_to(root / "archive" / "2025", target_is_directory=True)
+    (root / "meetings" / "loop").symlink_to(root / "meetings", target_is_directory=True)
+    (root / "contacts" / "ada-again.md").symlink_to(root / "contacts" / "ada.md")
+    result = load(root)
+    assert [m.source.path for m in result.journal.meetings] == ["meetings/2025/2025-05-01 x.md"]
+    assert {"ada", "ada-again"} <= set(result.journal.contacts)
+    assert result.problems == []
+
+
+def test_dot_files_and_folders_are_ignored(loaded: Load) -> None:
+    broken = b"\x00 not a note"
+    result = loaded({**ADA, ".obsidian/workspace.md": broken, "contacts/.obsidian/x.md": broken,
+                     ".git/x.md": broken, "meetings/.git/x.md": broken,
+                     "contacts/.ada.md.swp": broken, "contacts/.#ada.md": broken,
+                     "meetings/.trash/2026-01-01 x.md": broken})
+    assert result.problems == []
+    assert set(result.journal.contacts) == {"ada"}
+
+
+def write_note(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -187,3 +187,17 @@ def test_values_are_summed_to_cents(tmp_path: Path) -> None:
     from refjournal.balances import balances
     from refjournal.build import load
     assert balances(load(root).journal)["bob"].gave_value == 0.3
+
+
+def test_a_theme_file_linked_from_outside_the_journal_is_not_copied(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", {**JOURNAL, "theme/static/own.css": "a {}\n"})
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private\n", encoding="utf-8")
+    (root / "theme" / "static" / "leak.css").symlink_to(secret)
+    result = build(root, tmp_path / "site", TODAY)
+    assert result.written
+    [problem] = [p for p in result.problems if "symlink" in p.message]
+    assert (problem.path, problem.severity) == ("theme/static/leak.css", "warning")
+    assert (tmp_path / "site" / "assets" / "own.css").is_file()
+    assert not (tmp_path / "site" / "assets" / "leak.css").exists()
+    assert not build(root, tmp_path / "strict", TODAY, strict_mode=True).written
