@@ -18,7 +18,7 @@ from .render import render_site, theme_dirs
 from .resolve import build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
-from .write import check_output, write_site
+from .write import check_output, recover, write_site
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
 
 def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False) -> Built:
     """Build the site of the journal at `root` into `out`, or leave `out` untouched."""
+    check_output(out, root)
+    recover(out)  # an earlier build that was killed may have set the previous site aside
     loaded = load(root, strict_mode=strict_mode)
     if not loaded.ok:
         return Built(loaded.problems, written=False)
@@ -89,7 +91,6 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False) -
     problems = sorted(loaded.problems + render_problems, key=sort_key)
     if has_errors(render_problems):
         return Built(problems, written=False)
-    check_output(out, root)
     write_site(out, files)
     return Built(problems, written=True, pages=sum(1 for p in files if p.endswith(".html")))
 

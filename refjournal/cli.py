@@ -16,7 +16,7 @@ from .build import Loaded, build, load
 from .due import due_items
 from .problems import Problem, summary
 from .read import CONFIG
-from .write import OutputError, check_output
+from .write import MARKER, OutputError, check_output
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -119,7 +119,6 @@ def build_command(journal: Path | None, out: Path, today: dt.date | None, strict
         check_output(out, root)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
-    existed = out.exists()
     try:
         result = build(root, out, today or dt.date.today(), strict_mode=strict)
     except OSError as exc:
@@ -127,7 +126,7 @@ def build_command(journal: Path | None, out: Path, today: dt.date | None, strict
         sys.exit(EXIT_PROBLEMS)
     _report(result.problems)
     if not result.written:
-        kept = f"; the previous site in {out} is unchanged" if existed else ""
+        kept = f"; the previous site in {out} is unchanged" if (out / MARKER).exists() else ""
         click.echo(f"site not written{kept}", err=True)
         sys.exit(EXIT_PROBLEMS)
     click.echo(f"built {result.pages} pages into {out}/ (open {out / 'index.html'})")

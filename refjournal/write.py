@@ -1,20 +1,31 @@
 """Write stage: put a rendered site on disk, all or nothing.
 
-The site is written into a temporary folder beside the output and swapped in with two
-renames, so a failed or interrupted build leaves the previous site in place.
+The site is written into a temporary folder beside the output and swapped in only when it
+is complete, so a failed or interrupted build leaves the previous site in place.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from . import __version__
 
 MARKER = ".refjournal-site"  # marks a folder as a built site that refjournal may replace
+_AT_FDCWD = -100  # renameat2 arguments, from <fcntl.h> and <linux/fs.h>
+_RENAME_EXCHANGE = 2
 
 
 class OutputError(Exception):
@@ -45,32 +56,87 @@ def check_output(out: Path, journal_root: Path) -> None:
 
 
 def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write `files` (relative path -> bytes) as the whole content of `out`, atomically."""
-    parent = out.resolve().parent
+    """Write `files` (relative path -> bytes) as the whole content of `out`, atomically.
+
+    Whenever the process stops (an error, Ctrl-C, even SIGKILL), `out` holds either the
+    previous site or the new one in full. On Linux the swap is one atomic exchange of the two
+    folders; elsewhere it is two renames, and a build stopped between them leaves the
+    previous site aside, which the next build puts back before anything else.
+    """
+    out = out.resolve()  # a symlinked output folder: replace the folder it points to
+    parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(parent, out.name)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-    old = parent / f".{out.name}.old-{os.getpid()}"
+    with _locked(parent):
+        _recover(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+        old = parent / f".{out.name}.old-{os.getpid()}"
+        try:
+            for rel, data in files.items():
+                target = tmp / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            (tmp / MARKER).write_text(f"built by refjournal {__version__}\n", encoding="utf-8")
+            if not out.exists():
+                os.rename(tmp, out)
+            elif _exchange(tmp, out):
+                old = tmp  # after the exchange, the temporary folder holds the previous site
+            else:
+                os.rename(out, old)
+                os.rename(tmp, out)
+        except BaseException:
+            if old.exists() and not out.exists():
+                os.rename(old, out)  # put the previous site back
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux `renameat2`); False where not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:  # a C library older than glibc 2.28
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # kernel or file system
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Let one build at a time write beside the output, so none removes another's work."""
+    if fcntl is None:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        for rel, data in files.items():
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (tmp / MARKER).write_text(f"built by refjournal {__version__}\n", encoding="utf-8")
-        if out.exists():
-            os.rename(out, old)
-        os.rename(tmp, out)
-    except BaseException:
-        if old.exists() and not out.exists():
-            os.rename(old, out)  # put the previous site back
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
-def _remove_leftovers(parent: Path, name: str) -> None:
-    """Remove temporary folders that an interrupted earlier build left beside the output."""
-    for prefix in (f".{name}.tmp-", f".{name}.old-"):
-        for leftover in parent.glob(prefix + "*"):
-            if leftover.is_dir():
-                shutil.rmtree(leftover, ignore_errors=True)
+def recover(out: Path) -> None:
+    """Undo what an interrupted earlier build left beside the output, before anything else.
+
+    A previous site set aside between the two renames is put back if the output is
+    missing; temporary folders are removed.
+    """
+    out = out.resolve()
+    if out.parent.is_dir():
+        with _locked(out.parent):
+            _recover(out)
+
+
+def _recover(out: Path) -> None:
+    parent, name = out.parent, out.name
+    set_aside = sorted(parent.glob(f".{name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if set_aside and not out.exists():
+        os.rename(set_aside.pop(), out)
+    for leftover in (*set_aside, *parent.glob(f".{name}.tmp-*")):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
