@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,23 @@ def journal_option(func: Any) -> Any:
 
 def today_option(func: Any) -> Any:
     return click.option(
-        "--today", type=DateType(), default=None,
-        help="Compute due dates as of this day (YYYY-MM-DD) instead of the real date.")(func)
+        "--today", type=DateType(), default=None, callback=_today,
+        help="Compute due dates as of this day (YYYY-MM-DD). Default: the day of "
+        "SOURCE_DATE_EPOCH (UTC) when it is set, else the real date.")(func)
+
+
+def _today(ctx: click.Context, param: click.Parameter, value: dt.date | None) -> dt.date:
+    """The day a run is as of: `--today`, else SOURCE_DATE_EPOCH, else the clock."""
+    if value is not None:
+        return value
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise click.BadParameter(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds "
+                                 "since 1970-01-01", ctx, param) from None
 
 
 def strict_option(func: Any) -> Any:
@@ -109,7 +125,7 @@ def main() -> None:
               help="Folder to write the site into (replaced as a whole on success).")
 @today_option
 @strict_option
-def build_command(journal: Path | None, out: Path, today: dt.date | None, strict: bool) -> None:
+def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool) -> None:
     """Build the journal into a static site.
 
     Nothing is written when the journal has errors: the previous site stays as it was.
@@ -120,7 +136,7 @@ def build_command(journal: Path | None, out: Path, today: dt.date | None, strict
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
     try:
-        result = build(root, out, today or dt.date.today(), strict_mode=strict)
+        result = build(root, out, today, strict_mode=strict)
     except OSError as exc:
         click.echo(f"error: cannot write the site to {out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
@@ -155,13 +171,13 @@ def _count(n: int, noun: str) -> str:
 @journal_option
 @today_option
 @json_option
-def due_command(journal: Path | None, today: dt.date | None, as_json: bool) -> None:
+def due_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
     """List what is due, soonest first: follow-ups, keep-in-touch, referral checks, birthdays.
 
     States: overdue (before today), today, soon (within `soon_days`), later.
     """
     loaded = _load_or_exit(journal)
-    items = due_items(loaded.journal, today or dt.date.today())
+    items = due_items(loaded.journal, today)
     if as_json:
         click.echo(json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False))
         return
