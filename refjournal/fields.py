@@ -9,18 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import reprlib
 from collections.abc import Iterable
 from typing import Any
 
 from .model import Birthday
 from .read import YamlDate
 
-_TIME = r"[Tt ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
+_TIME = r"[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
 _DATE = re.compile(rf"^(\d{{4}})-(\d{{2}})-(\d{{2}})(?:{_TIME})?\s*$")
+_REPR = reprlib.Repr()  # a short repr of a large value: a "billion laughs" stays short
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring = 3, 4, 4, 60
 MAX_DAYS = 36500  # a hundred years: longer intervals are typos, and would overflow dates
 _MONTH_DAY = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")
 _CADENCE = re.compile(r"^(\d+)\s*([dwmy]?)$", re.IGNORECASE)
 _CADENCE_UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
+_EMPTY_WIKILINK = re.compile(r"^\s*\[\[\s*\]\]\s*$")
 _WIKILINK = re.compile(r"^\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]$")
 
 
@@ -30,13 +34,19 @@ class BadValue(ValueError):
 
 def show(value: Any) -> str:
     """Quote a YAML value for a message, shortened, in YAML's spelling."""
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, str):
-        text = value
-    else:
-        text = repr(value)
+    text = spelling(value)
     return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
+
+
+def spelling(value: Any) -> str:
+    """A YAML value as YAML spells it (`null`, `true`), shortened if it is a large one."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return _REPR.repr(value)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -66,8 +76,11 @@ def date(value: Any) -> dt.date:
     if isinstance(value, str):
         match = _DATE.match(value.strip())
         if match:
+            year, month, day, hour, minute, second = match.groups()
             try:
-                return dt.date(*(int(part) for part in match.groups()))
+                if hour is not None:  # the time is not used, but a wrong one is a typo
+                    dt.time(int(hour), int(minute), min(int(second or 0), 59))
+                return dt.date(int(year), int(month), int(day))
             except ValueError as exc:
                 raise BadValue(f"invalid date {show(value)}: {exc}") from None
         raise BadValue(f"invalid date {show(value)}: expected YYYY-MM-DD")
@@ -120,13 +133,16 @@ def ref_texts(value: Any) -> tuple[str, ...]:
         while isinstance(item, list) and len(item) == 1:
             item = item[0]
         flat.append(item)
-    return tuple(unwrap_wikilink(item) for item in text_list(flat))
+    refs = (unwrap_wikilink(item) for item in text_list(flat))
+    return tuple(ref for ref in refs if ref)  # an empty ref is no ref, like an empty value
 
 
 def unwrap_wikilink(ref: str) -> str:
-    """`[[Jane Doe|Jane]]` -> `Jane Doe`; anything else unchanged."""
+    """`[[Jane Doe|Jane]]` -> `Jane Doe`, `[[ ]]` -> ``; anything else unchanged."""
     match = _WIKILINK.match(ref.strip())
-    return match.group(1).strip() if match else ref.strip()
+    if match:
+        return match.group(1).strip()
+    return "" if _EMPTY_WIKILINK.match(ref) else ref.strip()
 
 
 def cadence(value: Any) -> int:

@@ -284,6 +284,13 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
     loader = NoteLoader(text)
     try:
         node = loader.get_single_node()
+        shape = _shape_problem(node) if node is not None else None
+        if shape is not None:
+            mark, message = shape
+            line = mark.line + offset
+            return {}, {}, error(rel, line, f"bad YAML{where}: {message}",
+                                 head[line - 1] if 0 < line <= len(head) else None,
+                                 mark.column + 1)
         meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -313,6 +320,52 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
                              "YAML would keep only the last one: merge them",
                              head[line - 1] if 0 < line <= len(head) else None)
     return meta, key_lines, None
+
+
+MAX_DEPTH = 256  # levels of nesting in front matter
+MAX_VALUES = 100_000  # values in front matter once aliases are expanded
+
+
+def _shape_problem(root: yaml.Node) -> tuple[yaml.Mark, str] | None:
+    """Refuse front matter that no note needs and that would hang or swamp the run: an
+    alias inside the value it names (`&a [*a]` never ends), nesting deeper than MAX_DEPTH,
+    or aliases that expand to more than MAX_VALUES values (a "billion laughs")."""
+    sizes: dict[int, int] = {}  # expanded size of each node already measured
+    open_: set[int] = set()  # the nodes on the path from the root, to catch a cycle
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise _Shape(node.start_mark, "an alias refers to the value that contains it")
+        if depth > MAX_DEPTH:
+            raise _Shape(node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        open_.add(key)
+        total = 1 + sum(size(child, depth + 1) for child in children)
+        open_.discard(key)
+        if total > MAX_VALUES:
+            raise _Shape(node.start_mark, f"expands to more than {MAX_VALUES:,} values "
+                         "through aliases; write the values out")
+        sizes[key] = total
+        return total
+
+    try:
+        size(root, 0)
+    except _Shape as shape:
+        return shape.mark, shape.message
+    return None
+
+
+class _Shape(Exception):
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark, self.message = mark, message
 
 
 def _map_lines(node: yaml.Node, path: KeyPath, out: dict[KeyPath, int],

@@ -113,7 +113,7 @@ class _Note:
         names = tuple(known)
         for key in mapping:
             if key not in names:
-                word = str(key)
+                word = fields.spelling(key)
                 self.report((*where, word), f"unknown key `{word}` in {what}"
                             f"{fields.did_you_mean(word, names)}", "warning")
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from refjournal.build import Loaded, load
+
+# CI runs the fuzz tests with fixed seeds, so a red run can be replayed; a developer's runs
+# explore new inputs each time (and hypothesis keeps what failed in .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("deep", max_examples=10_000)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 24)
