@@ -286,11 +286,11 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
         node = loader.get_single_node()
         shape = _shape_problem(node) if node is not None else None
         if shape is not None:
-            mark, message = shape
-            line = mark.line + offset
+            at, message = shape
+            line = at.line + offset
             return {}, {}, error(rel, line, f"bad YAML{where}: {message}",
                                  head[line - 1] if 0 < line <= len(head) else None,
-                                 mark.column + 1)
+                                 at.column + 1)
         meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
