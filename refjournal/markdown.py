@@ -15,8 +15,15 @@ from markupsafe import Markup
 from .slug import lookup
 
 
+class TooDeep(Exception):
+    """A body nested so deeply (lists, quotes, links) that parsing it would overflow the stack."""
+
+
 def make_markdown(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    # markdown-it stops at 20 levels and silently drops what is deeper; a note's text is
+    # never dropped, so there is no such limit here (too deep for Python is TooDeep).
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False,
+                                   "maxNesting": 100_000})
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
@@ -28,7 +35,10 @@ def render_markdown(md: MarkdownIt, text: str, root: str, index: Mapping[str, st
     """Render a note body; `root` is the relative path from the page to the site's top and
     `index` the journal's ref index, for wikilinks to contacts."""
     env = {"root": root, "index": index}
-    return Markup(md.render(text, env))
+    try:
+        return Markup(md.render(text, env))
+    except RecursionError:
+        raise TooDeep from None
 
 
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:

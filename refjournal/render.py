@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import __version__
 from .derive import Derived
 from .due import STATES
-from .markdown import make_markdown, render_markdown
+from .markdown import TooDeep, make_markdown, render_markdown
 from .model import Meeting
-from .problems import Problem, error
+from .problems import Problem, error, warning
 from .read import walk
 
 PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside the installed wheel
@@ -56,13 +57,21 @@ def render_site(site: Derived, themes: list[Path]) -> tuple[dict[str, bytes], li
         root = "../" * page.path.count("/")
         context = dict(page.context, root=root)
         if "body" in context:
-            context["body_html"] = render_markdown(md, context["body"], root,
-                                                   site.journal.ref_index)
+            try:
+                context["body_html"] = render_markdown(md, context["body"], root,
+                                                       site.journal.ref_index)
+            except TooDeep:
+                note = context.get("contact") or context["meeting"]
+                problems.append(warning(note.source.path, note.body_line, "the body is nested "
+                                        "too deeply to read as Markdown; it is shown as plain "
+                                        "text"))
+                context["body_html"] = Markup('<pre class="plain-body">{}</pre>').format(
+                    context["body"])
         try:
             html = env.get_template(page.template).render(context)
         except Exception as exc:  # noqa: BLE001 - a user's template may raise anything
             problems.append(_template_problem(exc, page, themes))
-            if len(problems) >= 20:
+            if sum(p.severity == "error" for p in problems) >= 20:
                 break
             continue
         files[page.path] = html.encode("utf-8")
