@@ -1,0 +1,115 @@
+"""Big and odd journals at full size, and a check that their cost grows linearly.
+
+    python benchmarks/odd_journals.py [--repeat 3]
+
+For each shape (a huge note, long front matter, deep nesting, many contacts in one folder)
+it builds a journal of size N and of size 2N, times `check` and `build` (median of the
+repeats, in fresh processes) and prints the time at 2N over the time at N. A ratio near 2
+is linear; a ratio near 4 is quadratic, and the script exits 1 if any ratio is over 2.6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+LIMIT = 2.6  # 2N over N; linear is 2, quadratic 4
+RUN = "from refjournal.cli import main; main()"
+
+
+def big_note(root: Path, n: int) -> None:
+    """One contact whose body is about n MB of Markdown, with wikilinks, lists and links."""
+    para = ("Word " * 40 + "[[bob]] and **bold** with a [link](https://example.com).\n\n"
+            "- item one\n- item two\n\n")
+    write(root / "contacts" / "ada.md", "---\nname: Ada\n---\n" + para * (n * 5200))
+    write(root / "contacts" / "bob.md", "---\nname: Bob\n---\n")
+
+
+def long_front_matter(root: Path, n: int) -> None:
+    """Fifty contacts, each with n thousand lines of front matter."""
+    tags = "".join(f"  - tag {i}\n" for i in range(n * 1000))
+    for i in range(50):
+        write(root / "contacts" / f"c{i}.md", f"---\nname: C{i}\ntags:\n{tags}---\n")
+
+
+def deep_nesting(root: Path, n: int) -> None:
+    """Notes whose bodies nest lists and quotes n hundred levels deep."""
+    nested = "".join("  " * i + f"- level {i}\n" for i in range(n * 100))
+    quoted = "> " * (n * 100) + "deep\n"
+    for i in range(20):
+        write(root / "contacts" / f"c{i}.md", f"---\nname: C{i}\n---\n{nested}\n{quoted}")
+
+
+def crowd(root: Path, n: int) -> None:
+    """n times 5,000 contacts in one folder, names in many scripts, a meeting with 500."""
+    names = ("José Núñez", "سارة الحربي", "山田 太郎", "Zoë 👩‍💼", "Ада Лавлейс")
+    for i in range(n * 5000):
+        write(root / "contacts" / f"person {i:05d}.md",
+              f"---\nname: {names[i % 5]} {i}\ntags: [crowd]\nmet: 2026-01-01\n---\n")
+    people = ", ".join(f"person-{i:05d}" for i in range(0, n * 5000, n * 10))
+    write(root / "meetings" / "2026-11-01 all.md", f"---\nwith: [{people}]\n---\n")
+
+
+SHAPES: dict[str, tuple[Callable[[Path, int], None], str]] = {
+    "huge note (1 MB x N)": (big_note, "MB"),
+    "front matter (1,000 lines x N, 50 notes)": (long_front_matter, "k lines"),
+    "nesting (100 levels x N, 20 notes)": (deep_nesting, "00 levels"),
+    "contacts in one folder (5,000 x N)": (crowd, "x 5,000"),
+}
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def timed(args: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", RUN, *args], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--size", type=int, default=5, help="N for the huge note (MB)")
+    args = parser.parse_args()
+    startup = timed(["--version"], args.repeat)
+    print(f"python start-up and import: {startup:.2f} s (subtracted below)\n")
+    print("| shape | N | check N | check 2N | ratio | build N | build 2N | ratio |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    worst = 0.0
+    for title, (make, unit) in SHAPES.items():
+        n = args.size if make is big_note else 1
+        row: list[float] = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for size in (n, 2 * n):
+                root = Path(tmp) / f"j{size}"
+                make(root, size)
+                out = Path(tmp) / f"site{size}"
+                row.append(timed(["check", "--journal", str(root)], args.repeat) - startup)
+                row.append(timed(["build", "--journal", str(root), "--out", str(out),
+                                  "--today", "2026-11-24"], args.repeat) - startup)
+                shutil.rmtree(out, ignore_errors=True)
+        check_ratio, build_ratio = row[2] / max(row[0], 1e-3), row[3] / max(row[1], 1e-3)
+        worst = max(worst, check_ratio, build_ratio)
+        print(f"| {title} | {n} {unit} | {row[0]:.2f} s | {row[2]:.2f} s | {check_ratio:.2f} "
+              f"| {row[1]:.2f} s | {row[3]:.2f} s | {build_ratio:.2f} |")
+    print(f"\nworst ratio {worst:.2f} ({'linear' if worst <= LIMIT else 'SUPERLINEAR'}; "
+          f"limit {LIMIT})")
+    return 0 if worst <= LIMIT else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
