@@ -1,8 +1,9 @@
 """Model stage: join validated notes into one Journal and resolve every contact ref.
 
 A ref resolves by slug, then by name or alias (case- and accent-insensitive), then by the
-slug of what was written. A ref that matches nothing becomes a placeholder contact marked
-`unresolved`, so its exchanges and follow-ups still count (and a warning says so).
+slug of what was written, then as the path of the note (`contacts/clients/acme.md`). A ref
+that matches nothing becomes a placeholder contact marked `unresolved`, so its exchanges
+and follow-ups still count (and a warning says so).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class _Resolver:
     def __init__(self, contacts: dict[str, Contact], non_notes: Sequence[str] = ()) -> None:
         self.contacts = contacts
         self.non_notes = _non_note_index(non_notes)
+        self.by_path = {_path_key(c.source.path).removesuffix(".md"): slug
+                        for slug, c in contacts.items()}
         self.by_name: dict[str, list[str]] = defaultdict(list)
         for contact in sorted(contacts.values(), key=lambda c: c.slug):  # first by slug wins
             for name in (contact.name, *contact.aliases):
@@ -44,6 +47,9 @@ class _Resolver:
                 self._report(ref, warning, f"`{text}` could mean `{slug}` or "
                              f"{', '.join(f'`{s}`' for s in others)} (a slug, name or alias of "
                              f"each); using `{slug}`; write the slug to choose")
+            return replace(ref, slug=slug, resolved=True)
+        slug = self.by_path.get(_path_key(text).removesuffix(".md"))
+        if slug is not None:  # a path to the note: `contacts/clients/acme.md`, `[[clients/acme]]`
             return replace(ref, slug=slug, resolved=True)
         slug = slugify(text) or "unnamed"
         while slug in self.contacts:  # only the fallback can collide with a real contact

@@ -296,6 +296,15 @@ def test_a_ref_to_a_folder_is_an_error(loaded: Load, ref: str) -> None:
     assert problem.source == f'with: "{ref}"'
 
 
+@pytest.mark.parametrize("ref", ["contacts/clients/acme.md", "[[contacts/clients/acme]]",
+                                 "Clients/Acme", "clients/acme.md"])
+def test_a_ref_may_be_the_path_of_the_note(loaded: Load, ref: str) -> None:
+    result = loaded({"contacts/clients/acme.md": "---\nname: Acme Ltd\n---\n",
+                     "meetings/2026-05-01 x.md": f'---\nwith: "{ref}"\n---\n'})
+    assert result.problems == []
+    assert result.journal.meetings[0].contacts == ("acme",)
+
+
 @pytest.mark.parametrize("ref", ["jane.vcf", "contacts/jane.vcf", "jane"])
 def test_a_ref_to_a_file_that_is_not_a_note_is_an_error(loaded: Load, ref: str) -> None:
     result = loaded({"contacts/jane.vcf": "BEGIN:VCARD\n", **ADA,
