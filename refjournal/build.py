@@ -50,6 +50,7 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
     if not (root / CONTACTS).is_dir() and not (root / MEETINGS).is_dir():
         problems.append(warning(".", None, f"no {CONTACTS}/ or {MEETINGS}/ folder in "
                                 f"{root}: is this a journal?"))
+    unread: list[str] = []  # contact notes not read: a ref may use an alias of one
     notes, non_notes, walk_problems = discover(root)
     problems += walk_problems
     for rel, kind in notes:
@@ -60,6 +61,7 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
             slug = slugify(stem)
             if kind == CONTACTS and slug:  # keep it known so refs to it still resolve
                 contacts.append(Contact(slug=slug, name=stem, source=Source(rel, 1)))
+                unread.append(rel)
             continue
         heads[rel] = raw.head
         if kind == CONTACTS:
@@ -70,7 +72,8 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
             meeting, note_problems = validate_meeting(raw)
             (undated if meeting.date == UNDATED else meetings).append(meeting)
         problems += note_problems
-    journal, model_problems = build_journal(config, contacts, meetings, undated, non_notes)
+    journal, model_problems = build_journal(config, contacts, meetings, undated, non_notes,
+                                                   unread=unread)
     problems = _with_source_lines(problems + model_problems, heads)
     if strict_mode:
         problems = strict(problems)

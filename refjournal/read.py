@@ -28,6 +28,7 @@ CONFIG = "refjournal.yaml"
 _BOM = b"\xef\xbb\xbf"
 NOTE_SUFFIX = ".md"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_UNCLOSED = re.compile(r"while (parsing a flow|scanning a quoted|scanning a double-quoted)")
 _CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)")
 
 
@@ -109,7 +110,7 @@ class Listing:
 
     files: tuple[str, ...]  # files to read, relative to the journal, `/` separators
     others: tuple[str, ...]  # folders (ending in `/`) and files without the wanted suffix
-    problems: tuple[Problem, ...]  # symlinks that point outside the journal
+    problems: tuple[Problem, ...]  # symlinks out of the journal, pipes and devices
 
 
 def walk(root: Path, top: str, suffix: str = "") -> Listing:
@@ -118,8 +119,8 @@ def walk(root: Path, top: str, suffix: str = "") -> Listing:
     Names that start with `.` (`.git`, `.obsidian`, editor swap files) are skipped. A symlink
     is followed only when it points inside the journal; one that points outside is reported
     and skipped, so a build never reads (or copies into the site) files from elsewhere. A
-    folder reached twice (a symlink loop) is walked once. FIFOs, sockets and devices are
-    skipped: reading one would block.
+    folder reached twice (a symlink loop) is walked once. A FIFO, socket or device with the
+    suffix is an error and is not read: reading a FIFO would block.
     """
     boundary = os.path.realpath(root)
     files: list[str] = []
@@ -163,6 +164,9 @@ def walk(root: Path, top: str, suffix: str = "") -> Listing:
                 others.append(rel(path))
             elif os.path.isfile(path) or not os.path.exists(path):  # dangling: a read error
                 files.append(rel(path))
+            else:  # reading a FIFO would wait forever, and a device is no note
+                problems.append(error(rel(path), None, "cannot read file: not a regular file "
+                                      "(a pipe, socket or device); move it out of the journal"))
     return Listing(tuple(files), tuple(others), tuple(problems))
 
 
@@ -293,12 +297,16 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
                                  at.column + 1)
         meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if mark and exc.context_mark and mark.index >= len(text.rstrip()):
-            mark = exc.context_mark  # ran off the end: point at where the unclosed thing began
+        mark, began = exc.problem_mark or exc.context_mark, exc.context_mark
+        what = " ".join(part for part in (exc.problem, exc.context) if part) or "invalid YAML"
+        if mark and began and began.line != mark.line and (
+                mark.index >= len(text.rstrip()) or _UNCLOSED.match(exc.context or "")):
+            # An unclosed bracket or quote: the mistake is where it began, not where the
+            # parser gave up (the next line, or the end of the front matter).
+            what += f" (found on line {mark.line + offset})"
+            mark = began
         line = mark.line + offset if mark else 1
         column = mark.column + 1 if mark else None
-        what = " ".join(part for part in (exc.problem, exc.context) if part) or "invalid YAML"
         source = head[line - 1] if 0 < line <= len(head) else None
         return {}, {}, error(rel, line, f"bad YAML{where}: {what}", source, column)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:

@@ -20,8 +20,10 @@ from .slug import fold_name, lookup, name_key, slugify
 
 
 class _Resolver:
-    def __init__(self, contacts: dict[str, Contact], non_notes: Sequence[str] = ()) -> None:
+    def __init__(self, contacts: dict[str, Contact], non_notes: Sequence[str] = (),
+                 unread: Sequence[str] = ()) -> None:
         self.contacts = contacts
+        self.unread = _unread_hint(unread)
         self.non_notes = _non_note_index(non_notes)
         self.by_path = {_path_key(c.source.path).removesuffix(".md"): slug
                         for slug, c in contacts.items()}
@@ -65,7 +67,7 @@ class _Resolver:
                          f"contacts are `.md` files; refer to a note{self._suggest(text)}")
         else:
             self._report(ref, warning, f"`{text}` matches no contact; add `contacts/{slug}.md` "
-                         f"or fix the ref{self._suggest(text)}")
+                         f"or fix the ref{self._suggest(text)}{self.unread}")
         return replace(ref, slug=slug, resolved=False)
 
     def refs(self, refs: Iterable[Ref]) -> tuple[Ref, ...]:
@@ -94,14 +96,16 @@ class _Resolver:
 
 
 def build_journal(config: Config, contacts: list[Contact], meetings: list[Meeting],
-                  undated: Sequence[Meeting] = (), non_notes: Sequence[str] = ()
-                  ) -> tuple[Journal, list[Problem]]:
+                  undated: Sequence[Meeting] = (), non_notes: Sequence[str] = (),
+                  unread: Sequence[str] = ()) -> tuple[Journal, list[Problem]]:
     """Join contacts and meetings, resolving refs; `contacts` and `meetings` in path order.
 
     `undated` meetings (their date is missing, an error already reported) are left out, but
     their refs are checked too, so that one run reports every problem. `non_notes` are the
     folders (ending in `/`) and other files under contacts/: a ref that names one of them
-    is an error that says so, not just a ref that matches nothing.
+    is an error that says so, not just a ref that matches nothing. `unread` are contact
+    notes that could not be read: their names and aliases are unknown, so a ref that matches
+    nothing may mean one of them, and its warning says so.
     """
     problems: list[Problem] = []
     by_slug: dict[str, Contact] = {}
@@ -114,7 +118,7 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
             continue
         by_slug[contact.slug] = contact
 
-    resolver = _Resolver(by_slug, non_notes)
+    resolver = _Resolver(by_slug, non_notes, unread)
     linked_contacts = {
         slug: replace(c, introduced_by=resolver.resolve(c.introduced_by)) if c.introduced_by
         else c for slug, c in by_slug.items()
@@ -137,6 +141,14 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
         ref_index=resolver.index,
     )
     return journal, problems + resolver.problems
+
+
+def _unread_hint(unread: Sequence[str]) -> str:
+    if not unread:
+        return ""
+    if len(unread) == 1:
+        return f"; {unread[0]} could not be read, and may be the one meant"
+    return f"; {len(unread)} contact notes could not be read, and one may be the one meant"
 
 
 def _path_key(text: str) -> str:

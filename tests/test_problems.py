@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -487,3 +488,18 @@ def write_note(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_pipe_named_like_a_note_is_an_error_and_is_not_read(journal: Journal) -> None:
+    root = journal(ADA)
+    os.mkfifo(root / "contacts" / "bob.md")  # reading it would wait for a writer forever
+    assert_error(load(root), "contacts/bob.md", None, "not a regular file")
+
+
+def test_a_ref_that_may_name_a_contact_that_cannot_be_read_says_so(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "---\naliases: [Countess]\naliases: [Ada]\n---\n",
+                     "meetings/2026-05-01 x.md": "---\nwith: [Countess, ada]\n---\n"})
+    assert [(p.path, p.line, p.severity) for p in result.problems] == [
+        ("contacts/ada.md", 3, "error"), ("meetings/2026-05-01 x.md", 2, "warning")]
+    assert result.problems[1].message.endswith("; contacts/ada.md could not be read, and may "
+                                               "be the one meant")
