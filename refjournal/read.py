@@ -141,6 +141,9 @@ def walk(root: Path, top: str, suffix: str = "") -> Listing:
         return True
 
     start = os.path.join(root, top)
+    if os.path.exists(start) and not os.path.isdir(start):
+        problems.append(warning(top, None, f"{top} is a file, not a folder; nothing in it is "
+                                "read"))
     if outside(start) or not os.path.isdir(start):
         return Listing((), (), tuple(problems))
     seen = {os.path.realpath(start)}

@@ -7,9 +7,10 @@ user can restyle by shadowing one file by name. Every link is relative to its pa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ def render_site(site: Derived, themes: list[Path]) -> tuple[dict[str, bytes], li
             continue
         files[page.path] = html.encode("utf-8")
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
+        problems += walk(theme.parent, f"{theme.name}/templates").problems
         listing = walk(theme.parent, f"{theme.name}/static")
         problems += listing.problems
         for rel in listing.files:
@@ -114,9 +116,27 @@ def pages(site: Derived) -> Iterator[Page]:
     yield Page("balances/index.html", "balances.html", {"nav": "balances"})
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A theme's templates, without following a symlink out of the folder that holds the
+    theme (the journal, for its own theme): such a file falls back to the default theme's,
+    and the walk of the theme reports it."""
+
+    def __init__(self, theme: Path) -> None:
+        super().__init__(theme / "templates")
+        self.boundary = os.path.realpath(theme.parent)
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not real.startswith(self.boundary + os.sep):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
 def _environment(site: Derived, themes: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([theme / "templates" for theme in themes]),
+        loader=jinja2.ChoiceLoader([_ConfinedLoader(theme) for theme in themes]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

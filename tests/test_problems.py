@@ -503,3 +503,8 @@ def test_a_ref_that_may_name_a_contact_that_cannot_be_read_says_so(loaded: Load)
         ("contacts/ada.md", 3, "error"), ("meetings/2026-05-01 x.md", 2, "warning")]
     assert result.problems[1].message.endswith("; contacts/ada.md could not be read, and may "
                                                "be the one meant")
+
+
+def test_a_journal_folder_that_is_a_file_is_named(loaded: Load) -> None:
+    result = loaded({**ADA, "meetings": "not a folder\n"})
+    assert_warning(result, "meetings", None, "meetings is a file, not a folder")

@@ -201,3 +201,17 @@ def test_a_theme_file_linked_from_outside_the_journal_is_not_copied(tmp_path: Pa
     assert (tmp_path / "site" / "assets" / "own.css").is_file()
     assert not (tmp_path / "site" / "assets" / "leak.css").exists()
     assert not build(root, tmp_path / "strict", TODAY, strict_mode=True).written
+
+
+def test_a_template_linked_from_outside_the_journal_is_not_used(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", JOURNAL)
+    outside = tmp_path / "elsewhere.html"
+    outside.write_text("{{ journal.contacts }} leaked\n", encoding="utf-8")
+    (root / "theme" / "templates").mkdir(parents=True)
+    (root / "theme" / "templates" / "balances.html").symlink_to(outside)
+    result = build(root, tmp_path / "site", TODAY)
+    assert result.written
+    [problem] = [p for p in result.problems if "symlink" in p.message]
+    assert (problem.path, problem.severity) == ("theme/templates/balances.html", "warning")
+    html = read(tmp_path / "site", "balances/index.html")
+    assert "leaked" not in html and "Balances" in html  # the default theme's template
