@@ -18,7 +18,7 @@ from .render import render_site, theme_dirs
 from .resolve import build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
-from .write import check_output, recover, write_site
+from .write import check_output, write_site
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
             (undated if meeting.date == UNDATED else meetings).append(meeting)
         problems += note_problems
     journal, model_problems = build_journal(config, contacts, meetings, undated, non_notes,
-                                                   unread=unread)
+                                            unread=unread)
     problems = _with_source_lines(problems + model_problems, heads)
     if strict_mode:
         problems = strict(problems)
@@ -83,7 +83,6 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
 def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False) -> Built:
     """Build the site of the journal at `root` into `out`, or leave `out` untouched."""
     check_output(out, root)
-    recover(out)  # an earlier build that was killed may have set the previous site aside
     loaded = load(root, strict_mode=strict_mode)
     if not loaded.ok:
         return Built(loaded.problems, written=False)

@@ -65,11 +65,14 @@ def _today(ctx: click.Context, param: click.Parameter, value: dt.date | None) ->
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
         return dt.date.today()
+    if not epoch.isdigit():
+        raise click.UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds "
+                               "since 1970-01-01", ctx)
     try:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     except (ValueError, OverflowError, OSError):
-        raise click.BadParameter(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds "
-                                 "since 1970-01-01", ctx, param) from None
+        raise click.UsageError(f"SOURCE_DATE_EPOCH={epoch} is out of range for a date",
+                               ctx) from None
 
 
 def strict_option(func: Any) -> Any:

@@ -117,10 +117,12 @@ def walk(root: Path, top: str, suffix: str = "") -> Listing:
     """List the files under `root/top` that end in `suffix`, in sorted order.
 
     Names that start with `.` (`.git`, `.obsidian`, editor swap files) are skipped. A symlink
-    is followed only when it points inside the journal; one that points outside is reported
-    and skipped, so a build never reads (or copies into the site) files from elsewhere. A
-    folder reached twice (a symlink loop) is walked once. A FIFO, socket or device with the
-    suffix is an error and is not read: reading a FIFO would block.
+    is followed only when it points inside the journal; one that points outside (or a `top`
+    that leads outside through a linked parent) is reported and skipped, so a build never
+    reads, or copies into the site, files from elsewhere. A folder reached twice, or a link
+    back to a folder above, is walked once. A folder that cannot be listed is an error. A
+    FIFO, socket or device with the suffix is an error and is not read: reading a FIFO would
+    block.
     """
     boundary = os.path.realpath(root)
     files: list[str] = []
@@ -131,30 +133,36 @@ def walk(root: Path, top: str, suffix: str = "") -> Listing:
         return Path(path).relative_to(root).as_posix()
 
     def outside(path: str) -> bool:
-        if not os.path.islink(path):
+        if not os.path.islink(path) and path != start:
             return False
         real = os.path.realpath(path)
-        if real == boundary or real.startswith(boundary + os.sep):
+        if inside(real, boundary):
             return False
-        problems.append(warning(rel(path), None, "symlink points outside the journal "
-                                f"(to {real}); not followed"))
+        what = "symlink points" if os.path.islink(path) else "folder is reached through a symlink"
+        problems.append(warning(rel(path), None, f"{what} outside the journal (to {real}); "
+                                "not followed"))
         return True
+
+    def unlistable(exc: OSError) -> None:
+        where = rel(exc.filename) if exc.filename else top
+        problems.append(error(where, None, f"cannot read folder: {exc.strerror or exc}"))
 
     start = os.path.join(root, top)
     if os.path.exists(start) and not os.path.isdir(start):
         problems.append(warning(top, None, f"{top} is a file, not a folder; nothing in it is "
                                 "read"))
-    if outside(start) or not os.path.isdir(start):
+    if not os.path.isdir(start) or outside(start):
         return Listing((), (), tuple(problems))
-    seen = {os.path.realpath(start)}
-    for folder, dirs, names in os.walk(start, followlinks=True):
+    real_start = os.path.realpath(start)
+    seen = {real_start}
+    for folder, dirs, names in os.walk(start, onerror=unlistable, followlinks=True):
         kept = []
         for name in sorted(dirs):
             path = os.path.join(folder, name)
             if name.startswith(".") or outside(path):
                 continue
             real = os.path.realpath(path)
-            if real not in seen:
+            if real not in seen and not inside(real_start, real):  # no loop back above
                 seen.add(real)
                 kept.append(name)
                 others.append(rel(path) + "/")
@@ -171,6 +179,11 @@ def walk(root: Path, top: str, suffix: str = "") -> Listing:
                 problems.append(error(rel(path), None, "cannot read file: not a regular file "
                                       "(a pipe, socket or device); move it out of the journal"))
     return Listing(tuple(files), tuple(others), tuple(problems))
+
+
+def inside(path: str, folder: str) -> bool:
+    """Whether the real path `path` is `folder` or below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def discover(root: Path) -> tuple[list[tuple[str, str]], list[str], list[Problem]]:
@@ -192,6 +205,10 @@ def read_config(root: Path) -> tuple[RawNote | None, list[Problem]]:
     path = root / CONFIG
     if not path.is_file():
         return None, []
+    real = os.path.realpath(path)
+    if not inside(real, os.path.realpath(root)):
+        return None, [warning(CONFIG, None, f"symlink points outside the journal (to {real}); "
+                              "not followed, so the default settings are used")]
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -341,17 +358,18 @@ def _shape_problem(root: yaml.Node) -> tuple[yaml.Mark, str] | None:
     """Refuse front matter that no note needs and that would hang or swamp the run: an
     alias inside the value it names (`&a [*a]` never ends), nesting deeper than MAX_DEPTH,
     or aliases that expand to more than MAX_VALUES values (a "billion laughs")."""
-    sizes: dict[int, int] = {}  # expanded size of each node already measured
+    measured: dict[int, tuple[int, int]] = {}  # node -> (expanded size, height below it)
     open_: set[int] = set()  # the nodes on the path from the root, to catch a cycle
 
     def size(node: yaml.Node, depth: int) -> int:
         key = id(node)
-        if key in sizes:
-            return sizes[key]
         if key in open_:
             raise _Shape(node.start_mark, "an alias refers to the value that contains it")
-        if depth > MAX_DEPTH:
+        total, height = measured.get(key, (0, 0))
+        if depth + height > MAX_DEPTH:  # an alias can carry a deep value deeper still
             raise _Shape(node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+        if key in measured:
+            return total
         children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
             children = list(node.value)
@@ -363,7 +381,8 @@ def _shape_problem(root: yaml.Node) -> tuple[yaml.Mark, str] | None:
         if total > MAX_VALUES:
             raise _Shape(node.start_mark, f"expands to more than {MAX_VALUES:,} values "
                          "through aliases; write the values out")
-        sizes[key] = total
+        height = max((measured[id(child)][1] + 1 for child in children), default=0)
+        measured[key] = (total, height)
         return total
 
     try:

@@ -158,14 +158,15 @@ def _path_key(text: str) -> str:
 
 
 def _non_note_index(non_notes: Sequence[str]) -> dict[str, str]:
-    """Each folder or other file under contacts/ by its path, its name and (files) its stem."""
+    """Each folder or other file under contacts/ by its path, and a file also by its path
+    without the extension (`jane.vcf`, `jane`; `photos/bob.png`, `photos/bob`). Only the
+    path counts: a picture of Bob in a sub-folder does not make `Bob` mean the picture."""
     index: dict[str, str] = {}
     for path in non_notes:
         key = _path_key(path)
-        name = key.rsplit("/", 1)[-1]
-        keys = [key, name] if path.endswith("/") else [key, name, name.rsplit(".", 1)[0]]
-        for each in keys:
-            index.setdefault(each, path)
+        index.setdefault(key, path)
+        if not path.endswith("/") and "." in key.rsplit("/", 1)[-1]:
+            index.setdefault(key.rsplit(".", 1)[0], path)
     return index
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import os
 import shutil
 import sys
@@ -15,6 +16,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -59,9 +61,10 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
     """Write `files` (relative path -> bytes) as the whole content of `out`, atomically.
 
     Whenever the process stops (an error, Ctrl-C, even SIGKILL), `out` holds either the
-    previous site or the new one in full. On Linux the swap is one atomic exchange of the two
-    folders; elsewhere it is two renames, and a build stopped between them leaves the
-    previous site aside, which the next build puts back before anything else.
+    previous site or the new one in full. On Linux the swap is one atomic exchange of the
+    two folders; elsewhere it is two renames, and a build stopped between them leaves the
+    previous site aside, which the next build puts back before anything else. (Files are
+    not synced to disk: after a power cut, what the system had not yet written may be lost.)
     """
     out = out.resolve()  # a symlinked output folder: replace the folder it points to
     parent = out.parent
@@ -93,17 +96,29 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux `renameat2`); False where not supported."""
-    if not sys.platform.startswith("linux"):
+    if _renameat2 is None:
         return False
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:  # a C library older than glibc 2.28
-        return False
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # kernel or file system
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def _find_renameat2() -> Any:
+    """The C library's renameat2, on Linux with glibc 2.28 or later; else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if function is not None:
+        function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                             ctypes.c_uint)
+        function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _find_renameat2()
 
 
 @contextmanager
@@ -121,11 +136,9 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def recover(out: Path) -> None:
-    """Undo what an interrupted earlier build left beside the output, before anything else.
-
-    A previous site set aside between the two renames is put back if the output is
-    missing; temporary folders are removed.
-    """
+    """Undo what an interrupted earlier build left beside the output (`write_site` does
+    this first): a previous site set aside between the two renames is put back if the
+    output is missing; temporary folders are removed."""
     out = out.resolve()
     if out.parent.is_dir():
         with _locked(out.parent):
@@ -133,10 +146,14 @@ def recover(out: Path) -> None:
 
 
 def _recover(out: Path) -> None:
-    parent, name = out.parent, out.name
-    set_aside = sorted(parent.glob(f".{name}.old-*"), key=lambda p: p.stat().st_mtime)
-    if set_aside and not out.exists():
+    parent, name = out.parent, glob.escape(out.name)  # `site[1]` is a name, not a pattern
+
+    def leftovers(kind: str) -> list[Path]:
+        found = (p for p in parent.glob(f".{name}.{kind}-*") if not p.is_symlink())
+        return sorted((p for p in found if p.is_dir()), key=lambda p: p.stat().st_mtime)
+
+    set_aside = leftovers("old")
+    if set_aside and not out.exists() and not out.is_symlink():
         os.rename(set_aside.pop(), out)
-    for leftover in (*set_aside, *parent.glob(f".{name}.tmp-*")):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in (*set_aside, *leftovers("tmp")):
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -105,14 +105,21 @@ def test_an_interrupted_two_rename_swap_puts_the_previous_site_back(
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-def test_a_site_set_aside_by_a_killed_build_is_put_back_by_the_next_build(
-        tmp_path: Path) -> None:
+def test_a_site_set_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site(out, {"index.html": b"old"})
     os.rename(out, tmp_path / ".site.old-12345")  # what SIGKILL between the renames leaves
     (tmp_path / ".site.tmp-abc").mkdir()
     (tmp_path / ".site.tmp-abc" / "index.html").write_bytes(b"half")
-    broken = write_journal(tmp_path / "journal", {"contacts/ada.md": "---\n---\n"})
-    assert not build(broken, out, TODAY).written
+    (tmp_path / ".sitex.old-1").mkdir()  # another output's: left alone
+    recover(out)
     assert (out / "index.html").read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".sitex.old-1", "site"]
+
+
+def test_the_next_build_cleans_up_after_a_killed_one(tmp_path: Path) -> None:
+    (tmp_path / ".site[1].tmp-abc").mkdir()  # a name with glob characters is still a name
+    (tmp_path / ".site1.tmp-abc").mkdir()
+    journal = write_journal(tmp_path / "journal", {"contacts/ada.md": "---\nname: Ada\n---\n"})
+    assert build(journal, tmp_path / "site[1]", TODAY).written
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site1.tmp-abc", "journal", "site[1]"]

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from refjournal.build import Loaded, load
+from refjournal.build import Loaded, build, load
 from refjournal.cli import main
 from refjournal.problems import Problem
+
+from .conftest import TODAY
 
 Load = Callable[..., Loaded]
 Journal = Callable[[Mapping[str, str | bytes]], Path]
@@ -508,3 +510,49 @@ def test_a_ref_that_may_name_a_contact_that_cannot_be_read_says_so(loaded: Load)
 def test_a_journal_folder_that_is_a_file_is_named(loaded: Load) -> None:
     result = loaded({**ADA, "meetings": "not a folder\n"})
     assert_warning(result, "meetings", None, "meetings is a file, not a folder")
+
+
+def test_a_theme_or_config_reached_through_a_symlink_out_of_the_journal_is_not_read(
+        tmp_path: Path, journal: Journal) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    write_note(elsewhere / "theme" / "static" / "id_rsa", "secret\n")
+    write_note(elsewhere / "refjournal.yaml", "title: Secret title\n")
+    root = journal(ADA)
+    (root / "theme").symlink_to(elsewhere / "theme", target_is_directory=True)
+    (root / "refjournal.yaml").symlink_to(elsewhere / "refjournal.yaml")
+    result = load(root)
+    assert [(p.path, p.severity) for p in result.problems] == [("refjournal.yaml", "warning")]
+    assert result.journal.config.title == "refjournal"
+    built = build(root, tmp_path / "site", TODAY)
+    assert built.written
+    assert not (tmp_path / "site" / "assets" / "id_rsa").exists()
+    assert ("theme/static", "warning") in [(p.path, p.severity) for p in built.problems]
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error(journal: Journal,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = journal({**ADA, "contacts/private/bob.md": ""})
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if str(path).endswith("private"):  # what a mode-000 folder gives a user who is not root
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert_error(load(root), "contacts/private", None, "cannot read folder: Permission denied")
+
+
+def test_a_link_back_to_a_folder_above_is_not_walked(journal: Journal) -> None:
+    root = journal({**ADA, "meetings/2026-05-01 x.md": "---\nwith: ada\n---\n"})
+    (root / "contacts" / "all").symlink_to(root, target_is_directory=True)
+    (root / "contacts" / "self").symlink_to(root / "contacts", target_is_directory=True)
+    result = load(root)
+    assert result.problems == []
+    assert set(result.journal.contacts) == {"ada"}
+
+
+def test_a_picture_in_a_sub_folder_does_not_capture_a_ref(loaded: Load) -> None:
+    result = loaded({**ADA, "contacts/photos/bob.png": b"\x89PNG",
+                     "meetings/2026-05-01 x.md": "---\nwith: [ada, Bob]\n---\n"})
+    assert_warning(result, "meetings/2026-05-01 x.md", 2, "`Bob` matches no contact")
