@@ -7,6 +7,7 @@ adds derive, render and write. Nothing is written unless every earlier stage suc
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,8 +39,27 @@ class Built:
     pages: int = 0
 
 
-def load(root: Path, *, strict_mode: bool = False) -> Loaded:
-    """Read, validate and model the journal at `root`; collect every problem on the way."""
+@dataclass(frozen=True)
+class _Note:
+    """One note read and validated: what `load` needs of it, kept between runs by a Memo."""
+
+    head: tuple[str, ...]
+    contact: Contact | None
+    meeting: Meeting | None
+    problems: tuple[Problem, ...]
+    unread: bool  # a contact note that could not be read: known by its file name only
+
+
+# Notes read by earlier runs, by path, with the (size, mtime, inode) they were read at.
+Memo = dict[str, tuple[tuple[int, int, int], _Note]]
+
+
+def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None) -> Loaded:
+    """Read, validate and model the journal at `root`; collect every problem on the way.
+
+    With a `memo` (kept by the caller between runs, as `serve` does), a note whose size,
+    mtime and inode are unchanged is not read again.
+    """
     raw_config, problems = read_config(root)
     config, config_problems = validate_config(raw_config)
     problems += config_problems
@@ -53,31 +73,60 @@ def load(root: Path, *, strict_mode: bool = False) -> Loaded:
     unread: list[str] = []  # contact notes not read: a ref may use an alias of one
     notes, non_notes, walk_problems = discover(root)
     problems += walk_problems
+    seen: set[str] = set()
     for rel, kind in notes:
-        raw, read_problems = read_note(root, rel, kind)
-        problems += read_problems
-        if raw is None:
-            stem = note_stem(rel)
-            slug = slugify(stem)
-            if kind == CONTACTS and slug:  # keep it known so refs to it still resolve
-                contacts.append(Contact(slug=slug, name=stem, source=Source(rel, 1)))
-                unread.append(rel)
-            continue
-        heads[rel] = raw.head
-        if kind == CONTACTS:
-            contact, note_problems = validate_contact(raw)
-            if contact is not None:
-                contacts.append(contact)
-        else:
-            meeting, note_problems = validate_meeting(raw)
-            (undated if meeting.date == UNDATED else meetings).append(meeting)
-        problems += note_problems
+        note = _remembered(root, rel, kind, memo)
+        seen.add(rel)
+        problems += note.problems
+        heads[rel] = note.head
+        if note.unread:
+            unread.append(rel)
+        if note.contact is not None:
+            contacts.append(note.contact)
+        elif note.meeting is not None:
+            (undated if note.meeting.date == UNDATED else meetings).append(note.meeting)
+    if memo is not None:
+        for gone in set(memo) - seen:
+            del memo[gone]
     journal, model_problems = build_journal(config, contacts, meetings, undated, non_notes,
                                             unread=unread)
     problems = _with_source_lines(problems + model_problems, heads)
     if strict_mode:
         problems = strict(problems)
     return Loaded(journal, sorted(problems, key=sort_key))
+
+
+def _remembered(root: Path, rel: str, kind: str, memo: Memo | None) -> _Note:
+    """The note at `rel`, from the memo when the file has not changed since it was read."""
+    if memo is None:
+        return _read(root, rel, kind)
+    try:
+        info = os.stat(root / rel)
+        key = (info.st_size, info.st_mtime_ns, info.st_ino)
+    except OSError:
+        return _read(root, rel, kind)  # and the read says why
+    known = memo.get(rel)
+    if known is not None and known[0] == key:
+        return known[1]
+    note = _read(root, rel, kind)
+    memo[rel] = (key, note)
+    return note
+
+
+def _read(root: Path, rel: str, kind: str) -> _Note:
+    raw, problems = read_note(root, rel, kind)
+    if raw is None:
+        stem = note_stem(rel)
+        slug = slugify(stem)
+        if kind == CONTACTS and slug:  # keep it known so refs to it still resolve
+            stand_in = Contact(slug=slug, name=stem, source=Source(rel, 1))
+            return _Note((), stand_in, None, tuple(problems), unread=True)
+        return _Note((), None, None, tuple(problems), unread=False)
+    if kind == CONTACTS:
+        contact, note_problems = validate_contact(raw)
+        return _Note(raw.head, contact, None, tuple(problems + note_problems), unread=False)
+    meeting, note_problems = validate_meeting(raw)
+    return _Note(raw.head, None, meeting, tuple(problems + note_problems), unread=False)
 
 
 def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False) -> Built:
