@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .render import render_site, theme_dirs
 from .resolve import build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
-from .write import check_output, write_site
+from .write import check_output, write_changes, write_site
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,35 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False) -
         return Built(problems, written=False)
     write_site(out, files)
     return Built(problems, written=True, pages=sum(1 for p in files if p.endswith(".html")))
+
+
+class Session:
+    """One journal built again and again into one folder: what `serve` runs on each edit.
+
+    Notes that did not change are not read again, and only files whose bytes changed are
+    written, each replaced in one step. Nothing is written while the journal has errors.
+    """
+
+    def __init__(self, root: Path, out: Path, today: Callable[[], dt.date], *,
+                 strict_mode: bool = False) -> None:
+        self.root, self.out, self.today, self.strict_mode = root, out, today, strict_mode
+        self.memo: Memo = {}
+        self.files: dict[str, bytes] = {}  # what `out` holds now
+
+    def build(self) -> Built:
+        loaded = load(self.root, strict_mode=self.strict_mode, memo=self.memo)
+        if not loaded.ok:
+            return Built(loaded.problems, written=False)
+        files, render_problems = render_site(derive(loaded.journal, self.today()),
+                                             theme_dirs(self.root))
+        if self.strict_mode:
+            render_problems = strict(render_problems)
+        problems = sorted(loaded.problems + render_problems, key=sort_key)
+        if has_errors(render_problems):
+            return Built(problems, written=False)
+        write_changes(self.out, files, self.files)
+        self.files = files
+        return Built(problems, written=True, pages=sum(1 for p in files if p.endswith(".html")))
 
 
 def _with_source_lines(problems: list[Problem], heads: dict[str, tuple[str, ...]]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from .build import Loaded, build, load
 from .due import due_items
 from .problems import Problem, summary
 from .read import CONFIG
+from .serve import Options, serve
 from .write import MARKER, OutputError, check_output
 
 EXIT_PROBLEMS = 1
@@ -214,6 +217,47 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
     _table(("contact", "name", "gave", "got", "balance", "gave_value", "got_value"),
            [(r.contact, r.name, r.gave, r.got, f"{r.balance:+d}" if r.balance else "0",
              r.gave_value, r.got_value) for r in rows])
+
+
+@main.command("serve")
+@journal_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. 0.0.0.0 shows your private notes to your network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--today", type=DateType(), default=None,
+              help="Compute due dates as of this day (YYYY-MM-DD). Default: the day of "
+              "SOURCE_DATE_EPOCH (UTC) when it is set, else the real date at each rebuild.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in your browser.")
+@click.option("--livereload/--no-livereload", default=True, show_default=True,
+              help="Reload open pages after each rebuild and show problems over them.")
+@click.option("--poll", is_flag=True,
+              help="Watch by polling, for network drives, Docker and WSL, where change "
+              "notifications do not arrive.")
+def serve_command(journal: Path | None, host: str, port: int, today: dt.date | None,
+                  open_browser: bool, livereload: bool, poll: bool) -> None:
+    """Preview the site, rebuilt and reloaded each time a note is saved.
+
+    The site is built into a temporary folder (removed on exit), never into the journal.
+    While the journal has errors the last good site is served, with the problems shown
+    over every page. Ctrl-C stops.
+    """
+    root = _journal_root(journal)
+    if today is None and not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        day: Callable[[], dt.date] = dt.date.today  # a long preview crosses midnight
+    else:
+        fixed = _today(click.get_current_context(), None, today)  # type: ignore[arg-type]
+        day = lambda: fixed  # noqa: E731
+    options = Options(root=root, host=host, port=port, today=day, open_browser=open_browser,
+                      livereload=livereload, poll=poll)
+    try:
+        serve(options, echo=click.echo, report=_report)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(f"port {port} on {host} is in use; choose another "
+                                       "with --port (--port 0 picks a free one)") from None
+        raise click.ClickException(f"cannot serve on {host}:{port}: "
+                                   f"{exc.strerror or exc}") from None
 
 
 def _cut(text: str, width: int) -> str:

@@ -94,6 +94,28 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def write_changes(out: Path, files: Mapping[str, bytes], before: Mapping[str, bytes]) -> list[str]:
+    """Make `out`, which holds `before`, hold `files`: write only what changed, each file
+    replaced in one step, and remove what is gone. Return the paths written or removed.
+
+    For a folder refjournal owns alone (serve's), where a reader may see a page of the new
+    build beside one of the old for a moment, but never half a file.
+    """
+    changed = []
+    for rel, data in files.items():
+        if before.get(rel) != data:
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.part")
+            partial.write_bytes(data)
+            os.replace(partial, target)
+            changed.append(rel)
+    for rel in before.keys() - files.keys():
+        (out / rel).unlink(missing_ok=True)
+        changed.append(rel)
+    return sorted(changed)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux `renameat2`); False where not supported."""
     if _renameat2 is None:
