@@ -24,7 +24,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .build import Built, Session
 from .problems import Problem, summary
@@ -100,7 +100,7 @@ def confine(site: Path, url_path: str) -> Path | None:
     The path is decoded and normalised, and `..`, NUL bytes, backslashes and anything whose
     real path leaves the folder are refused: no request can read outside the site.
     """
-    path = unquote(urlsplit(url_path).path)
+    path = unquote(path_of(url_path))
     if "\x00" in path or "\\" in path:
         return None
     parts = [part for part in path.split("/") if part not in ("", ".")]
@@ -112,6 +112,12 @@ def confine(site: Path, url_path: str) -> Path | None:
     if real != root and not real.startswith(root + os.sep):
         return None
     return target
+
+
+def path_of(target: str) -> str:
+    """The path of a request target, without query or fragment (`//x` is a path here, not
+    a host, as urllib would read it)."""
+    return target.split("?", 1)[0].split("#", 1)[0]
 
 
 def inject(html: bytes, version: int) -> bytes:
@@ -154,7 +160,7 @@ def make_handler(site: Path, live: Live, bound: str, livereload: bool
             if not host_allowed(self.headers.get("Host"), bound, port):
                 self._send(HTTPStatus.BAD_REQUEST, b"Bad Host header\n", "text/plain", body)
                 return
-            path = urlsplit(self.path).path
+            path = path_of(self.path)
             if livereload and path == EVENTS:
                 self._events()
             elif livereload and path == SCRIPT:
@@ -170,8 +176,8 @@ def make_handler(site: Path, live: Live, bound: str, livereload: bool
                 return
             target = confine(site, self.path)
             if target is not None and target.is_dir():
-                if not urlsplit(self.path).path.endswith("/"):  # relative links need the /
-                    self._redirect(urlsplit(self.path).path + "/")
+                if not path_of(self.path).endswith("/"):  # relative links need the /
+                    self._redirect(path_of(self.path) + "/")
                     return
                 target = target / "index.html"
             try:

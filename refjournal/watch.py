@@ -26,7 +26,7 @@ from .render import USER_THEME
 WATCHED_FOLDERS = (CONTACTS, MEETINGS, USER_THEME)
 # Files editors write beside the one being edited: vim (.swp, .swx, 4913, ~), emacs (.#x,
 # #x#), JetBrains (___jb_tmp___, ___jb_old___), and the many *.tmp of others.
-EDITOR_TEMP = ("*.swp", "*.swx", "*~", ".#*", "#*#", "4913", "*.tmp", "___jb_*___",
+EDITOR_TEMP = ("*.swp", "*.swx", "*~", ".#*", "#*#", "4913", "*.tmp", "*___jb_*___",
                "*.crswap", "*.part")
 QUIET = 0.15  # seconds without events before a rebuild starts
 
@@ -107,7 +107,8 @@ class Debouncer:
         with self._wake:
             self._stopped = True
             self._wake.notify()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
     def take(self) -> set[str] | None:
         """The pending paths if the quiet period has passed (and forget them), else None."""
