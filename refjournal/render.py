@@ -37,6 +37,13 @@ class Page:
     path: str  # output path, e.g. `contacts/ada/index.html`
     template: str
     context: Mapping[str, Any]
+    # What the page shows beyond what every page shows (see `_stamp`): when these are equal
+    # to the last render's, so are its bytes. None: the page shows the whole journal.
+    deps: tuple[Any, ...] | None = None
+
+
+# Pages rendered before, by path: (stamp, deps, bytes). Kept by a build Session.
+RenderMemo = dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes]]
 
 
 def theme_dirs(journal_root: Path) -> list[Path]:
@@ -48,13 +55,25 @@ def theme_dirs(journal_root: Path) -> list[Path]:
     return [user, default] if user.is_dir() else [default]
 
 
-def render_site(site: Derived, themes: list[Path]) -> tuple[dict[str, bytes], list[Problem]]:
-    """Render every page and collect the theme's static files, keyed by output path."""
+def render_site(site: Derived, themes: list[Path], memo: RenderMemo | None = None
+                ) -> tuple[dict[str, bytes], list[Problem]]:
+    """Render every page and collect the theme's static files, keyed by output path.
+
+    With a `memo` of the last render, a page whose `deps` and the site-wide stamp did not
+    change is taken from it instead of rendered again; the memo is updated in place.
+    """
     env = _environment(site, themes)
     md = make_markdown(site.journal.config.allow_html)
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
+    stamp = _stamp(site, themes) if memo is not None else ()
+    kept: RenderMemo = {}
     for page in pages(site):
+        if memo is not None and page.deps is not None:
+            known = memo.get(page.path)
+            if known is not None and known[0] == stamp and known[1] == page.deps:
+                files[page.path] = kept.setdefault(page.path, known)[2]
+                continue
         root = "../" * page.path.count("/")
         context = dict(page.context, root=root)
         if "body" in context:
@@ -76,6 +95,11 @@ def render_site(site: Derived, themes: list[Path]) -> tuple[dict[str, bytes], li
                 break
             continue
         files[page.path] = html.encode("utf-8")
+        if page.deps is not None:
+            kept[page.path] = (stamp, page.deps, files[page.path])
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
         problems += walk(theme.parent, f"{theme.name}/templates").problems
         listing = walk(theme.parent, f"{theme.name}/static")
@@ -99,15 +123,22 @@ def pages(site: Derived) -> Iterator[Page]:
                {"nav": "follow-ups", "groups": _by_state(site)})
     yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"})
     for contact in journal.contacts.values():
-        yield Page(f"contacts/{contact.slug}/index.html", "contact.html", {
-            "nav": "contacts", "contact": contact, "body": contact.body,
-            "meetings": tuple(reversed(journal.meetings_by_contact.get(contact.slug, ()))),
-        })
+        slug = contact.slug
+        meetings = tuple(reversed(journal.meetings_by_contact.get(slug, ())))
+        exchanges = site.exchanges_by_contact.get(slug, ())
+        yield Page(f"contacts/{slug}/index.html", "contact.html", {
+            "nav": "contacts", "contact": contact, "body": contact.body, "meetings": meetings,
+        }, deps=(contact, meetings, exchanges,
+                 tuple(site.meetings_by_id[e.meeting] for e in exchanges),
+                 site.items_by_contact.get(slug), site.balances.get(slug),
+                 site.introduced.get(slug), site.last_contact.get(slug),
+                 journal.cadence_of(contact)))
     yield Page("meetings/index.html", "meetings.html",
                {"nav": "meetings", "months": _by_month(journal.meetings)})
     for meeting in journal.meetings:
         yield Page(f"meetings/{meeting.id}/index.html", "meeting.html",
-                   {"nav": "meetings", "meeting": meeting, "body": meeting.body})
+                   {"nav": "meetings", "meeting": meeting, "body": meeting.body},
+                   deps=(meeting,))
     yield Page("referrals/index.html", "referrals.html", {
         "nav": "referrals",
         "exchanges": sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
@@ -132,6 +163,19 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         if not real.startswith(self.boundary + os.sep):
             raise jinja2.TemplateNotFound(template)
         return source, filename, uptodate
+
+
+def _stamp(site: Derived, themes: list[Path]) -> tuple[Any, ...]:
+    """What every page shows or depends on: the day, the settings, every contact's name
+    (in links), and the theme's files. When it changes, every page is rendered again."""
+    names = tuple((c.slug, c.name, c.unresolved) for c in site.journal.contacts.values())
+    theme_files = []
+    for theme in themes:
+        for folder, _, names_in in os.walk(theme):
+            for name in sorted(names_in):
+                info = os.stat(os.path.join(folder, name))
+                theme_files.append((folder, name, info.st_mtime_ns, info.st_size))
+    return (site.today, site.journal.config, names, tuple(theme_files), __version__)
 
 
 def _environment(site: Derived, themes: list[Path]) -> jinja2.Environment:

@@ -1,0 +1,97 @@
+"""Repeated builds (what serve runs): the same bytes as a fresh build, fewer files written."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from refjournal.build import Session, build
+from refjournal.write import MARKER
+
+from .conftest import TODAY, write_journal
+
+JOURNAL = {
+    "refjournal.yaml": "owner: Test Owner\n",
+    "contacts/ada.md": "---\nname: Ada Lovelace\ntier: close\nneeds: engineers\n---\nAda.\n",
+    "contacts/bob.md": "---\nname: Bob Builder\nintroduced_by: ada\n---\n",
+    "contacts/cy.md": "---\nname: Cy Twombly\n---\n",
+    "meetings/2026/2026-10-01 coffee.md": "---\nwith: [ada, bob]\ngave:\n  - to: bob\n"
+                                          "    prospect: Acme\n---\nCoffee with [[cy]].\n",
+    "meetings/2026/2026-11-01 lunch.md": "---\nwith: cy\ngot:\n  - from: cy\n    status: won\n"
+                                         "    value: 100\n---\nLunch.\n",
+}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MARKER}
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("a meeting body", lambda r: write(r, "meetings/2026/2026-10-01 coffee.md",
+                                       "---\nwith: [ada, bob]\n---\nCoffee, no referral.\n")),
+    ("a contact's name", lambda r: write(r, "contacts/cy.md", "---\nname: Cyrus T\n---\n")),
+    ("a new meeting", lambda r: write(r, "meetings/2026/2026-11-20 call.md",
+                                      "---\nwith: ada\nkind: call\ngave:\n  - to: cy\n---\n")),
+    ("a contact's needs", lambda r: write(r, "contacts/ada.md",
+                                          "---\nname: Ada Lovelace\nneeds: printers\n---\n")),
+    ("a meeting removed", lambda r: (r / "meetings/2026/2026-11-01 lunch.md").unlink()),
+    ("the settings", lambda r: write(r, "refjournal.yaml", "owner: Someone Else\n")),
+    ("a theme template", lambda r: write(r, "theme/templates/meeting.html",
+                                         '{% extends "base.html" %}{% block content %}'
+                                         "<p>{{ meeting.title }}</p>{% endblock %}")),
+    ("a contact removed", lambda r: (r / "contacts/bob.md").unlink()),
+    ("an introduction", lambda r: write(r, "contacts/cy.md",
+                                        "---\nname: Cyrus T\nintroduced_by: ada\n---\n")),
+]
+
+
+def test_each_rebuild_equals_a_fresh_build(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", JOURNAL)
+    session = Session(root, tmp_path / "served", lambda: TODAY)
+    assert session.build().written
+    for what, edit in EDITS:
+        edit(root)
+        assert session.build().written, what
+        assert build(root, tmp_path / "fresh", TODAY).written, what
+        assert tree(tmp_path / "served") == tree(tmp_path / "fresh"), what
+
+
+def test_an_edit_rewrites_only_the_pages_it_changes(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", JOURNAL)
+    out = tmp_path / "served"
+    session = Session(root, out, lambda: TODAY)
+    session.build()
+    before = {p: (out / p).stat().st_mtime_ns for p in tree(out)}
+    time.sleep(0.01)
+    write(root, "meetings/2026/2026-11-01 lunch.md",
+          "---\nwith: cy\ngot:\n  - from: cy\n    status: won\n    value: 100\n---\nLonger.\n")
+    session.build()
+    rewritten = sorted(p for p in tree(out) if (out / p).stat().st_mtime_ns != before[p])
+    assert rewritten == ["meetings/2026/2026-11-01-lunch/index.html"]  # only the body changed
+    assert session.build().written  # and a build with no change writes nothing
+    assert all((out / p).stat().st_mtime_ns == before[p] for p in tree(out)
+               if p != "meetings/2026/2026-11-01-lunch/index.html")
+
+
+def test_a_broken_rebuild_writes_nothing_and_the_next_one_recovers(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", JOURNAL)
+    session = Session(root, tmp_path / "served", lambda: TODAY)
+    session.build()
+    good = tree(tmp_path / "served")
+    write(root, "contacts/ada.md", "---\nname: [Ada\n---\n")
+    assert not session.build().written
+    assert tree(tmp_path / "served") == good
+    write(root, "contacts/ada.md", "---\nname: Ada King\n---\n")
+    assert session.build().written
+    assert build(root, tmp_path / "fresh", TODAY).written
+    assert tree(tmp_path / "served") == tree(tmp_path / "fresh")
