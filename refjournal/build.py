@@ -16,7 +16,7 @@ from .derive import Derived, derive
 from .model import Contact, Journal, Meeting, Source
 from .problems import Problem, has_errors, sort_key, strict, warning
 from .read import CONTACTS, MEETINGS, discover, note_stem, read_config, read_note
-from .render import RenderMemo, render_site, theme_dirs
+from .render import RenderCache, render_site, theme_dirs
 from .resolve import build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
@@ -158,7 +158,7 @@ class Session:
                  strict_mode: bool = False) -> None:
         self.root, self.out, self.today, self.strict_mode = root, out, today, strict_mode
         self.memo: Memo = {}
-        self.pages: RenderMemo = {}
+        self.rendered = RenderCache()
         self.files: dict[str, bytes] = {}  # what `out` holds now
 
     def build(self) -> Built:
@@ -166,7 +166,7 @@ class Session:
         if not loaded.ok:
             return Built(loaded.problems, written=False)
         files, render_problems = render_site(derive(loaded.journal, self.today()),
-                                             theme_dirs(self.root), self.pages)
+                                             theme_dirs(self.root), self.rendered)
         if self.strict_mode:
             render_problems = strict(render_problems)
         problems = sorted(loaded.problems + render_problems, key=sort_key)

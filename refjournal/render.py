@@ -11,7 +11,7 @@ import os
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,15 @@ class Page:
     deps: tuple[Any, ...] | None = None
 
 
-# Pages rendered before, by path: (stamp, deps, bytes). Kept by a build Session.
-RenderMemo = dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes]]
+@dataclass
+class RenderCache:
+    """What one render leaves for the next, in a build Session: the pages rendered, by path,
+    as (stamp, deps, bytes), and the Jinja environment with its compiled templates."""
+
+    pages: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes]] = field(
+        default_factory=dict)
+    env: jinja2.Environment | None = None
+    themes: list[Path] = field(default_factory=list)
 
 
 def theme_dirs(journal_root: Path) -> list[Path]:
@@ -55,19 +62,20 @@ def theme_dirs(journal_root: Path) -> list[Path]:
     return [user, default] if user.is_dir() else [default]
 
 
-def render_site(site: Derived, themes: list[Path], memo: RenderMemo | None = None
+def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = None
                 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Render every page and collect the theme's static files, keyed by output path.
 
-    With a `memo` of the last render, a page whose `deps` and the site-wide stamp did not
-    change is taken from it instead of rendered again; the memo is updated in place.
+    With the `cache` of the last render, a page whose `deps` and the site-wide stamp did
+    not change is taken from it instead of rendered again; the cache is updated in place.
     """
-    env = _environment(site, themes)
+    env = _environment(site, themes, cache)
+    memo = cache.pages if cache is not None else None
     md = make_markdown(site.journal.config.allow_html)
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     stamp = _stamp(site, themes) if memo is not None else ()
-    kept: RenderMemo = {}
+    kept: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes]] = {}
     for page in pages(site):
         if memo is not None and page.deps is not None:
             known = memo.get(page.path)
@@ -178,16 +186,24 @@ def _stamp(site: Derived, themes: list[Path]) -> tuple[Any, ...]:
     return (site.today, site.journal.config, names, tuple(theme_files), __version__)
 
 
-def _environment(site: Derived, themes: list[Path]) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([_ConfinedLoader(theme) for theme in themes]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
+                 ) -> jinja2.Environment:
+    """The Jinja environment for `site`: made once per cache, so that templates are compiled
+    once (Jinja compiles a template again only when its file changes)."""
+    if cache is not None and cache.env is not None and cache.themes == themes:
+        env = cache.env
+    else:
+        env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([_ConfinedLoader(theme) for theme in themes]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters.update(date=_format_date, money=_money, days=_days_word)
+        if cache is not None:
+            cache.env, cache.themes = env, list(themes)
     today = site.today
-    env.filters.update(date=_format_date, money=_money, days=_days_word)
     env.globals.update(
         site=site,
         journal=site.journal,

@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 from .build import Built, Session
 from .problems import Problem, summary
-from .watch import Debouncer, watch
+from .watch import QUIET, Debouncer, watch
 
 LIVE = "/__refjournal__/"  # the server's own URLs; no page of a site starts with this
 EVENTS, SCRIPT = LIVE + "events", LIVE + "live.js"
@@ -255,7 +255,7 @@ class Options:
     open_browser: bool = False
     livereload: bool = True
     poll: bool = False
-    quiet: float = 0.15
+    quiet: float = QUIET
 
 
 def serve(options: Options, echo: Callable[[str], None],

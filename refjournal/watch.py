@@ -28,7 +28,7 @@ WATCHED_FOLDERS = (CONTACTS, MEETINGS, USER_THEME)
 # #x#), JetBrains (___jb_tmp___, ___jb_old___), and the many *.tmp of others.
 EDITOR_TEMP = ("*.swp", "*.swx", "*~", ".#*", "#*#", "4913", "*.tmp", "*___jb_*___",
                "*.crswap", "*.part")
-QUIET = 0.15  # seconds without events before a rebuild starts
+QUIET = 0.1  # seconds without events before a rebuild starts
 
 
 def is_relevant(rel: str) -> bool:
