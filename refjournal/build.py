@@ -7,8 +7,10 @@ adds derive, render and write. Nothing is written unless every earlier stage suc
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -160,8 +162,21 @@ class Session:
         self.memo: Memo = {}
         self.rendered = RenderCache()
         self.files: dict[str, bytes] = {}  # what `out` holds now
+        self.frozen = False
 
     def build(self) -> Built:
+        with paused_gc():
+            built = self._build()
+        if built.written and not self.frozen:
+            # The notes kept in memory are millions of objects that live as long as the
+            # session: take them out of the collector's scans, which would cost more than
+            # the rebuild itself.
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
+        return built
+
+    def _build(self) -> Built:
         loaded = load(self.root, strict_mode=self.strict_mode, memo=self.memo)
         if not loaded.ok:
             return Built(loaded.problems, written=False)
@@ -175,6 +190,23 @@ class Session:
         write_changes(self.out, files, self.files)
         self.files = files
         return Built(problems, written=True, pages=sum(1 for p in files if p.endswith(".html")))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while a build runs.
+
+    A build allocates hundreds of thousands of small objects and creates almost no cycles.
+    Reference counting frees them anyway; the collector's scans of the growing heap cost a
+    third of the build time. What cycles there are get collected afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _with_source_lines(problems: list[Problem], heads: dict[str, tuple[str, ...]]

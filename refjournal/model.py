@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 TIER_DAYS: Mapping[str, int] = MappingProxyType(
@@ -114,7 +115,7 @@ class Exchange:
     value: int | float | None = None
     closed_on: dt.date | None = None
 
-    @property
+    @cached_property  # read on every page that lists it: computed once
     def contacts(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(ref.slug for ref in self.refs))
 
@@ -127,7 +128,7 @@ class FollowUp:
     what: str = ""
     done: bool | dt.date = False
 
-    @property
+    @cached_property  # read on every page that lists it: computed once
     def contacts(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(ref.slug for ref in self.refs))
 
@@ -147,11 +148,11 @@ class Meeting:
     body: str = ""
     body_line: int = 1
 
-    @property
+    @cached_property  # read on every page that lists it: computed once
     def contacts(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(ref.slug for ref in self.with_))
 
-    @property
+    @cached_property
     def exchanges(self) -> tuple[Exchange, ...]:
         return self.gave + self.got
 
@@ -166,7 +167,7 @@ class Journal:
     meetings_by_contact: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)
     ref_index: Mapping[str, str] = field(default_factory=dict)  # slugs and name keys -> slug
 
-    @property
+    @cached_property
     def exchanges(self) -> tuple[Exchange, ...]:
         return tuple(ex for meeting in self.meetings for ex in meeting.exchanges)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # refs repeat: the same names in thousands of notes
 def slugify(text: str) -> str:
     """Lowercase, fold accents, turn every run of other characters into `-`, trim the ends.
 
@@ -33,6 +35,7 @@ def slugify(text: str) -> str:
     return slug
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_name(text: str) -> str:
     """Key for case- and accent-insensitive name matching (spaces collapsed)."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
