@@ -19,7 +19,7 @@ from .model import Contact, Journal, Meeting, Source
 from .problems import Problem, has_errors, sort_key, strict, warning
 from .read import CONTACTS, MEETINGS, discover, note_stem, read_config, read_note
 from .render import RenderCache, render_site, theme_dirs
-from .resolve import build_journal
+from .resolve import LinkCache, build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
 from .write import check_output, write_changes, write_site
@@ -57,11 +57,12 @@ class _Note:
 Memo = dict[str, tuple[tuple[int, int, int], _Note]]
 
 
-def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None) -> Loaded:
+def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
+         links: LinkCache | None = None) -> Loaded:
     """Read, validate and model the journal at `root`; collect every problem on the way.
 
     With a `memo` (kept by the caller between runs, as `serve` does), a note whose size,
-    mtime and inode are unchanged is not read again.
+    mtime and inode are unchanged is not read again; with `links`, not linked again.
     """
     raw_config, problems = read_config(root)
     config, config_problems = validate_config(raw_config)
@@ -92,7 +93,7 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None) -> 
         for gone in set(memo) - seen:
             del memo[gone]
     journal, model_problems = build_journal(config, contacts, meetings, undated, non_notes,
-                                            unread=unread)
+                                            unread=unread, cache=links)
     problems = _with_source_lines(problems + model_problems, heads)
     if strict_mode:
         problems = strict(problems)
@@ -160,6 +161,7 @@ class Session:
                  strict_mode: bool = False) -> None:
         self.root, self.out, self.today, self.strict_mode = root, out, today, strict_mode
         self.memo: Memo = {}
+        self.links = LinkCache()
         self.rendered = RenderCache()
         self.files: dict[str, bytes] = {}  # what `out` holds now
         self.frozen = False
@@ -177,7 +179,8 @@ class Session:
         return built
 
     def _build(self) -> Built:
-        loaded = load(self.root, strict_mode=self.strict_mode, memo=self.memo)
+        loaded = load(self.root, strict_mode=self.strict_mode, memo=self.memo,
+                      links=self.links)
         if not loaded.ok:
             return Built(loaded.problems, written=False)
         files, render_problems = render_site(derive(loaded.journal, self.today()),

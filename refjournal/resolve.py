@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 from .model import Config, Contact, Exchange, FollowUp, Journal, Meeting, Ref
 from .problems import Problem, error, warning
@@ -39,6 +40,7 @@ class _Resolver:
         self.placeholders: dict[str, Contact] = {}
         self.problems: list[Problem] = []
         self._reported: set[tuple[str, str, int]] = set()
+        self.touched: list[tuple[str, Contact]] | None = None  # placeholders, for LinkCache
 
     def resolve(self, ref: Ref) -> Ref:
         text = ref.text
@@ -56,8 +58,10 @@ class _Resolver:
         slug = slugify(text) or "unnamed"
         while slug in self.contacts:  # only the fallback can collide with a real contact
             slug += "-ref"
-        self.placeholders.setdefault(slug, Contact(slug=slug, name=text, source=ref.source,
-                                                   unresolved=True))
+        stand_in = Contact(slug=slug, name=text, source=ref.source, unresolved=True)
+        self.placeholders.setdefault(slug, stand_in)
+        if self.touched is not None:
+            self.touched.append((slug, stand_in))
         other = self.non_notes.get(_path_key(text))
         if other is not None and other.endswith("/"):
             self._report(ref, error, f"`{text}` is the folder {other}, not a contact; "
@@ -95,9 +99,21 @@ class _Resolver:
             self.problems.append(make(ref.source.path, ref.source.line, message))
 
 
+@dataclass
+class LinkCache:
+    """Meetings linked by the last run, kept by a build Session: a meeting note that did not
+    change is not linked again while every contact's slug, name and aliases are the same.
+    Reusing the very same objects also lets the render stage compare pages by identity."""
+
+    signature: tuple[Any, ...] = ()
+    meetings: dict[int, tuple[Meeting, Meeting, list[Problem], list[tuple[str, Contact]]]] = (
+        field(default_factory=dict))
+
+
 def build_journal(config: Config, contacts: list[Contact], meetings: list[Meeting],
                   undated: Sequence[Meeting] = (), non_notes: Sequence[str] = (),
-                  unread: Sequence[str] = ()) -> tuple[Journal, list[Problem]]:
+                  unread: Sequence[str] = (), cache: LinkCache | None = None
+                  ) -> tuple[Journal, list[Problem]]:
     """Join contacts and meetings, resolving refs; `contacts` and `meetings` in path order.
 
     `undated` meetings (their date is missing, an error already reported) are left out, but
@@ -123,7 +139,8 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
         slug: replace(c, introduced_by=resolver.resolve(c.introduced_by)) if c.introduced_by
         else c for slug, c in by_slug.items()
     }
-    linked_meetings = _unique_ids([_link_meeting(m, resolver) for m in meetings])
+    link = _linker(resolver, cache, by_slug, non_notes, unread)
+    linked_meetings = _unique_ids([link(m) for m in meetings])
     for meeting in undated:
         _link_meeting(meeting, resolver)
     linked_meetings.sort(key=lambda m: (m.date, m.id))
@@ -168,6 +185,34 @@ def _non_note_index(non_notes: Sequence[str]) -> dict[str, str]:
         if not path.endswith("/") and "." in key.rsplit("/", 1)[-1]:
             index.setdefault(key.rsplit(".", 1)[0], path)
     return index
+
+
+def _linker(resolver: _Resolver, cache: LinkCache | None, contacts: dict[str, Contact],
+            non_notes: Sequence[str], unread: Sequence[str]) -> Callable[[Meeting], Meeting]:
+    """Link a meeting, or take it from the cache when nothing it depends on changed."""
+    if cache is None:
+        return lambda meeting: _link_meeting(meeting, resolver)
+    signature = (tuple((slug, c.name, c.aliases, c.source.path) for slug, c in contacts.items()),
+                 tuple(non_notes), tuple(unread))
+    known = cache.meetings if cache.signature == signature else {}
+    cache.signature, cache.meetings = signature, {}
+
+    def link(meeting: Meeting) -> Meeting:
+        entry = known.get(id(meeting))
+        if entry is not None and entry[0] is meeting:
+            _, linked, problems, touched = entry
+            resolver.problems.extend(problems)
+            for slug, stand_in in touched:
+                resolver.placeholders.setdefault(slug, stand_in)
+        else:
+            start, resolver.touched = len(resolver.problems), []
+            linked = _link_meeting(meeting, resolver)
+            problems, touched = resolver.problems[start:], resolver.touched
+            resolver.touched = None
+        cache.meetings[id(meeting)] = (meeting, linked, problems, touched)
+        return linked
+
+    return link
 
 
 def _link_meeting(meeting: Meeting, resolver: _Resolver) -> Meeting:

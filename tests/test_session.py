@@ -52,6 +52,15 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("a contact removed", lambda r: (r / "contacts/bob.md").unlink()),
     ("an introduction", lambda r: write(r, "contacts/cy.md",
                                         "---\nname: Cyrus T\nintroduced_by: ada\n---\n")),
+    ("a ref to nobody", lambda r: write(r, "meetings/2026/2026-11-21 a.md",
+                                        "---\nwith: [ada, Zed Zee]\n---\n")),
+    ("a second ref to nobody", lambda r: write(r, "meetings/2026/2026-11-22 b.md",
+                                               "---\nwith: zed zee\ngave:\n  - to: Zed Zee\n"
+                                               "---\n")),
+    ("the first one removed", lambda r: (r / "meetings/2026/2026-11-21 a.md").unlink()),
+    ("an alias that claims the ref", lambda r: write(r, "contacts/cy.md",
+                                                     "---\nname: Cyrus T\naliases: [Zed Zee]"
+                                                     "\n---\n")),
 ]
 
 
@@ -61,8 +70,10 @@ def test_each_rebuild_equals_a_fresh_build(tmp_path: Path) -> None:
     assert session.build().written
     for what, edit in EDITS:
         edit(root)
-        assert session.build().written, what
-        assert build(root, tmp_path / "fresh", TODAY).written, what
+        served = session.build()
+        fresh = build(root, tmp_path / "fresh", TODAY)
+        assert served.written and fresh.written, what
+        assert served.problems == fresh.problems, what
         assert tree(tmp_path / "served") == tree(tmp_path / "fresh"), what
 
 
