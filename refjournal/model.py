@@ -90,7 +90,9 @@ class Contact:
     offers: str = ""
     referral_partner: bool = False
     archived: bool = False
-    body: str = ""
+    # Not compared: two notes that differ only in their text are the same record, so the
+    # pages that do not show the text can tell they need no new render.
+    body: str = field(default="", compare=False, repr=False)
     body_line: int = 1
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     unresolved: bool = False  # a placeholder for refs that match no contact note
@@ -145,7 +147,9 @@ class Meeting:
     gave: tuple[Exchange, ...] = ()
     got: tuple[Exchange, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
-    body: str = ""
+    # Not compared: two notes that differ only in their text are the same record, so the
+    # pages that do not show the text can tell they need no new render.
+    body: str = field(default="", compare=False, repr=False)
     body_line: int = 1
 
     @cached_property  # read on every page that lists it: computed once

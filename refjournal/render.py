@@ -39,7 +39,7 @@ class Page:
     template: str
     context: Mapping[str, Any]
     # What the page shows beyond what every page shows (see `_stamp`): when these are equal
-    # to the last render's, so are its bytes. None: the page shows the whole journal.
+    # to the last render's, so are its bytes. None: rendered every time.
     deps: tuple[Any, ...] | None = None
 
 
@@ -52,6 +52,7 @@ class RenderCache:
         default_factory=dict)
     env: jinja2.Environment | None = None
     themes: list[Path] = field(default_factory=list)
+    last_rendered: int = 0  # pages the last render did render (the rest came from `pages`)
 
 
 def theme_dirs(journal_root: Path) -> list[Path]:
@@ -77,6 +78,7 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     problems: list[Problem] = []
     stamp = _stamp(site, themes) if memo is not None else ()
     kept: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes]] = {}
+    rendered = 0
     for page in pages(site):
         if memo is not None and page.deps is not None:
             known = memo.get(page.path)
@@ -104,11 +106,12 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
                 break
             continue
         files[page.path] = html.encode("utf-8")
+        rendered += 1
         if page.deps is not None:
             kept[page.path] = (stamp, page.deps, files[page.path])
-    if memo is not None:
-        memo.clear()
-        memo.update(kept)
+    if cache is not None:
+        cache.pages = kept
+        cache.last_rendered = rendered
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
         problems += walk(theme.parent, f"{theme.name}/templates").problems
         listing = walk(theme.parent, f"{theme.name}/static")
@@ -127,33 +130,37 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
 def pages(site: Derived) -> Iterator[Page]:
     """Every page of the site, with the data its template needs and no more."""
     journal = site.journal
-    yield Page("index.html", "index.html", {"nav": "dashboard", "week": _this_week(site)})
+    # Index pages show the whole journal but no note's text: a change to the text of a note
+    # (the usual edit) leaves them as they were. (Record equality leaves bodies out.)
+    everything = (journal.meetings, tuple(journal.contacts.values()))
+    yield Page("index.html", "index.html", {"nav": "dashboard", "week": _this_week(site)},
+               deps=everything)
     yield Page("follow-ups/index.html", "follow_ups.html",
-               {"nav": "follow-ups", "groups": _by_state(site)})
-    yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"})
+               {"nav": "follow-ups", "groups": _by_state(site)}, deps=everything)
+    yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"}, deps=everything)
     for contact in journal.contacts.values():
         slug = contact.slug
         meetings = tuple(reversed(journal.meetings_by_contact.get(slug, ())))
         exchanges = site.exchanges_by_contact.get(slug, ())
         yield Page(f"contacts/{slug}/index.html", "contact.html", {
             "nav": "contacts", "contact": contact, "body": contact.body, "meetings": meetings,
-        }, deps=(contact, meetings, exchanges,
+        }, deps=(contact, contact.body, meetings, exchanges,
                  tuple(site.meetings_by_id[e.meeting] for e in exchanges),
                  site.items_by_contact.get(slug), site.balances.get(slug),
                  site.introduced.get(slug), site.last_contact.get(slug),
                  journal.cadence_of(contact)))
     yield Page("meetings/index.html", "meetings.html",
-               {"nav": "meetings", "months": _by_month(journal.meetings)})
+               {"nav": "meetings", "months": _by_month(journal.meetings)}, deps=everything)
     for meeting in journal.meetings:
         yield Page(f"meetings/{meeting.id}/index.html", "meeting.html",
                    {"nav": "meetings", "meeting": meeting, "body": meeting.body},
-                   deps=(meeting,))
+                   deps=(meeting, meeting.body))
     yield Page("referrals/index.html", "referrals.html", {
         "nav": "referrals",
         "exchanges": sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
                             reverse=True),
-    })
-    yield Page("balances/index.html", "balances.html", {"nav": "balances"})
+    }, deps=everything)
+    yield Page("balances/index.html", "balances.html", {"nav": "balances"}, deps=everything)
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
