@@ -295,6 +295,8 @@ def serve(options: Options, echo: Callable[[str], None],
         rebuild()
         observer = watch(options.root, debouncer.poke, options.poll)
         debouncer.start()
+        threading.Thread(target=_new_day, args=(live, options.today, debouncer.poke),
+                         name="refjournal-new-day", daemon=True).start()
         if options.host in ("0.0.0.0", "::"):
             echo("notice: serving on every network interface: anyone on your network can read "
                  "these private notes")
@@ -314,6 +316,22 @@ def serve(options: Options, echo: Callable[[str], None],
         if httpd is not None:
             httpd.server_close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _new_day(live: Live, today: Callable[[], dt.date],
+             poke: Callable[[Iterable[str]], None], every: float = 30.0) -> None:
+    """Rebuild when the day changes, so a preview left open overnight shows what is due."""
+    day = today()
+    while True:
+        with live.changed:
+            if live.stopping:
+                return
+            live.changed.wait(every)
+            if live.stopping:
+                return
+        if today() != day:
+            day = today()
+            poke([f"a new day, {day.isoformat()}"])
 
 
 def _interrupt(signum: int, frame: object) -> None:

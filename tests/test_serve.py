@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import os
@@ -10,13 +11,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
-from refjournal.serve import confine, host_allowed, inject
+from refjournal.serve import Live, _new_day, confine, host_allowed, inject
 
 from .conftest import write_journal
 from .test_read_only import JOURNAL as READ_ONLY_JOURNAL
@@ -248,3 +250,26 @@ def test_listening_on_every_interface_says_so(tmp_path: Path) -> None:
         server.process.wait()
 
 
+
+
+def test_a_new_day_asks_for_a_rebuild() -> None:
+    calls = []
+
+    def today() -> dt.date:  # the clock passes midnight after two looks
+        calls.append(1)
+        return dt.date(2026, 11, 24) if len(calls) <= 2 else dt.date(2026, 11, 25)
+
+    live, poked = Live(), threading.Event()
+    seen: list[list[str]] = []
+
+    def poke(paths: Iterable[str]) -> None:
+        seen.append(list(paths))
+        poked.set()
+
+    thread = threading.Thread(target=_new_day, args=(live, today, poke, 0.01))
+    thread.start()
+    assert poked.wait(5)
+    live.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert seen[0] == ["a new day, 2026-11-25"]
