@@ -224,6 +224,10 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
         link_contact=_link_contact,
         link_contacts=_link_contacts,
         link_meeting=_link_meeting,
+        state_badge_html=_state_badge,
+        kind_name=KIND_NAMES.__getitem__,
+        heat_dots=_heat_dots,
+        balance_html=_balance_cell,
     )
     return env
 
@@ -261,6 +265,27 @@ def _link_meeting(context: Any, meeting: Meeting) -> Markup:
     title = meeting.title or meeting.kind.capitalize() or "Meeting"
     return Markup(f'<a href="{escape(context["root"])}meetings/{escape(meeting.id)}'
                   f'/index.html">{escape(title)}</a>')
+
+
+KIND_NAMES = {"follow-up": "Follow-up", "keep-in-touch": "Keep in touch",
+              "referral-check": "Referral check", "birthday": "Birthday"}
+
+
+def _state_badge(state: str) -> Markup:
+    return Markup(f'<span class="badge state-{escape(state)}">{escape(state)}</span>')
+
+
+def _heat_dots(heat: int | str | None) -> str:
+    if heat is None:
+        return ""
+    if isinstance(heat, str):
+        return heat
+    return "●" * heat + "○" * (5 - heat)
+
+
+def _balance_cell(value: int) -> Markup:
+    kind = "pos" if value > 0 else "neg" if value < 0 else "even"
+    return Markup(f'<span class="balance {kind}">{"+" if value > 0 else ""}{value}</span>')
 
 
 def _format_date(value: dt.date | None, style: str = "short") -> str:
