@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .derive import Derived, derive
 from .model import Contact, Journal, Meeting, Source
-from .problems import Problem, has_errors, sort_key, strict, warning
+from .problems import Problem, error, has_errors, sort_key, strict, warning
 from .read import CONTACTS, MEETINGS, discover, note_stem, read_config, read_note
 from .render import RenderCache, render_site, theme_dirs
 from .resolve import LinkCache, build_journal
@@ -40,6 +40,7 @@ class Built:
     problems: list[Problem]
     written: bool
     pages: int = 0
+    changed: tuple[str, ...] = ()  # files written or removed, by a build Session
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ class _Note:
     unread: bool  # a contact note that could not be read: known by its file name only
 
 
-# Notes read by earlier runs, by path, with the (size, mtime, inode) they were read at.
-Memo = dict[str, tuple[tuple[int, int, int], _Note]]
+# Notes read by earlier runs, by path, with the (size, mtime, ctime, inode) they were read at.
+Memo = dict[str, tuple[tuple[int, int, int, int], _Note]]
 
 
 def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
@@ -106,7 +107,7 @@ def _remembered(root: Path, rel: str, kind: str, memo: Memo | None) -> _Note:
         return _read(root, rel, kind)
     try:
         info = os.stat(root / rel)
-        key = (info.st_size, info.st_mtime_ns, info.st_ino)
+        key = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     except OSError:
         return _read(root, rel, kind)  # and the read says why
     known = memo.get(rel)
@@ -166,7 +167,11 @@ class Session:
         self.files: dict[str, bytes] = {}  # what `out` holds now
         self.frozen = False
 
-    def build(self) -> Built:
+    def build(self, changed: Iterable[str] = ()) -> Built:
+        """Build again; `changed` are journal paths known to have changed (from the file
+        watcher), read again even if their size and times look the same."""
+        for path in changed:
+            self.memo.pop(path, None)
         with paused_gc():
             built = self._build()
         if built.written and not self.frozen:
@@ -179,6 +184,10 @@ class Session:
         return built
 
     def _build(self) -> Built:
+        if not (self.root / CONTACTS).is_dir() and not (self.root / MEETINGS).is_dir():
+            return Built([error(".", None, f"no {CONTACTS}/ or {MEETINGS}/ folder in "
+                                f"{self.root}: was the journal moved or deleted? The last "
+                                "good site stays")], written=False)
         loaded = load(self.root, strict_mode=self.strict_mode, memo=self.memo,
                       links=self.links)
         if not loaded.ok:
@@ -190,9 +199,11 @@ class Session:
         problems = sorted(loaded.problems + render_problems, key=sort_key)
         if has_errors(render_problems):
             return Built(problems, written=False)
-        write_changes(self.out, files, self.files)
+        self.out.mkdir(exist_ok=True)  # not its parents: gone, they mean serve is stopping
+        changed = write_changes(self.out, files, self.files)
         self.files = files
-        return Built(problems, written=True, pages=sum(1 for p in files if p.endswith(".html")))
+        return Built(problems, written=True, pages=sum(1 for p in files if p.endswith(".html")),
+                     changed=tuple(changed))
 
 
 @contextmanager

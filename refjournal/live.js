@@ -4,6 +4,7 @@
   "use strict";
   var me = document.currentScript;
   var version = Number(me.getAttribute("data-version"));
+  var run = me.getAttribute("data-run");
   var url = me.getAttribute("data-events");
   var source = null;
   var box = null;
@@ -40,7 +41,8 @@
     source = new EventSource(url);
     source.addEventListener("state", function (event) {
       var state = JSON.parse(event.data);
-      if (state.version > version) { location.reload(); return; }
+      // A newer build, or another run of serve (a tab left open across a restart).
+      if (state.version > version || state.run !== run) { location.reload(); return; }
       if (state.problems.length) { show(state.problems); } else { hide(); }
     });
   }
@@ -54,5 +56,8 @@
     if (document.hidden) { disconnect(); } else { connect(); }
   });
   window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", function () {  // back from the page cache
+    if (!document.hidden) { connect(); }
+  });
   if (!document.hidden) { connect(); }
 }());

@@ -48,10 +48,11 @@ class RenderCache:
     """What one render leaves for the next, in a build Session: the pages rendered, by path,
     as (stamp, deps, bytes), and the Jinja environment with its compiled templates."""
 
-    pages: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes]] = field(
-        default_factory=dict)
+    pages: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes, tuple[Problem, ...]]] = (
+        field(default_factory=dict))
     env: jinja2.Environment | None = None
     themes: list[Path] = field(default_factory=list)
+    theme_files: tuple[Any, ...] = ()
     last_rendered: int = 0  # pages the last render did render (the rest came from `pages`)
 
 
@@ -71,20 +72,25 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     With the `cache` of the last render, a page whose `deps` and the site-wide stamp did
     not change is taken from it instead of rendered again; the cache is updated in place.
     """
+    theme_files = _theme_files(themes) if cache is not None else ()
+    if cache is not None and cache.theme_files != theme_files:
+        cache.env, cache.theme_files = None, theme_files  # a template added: compile afresh
     env = _environment(site, themes, cache)
     memo = cache.pages if cache is not None else None
     md = make_markdown(site.journal.config.allow_html)
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    stamp = _stamp(site, themes) if memo is not None else ()
-    kept: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes]] = {}
+    stamp = _stamp(site, theme_files) if memo is not None else ()
+    kept: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes, tuple[Problem, ...]]] = {}
     rendered = 0
     for page in pages(site):
         if memo is not None and page.deps is not None:
             known = memo.get(page.path)
             if known is not None and known[0] == stamp and known[1] == page.deps:
                 files[page.path] = kept.setdefault(page.path, known)[2]
+                problems += known[3]  # its warnings, as a fresh render would give them
                 continue
+        start = len(problems)
         root = "../" * page.path.count("/")
         context = dict(page.context, root=root)
         if "body" in context:
@@ -108,7 +114,7 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
         files[page.path] = html.encode("utf-8")
         rendered += 1
         if page.deps is not None:
-            kept[page.path] = (stamp, page.deps, files[page.path])
+            kept[page.path] = (stamp, page.deps, files[page.path], tuple(problems[start:]))
     if cache is not None:
         cache.pages = kept
         cache.last_rendered = rendered
@@ -131,8 +137,9 @@ def pages(site: Derived) -> Iterator[Page]:
     """Every page of the site, with the data its template needs and no more."""
     journal = site.journal
     # Index pages show the whole journal but no note's text: a change to the text of a note
-    # (the usual edit) leaves them as they were. (Record equality leaves bodies out.)
-    everything = (journal.meetings, tuple(journal.contacts.values()))
+    # (the usual edit) leaves them as they were. (Record equality leaves bodies and key
+    # lines out; the due items carry the lines they point at.)
+    everything = (journal.meetings, tuple(journal.contacts.values()), site.items)
     yield Page("index.html", "index.html", {"nav": "dashboard", "week": _this_week(site)},
                deps=everything)
     yield Page("follow-ups/index.html", "follow_ups.html",
@@ -181,17 +188,28 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def _stamp(site: Derived, themes: list[Path]) -> tuple[Any, ...]:
-    """What every page shows or depends on: the day, the settings, every contact's name
-    (in links), and the theme's files. When it changes, every page is rendered again."""
-    names = tuple((c.slug, c.name, c.unresolved) for c in site.journal.contacts.values())
-    theme_files = []
+def _stamp(site: Derived, theme_files: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What every page shows or depends on: the day, the settings, every contact's slug,
+    name and aliases (in links and wikilinks), and the theme's files. When it changes,
+    every page is rendered again."""
+    names = tuple((c.slug, c.name, c.aliases, c.unresolved)
+                  for c in site.journal.contacts.values())
+    return (site.today, site.journal.config, names, theme_files, __version__)
+
+
+def _theme_files(themes: list[Path]) -> tuple[Any, ...]:
+    """Every file of the themes, with its mtime and size (dot files skipped, as by walk)."""
+    found = []
     for theme in themes:
-        for folder, _, names_in in os.walk(theme):
-            for name in sorted(names_in):
-                info = os.stat(os.path.join(folder, name))
-                theme_files.append((folder, name, info.st_mtime_ns, info.st_size))
-    return (site.today, site.journal.config, names, tuple(theme_files), __version__)
+        for folder, dirs, names in os.walk(theme):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(n for n in names if not n.startswith(".")):
+                try:
+                    info = os.stat(os.path.join(folder, name))
+                except OSError:  # a dangling link (walk reports it) or a file just removed
+                    continue
+                found.append((folder, name, info.st_mtime_ns, info.st_size))
+    return tuple(found)
 
 
 def _environment(site: Derived, themes: list[Path], cache: RenderCache | None

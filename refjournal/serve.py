@@ -12,6 +12,7 @@ import ipaddress
 import json
 import mimetypes
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -27,7 +28,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .build import Built, Session
-from .problems import Problem, summary
+from .problems import Problem, error, summary
 from .watch import QUIET, Debouncer, watch
 
 LIVE = "/__refjournal__/"  # the server's own URLs; no page of a site starts with this
@@ -45,10 +46,13 @@ class Live:
     problems: list[str] = field(default_factory=list)
     stopping: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
+    # Tells a tab left open from an earlier run of serve (whose versions also started at 1)
+    # that this is another server: it reloads.
+    run: str = field(default_factory=lambda: secrets.token_hex(6))
 
     def update(self, built: Built) -> None:
         with self.changed:
-            if built.written:
+            if built.written and (built.changed or self.version == 0):
                 self.version += 1
             self.problems = [p.format() for p in built.problems if p.severity == "error"]
             self.changed.notify_all()
@@ -61,6 +65,10 @@ class Live:
     def state(self) -> tuple[int, list[str]]:
         with self.changed:
             return self.version, list(self.problems)
+
+    def message(self) -> str:
+        version, problems = self.state()
+        return json.dumps({"run": self.run, "version": version, "problems": problems})
 
 
 def host_allowed(header: str | None, bound: str, port: int) -> bool:
@@ -82,7 +90,7 @@ def host_allowed(header: str | None, bound: str, port: int) -> bool:
         rest = f":{after}" if after else ""
     if rest != f":{port}" and not (rest == "" and port == 80):
         return False
-    bound_name = f"[{bound}]" if ":" in bound and not bound.startswith("[") else bound.lower()
+    bound_name = (f"[{bound}]" if ":" in bound and not bound.startswith("[") else bound).lower()
     if name in LOCAL_NAMES or name == bound_name:
         return True
     if bound_name in ("0.0.0.0", "[::]"):
@@ -120,10 +128,10 @@ def path_of(target: str) -> str:
     return target.split("?", 1)[0].split("#", 1)[0]
 
 
-def inject(html: bytes, version: int) -> bytes:
+def inject(html: bytes, version: int, run: str = "") -> bytes:
     """Put the live-reload script before the last `</body>` (or at the end)."""
-    tag = (f'<script src="{SCRIPT}" data-version="{version}" data-events="{EVENTS}">'
-           "</script>").encode()
+    tag = (f'<script src="{SCRIPT}" data-version="{version}" data-run="{run}" '
+           f'data-events="{EVENTS}"></script>').encode()
     at = html.lower().rfind(b"</body>")
     return html + tag if at < 0 else html[:at] + tag + html[at:]
 
@@ -161,7 +169,9 @@ def make_handler(site: Path, live: Live, bound: str, livereload: bool
                 self._send(HTTPStatus.BAD_REQUEST, b"Bad Host header\n", "text/plain", body)
                 return
             path = path_of(self.path)
-            if livereload and path == EVENTS:
+            if livereload and path == EVENTS and not body:
+                self._send(HTTPStatus.OK, b"", "text/event-stream", body)
+            elif livereload and path == EVENTS:
                 self._events()
             elif livereload and path == SCRIPT:
                 self._send(HTTPStatus.OK, LIVE_JS, "text/javascript", body)
@@ -190,12 +200,12 @@ def make_handler(site: Path, live: Live, bound: str, livereload: bool
                 return
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             if kind == "text/html" and livereload:
-                data = inject(data, version)
+                data = inject(data, version, live.run)
             self._send(HTTPStatus.OK, data, kind, body)
 
         def _page(self, html: str, version: int) -> bytes:
             page = html.encode()
-            return inject(page, version) if livereload else page
+            return inject(page, version, live.run) if livereload else page
 
         def _send(self, status: HTTPStatus, data: bytes, kind: str, body: bool) -> None:
             if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
@@ -234,8 +244,7 @@ def make_handler(site: Path, live: Live, bound: str, livereload: bool
                             return
                     state = live.state()
                     if state != sent:
-                        message = json.dumps({"version": state[0], "problems": state[1]})
-                        self.wfile.write(f"event: state\ndata: {message}\n\n".encode())
+                        self.wfile.write(f"event: state\ndata: {live.message()}\n\n".encode())
                         sent = state
                     else:
                         self.wfile.write(b": ping\n\n")  # finds out when the tab is gone
@@ -268,13 +277,21 @@ def serve(options: Options, echo: Callable[[str], None],
     lock = threading.Lock()  # one build at a time
 
     def rebuild(changed: Iterable[str] = ()) -> None:
+        paths = sorted(set(changed))
         with lock:
+            if live.stopping:
+                return
             began = time.perf_counter()
-            built = session.build()
+            try:
+                built = session.build(paths)
+            except Exception as exc:  # noqa: BLE001 - a preview outlives any failed build
+                built = Built([error(".", None, f"the build failed ({type(exc).__name__}: "
+                                     f"{exc}); the last good site stays; save to try again")],
+                              written=False)
             took = (time.perf_counter() - began) * 1000
         live.update(built)
         report(built.problems)
-        what = f" ({', '.join(sorted(changed)[:3])}{', ...' if len(set(changed)) > 3 else ''})"
+        what = f" ({', '.join(paths[:3])}{', ...' if len(paths) > 3 else ''})"
         if built.written:
             echo(f"built {built.pages} pages in {took:.0f} ms{what if changed else ''}")
         else:
@@ -300,21 +317,30 @@ def serve(options: Options, echo: Callable[[str], None],
         if options.host in ("0.0.0.0", "::"):
             echo("notice: serving on every network interface: anyone on your network can read "
                  "these private notes")
+        elif options.host not in ("127.0.0.1", "localhost", "::1"):
+            echo(f"notice: serving on {options.host}: anyone who can reach that address can "
+                 "read these private notes")
         echo(f"serving {options.root} at {url} (Ctrl-C to stop)")
         if options.open_browser:
             webbrowser.open(url)
         signal.signal(signal.SIGTERM, _interrupt)
+        if hasattr(signal, "SIGHUP"):  # the terminal closed
+            signal.signal(signal.SIGHUP, _interrupt)
         httpd.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         echo("stopped")
     finally:
         signal.signal(signal.SIGTERM, previous)
-        live.stop()
+        live.stop()  # no new build starts; event streams end
         if observer is not None:
             observer.stop()
-        debouncer.stop()
+        debouncer.stop(wait=0.2)
         if httpd is not None:
             httpd.server_close()
+        # A build under way may still be writing: wait a moment for it. If it goes on, it
+        # fails on its next file, as nothing is created above the removed folder.
+        if lock.acquire(timeout=1.0):
+            lock.release()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

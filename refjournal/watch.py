@@ -103,12 +103,12 @@ class Debouncer:
             self._last = self.clock()
             self._wake.notify()
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 5.0) -> None:
         with self._wake:
             self._stopped = True
             self._wake.notify()
         if self._thread.is_alive():
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=wait)
 
     def take(self) -> set[str] | None:
         """The pending paths if the quiet period has passed (and forget them), else None."""

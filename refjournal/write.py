@@ -95,25 +95,42 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
 
 
 def write_changes(out: Path, files: Mapping[str, bytes], before: Mapping[str, bytes]) -> list[str]:
-    """Make `out`, which holds `before`, hold `files`: write only what changed, each file
-    replaced in one step, and remove what is gone. Return the paths written or removed.
+    """Make `out`, which holds `before`, hold `files`: remove what is gone, then write only
+    what changed, each file replaced in one step. Return the paths written or removed.
 
     For a folder refjournal owns alone (serve's), where a reader may see a page of the new
-    build beside one of the old for a moment, but never half a file.
+    build beside one of the old for a moment, but never half a file. Nothing is created
+    above `out`: if it was removed (serve is stopping), this fails instead.
     """
     changed = []
+    for rel in sorted(before.keys() - files.keys()):
+        (out / rel).unlink(missing_ok=True)
+        changed.append(rel)
     for rel, data in files.items():
         if before.get(rel) != data:
             target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_folders(out, target.parent)
+            if target.is_dir() and not target.is_symlink():  # a folder where a file goes now
+                shutil.rmtree(target)
             partial = target.with_name(f".{target.name}.part")
             partial.write_bytes(data)
             os.replace(partial, target)
             changed.append(rel)
-    for rel in before.keys() - files.keys():
-        (out / rel).unlink(missing_ok=True)
-        changed.append(rel)
     return sorted(changed)
+
+
+def _make_folders(out: Path, folder: Path) -> None:
+    """Make `folder` and the folders between it and `out`, which must exist; a file in the
+    way (where a folder goes now) is removed."""
+    if not out.is_dir():
+        raise FileNotFoundError(2, "the output folder is gone", str(out))
+    current = out
+    for part in folder.relative_to(out).parts:
+        current = current / part
+        if current.is_symlink() or (current.exists() and not current.is_dir()):
+            current.unlink()
+        if not current.exists():
+            current.mkdir()
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -76,10 +76,10 @@ def test_the_host_header_must_name_this_server(host: str, bound: str, ok: bool) 
 
 def test_the_script_goes_before_the_last_body_end() -> None:
     html = b"<html><body><p>a</body> in text</p></BODY></html>"
-    out = inject(html, 7)
+    out = inject(html, 7, "abc")
     assert out.startswith(b"<html><body><p>a</body> in text</p><script src=")
-    assert out.endswith(b'data-version="7" data-events="/__refjournal__/events"></script>'
-                        b"</BODY></html>")
+    assert out.endswith(b'data-version="7" data-run="abc" data-events="/__refjournal__/events">'
+                        b"</script></BODY></html>")
 
 
 # --- a real server --------------------------------------------------------------------------
@@ -159,10 +159,14 @@ def test_the_event_stream_carries_the_build_version_and_problems(served: Server,
                    "\r\n\r\n".encode())
     reader = stream.makefile("rb")
 
+    runs = set()
+
     def next_state() -> dict[str, object]:
         for raw in reader:
             if raw.startswith(b"data: "):
-                return json.loads(raw[6:])  # type: ignore[no-any-return]
+                state = json.loads(raw[6:])
+                runs.add(state.pop("run"))
+                return state  # type: ignore[no-any-return]
         raise AssertionError("stream ended")
 
     assert next_state() == {"version": 1, "problems": []}
@@ -174,6 +178,7 @@ def test_the_event_stream_carries_the_build_version_and_problems(served: Server,
     assert problem.startswith("contacts/ada.md:2: error: bad YAML")
     note.write_text("---\nname: Ada Byron\n---\n", encoding="utf-8")
     assert next_state() == {"version": 2, "problems": []}
+    assert len(runs) == 1  # one run of serve: its id is the same in every event
     stream.close()
     status, _, body = served.get("/contacts/ada/")
     assert b"Ada Byron" in body
@@ -273,3 +278,12 @@ def test_a_new_day_asks_for_a_rebuild() -> None:
     thread.join(5)
     assert not thread.is_alive()
     assert seen[0] == ["a new day, 2026-11-25"]
+
+
+def test_head_of_the_event_stream_does_not_hang(served: Server) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=5)
+    connection.request("HEAD", "/__refjournal__/events")
+    response = connection.getresponse()
+    assert (response.status, response.getheader("content-type")) == (
+        200, "text/event-stream; charset=utf-8")
+    connection.close()

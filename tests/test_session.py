@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from refjournal.build import Session, build
-from refjournal.write import MARKER
+from refjournal.write import MARKER, write_changes
 
 from .conftest import TODAY, write_journal
 
@@ -61,6 +61,20 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("an alias that claims the ref", lambda r: write(r, "contacts/cy.md",
                                                      "---\nname: Cyrus T\naliases: [Zed Zee]"
                                                      "\n---\n")),
+    ("a wikilink to an alias", lambda r: write(r, "contacts/ada.md",
+                                               "---\nname: Ada Lovelace\nfollow_up: 2026-12-01"
+                                               "\n---\nSee [[Countess]].\n")),
+    ("the alias it names", lambda r: write(r, "contacts/bob.md", "---\nname: Bob Builder\n"
+                                           "aliases: [Countess]\n---\n")),
+    ("lines that move", lambda r: write(r, "contacts/ada.md",
+                                        "---\nfollow_up: 2026-12-01\nname: Ada Lovelace"
+                                        "\n---\nSee [[Countess]].\n")),
+    ("a second theme template", lambda r: write(r, "theme/templates/contact.html",
+                                                '{% extends "base.html" %}{% block content %}'
+                                                "<p>{{ contact.name }}</p>{% endblock %}")),
+    ("a body too deep", lambda r: write(r, "contacts/cy.md", "---\nname: Cyrus T\n---\n" +
+                                        "[" * 3000 + "x" + "]" * 3000 + "(y)\n")),
+    ("another note beside it", lambda r: write(r, "contacts/dee.md", "---\nname: Dee\n---\n")),
 ]
 
 
@@ -107,3 +121,43 @@ def test_a_broken_rebuild_writes_nothing_and_the_next_one_recovers(tmp_path: Pat
     assert session.build().written
     assert build(root, tmp_path / "fresh", TODAY).written
     assert tree(tmp_path / "served") == tree(tmp_path / "fresh")
+
+
+def test_a_journal_moved_away_keeps_the_last_good_site(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", JOURNAL)
+    session = Session(root, tmp_path / "served", lambda: TODAY)
+    session.build()
+    good = tree(tmp_path / "served")
+    (root / "contacts").rename(tmp_path / "contacts-aside")
+    (root / "meetings").rename(tmp_path / "meetings-aside")
+    built = session.build()
+    assert not built.written
+    assert built.problems[0].message.startswith("no contacts/ or meetings/ folder")
+    assert tree(tmp_path / "served") == good
+
+
+def test_a_path_the_watcher_reports_is_read_again(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", JOURNAL)
+    session = Session(root, tmp_path / "served", lambda: TODAY)
+    session.build()
+    note = root / "contacts" / "ada.md"
+    info = note.stat()
+    text = note.read_text(encoding="utf-8").replace("engineers", "engineerz")  # same size
+    note.write_text(text, encoding="utf-8")
+    os.utime(note, ns=(info.st_atime_ns, info.st_mtime_ns))  # a coarse clock: same mtime
+    session.memo["contacts/ada.md"] = (  # and suppose the file system kept every time too
+        (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino),
+        session.memo["contacts/ada.md"][1])
+    session.build(["contacts/ada.md"])
+    assert "engineerz" in (tmp_path / "served" / "contacts/ada/index.html").read_text("utf-8")
+
+
+def test_a_file_can_become_a_folder_and_back(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    assert write_changes(out, {"icons": b"one file"}, {}) == ["icons"]
+    assert write_changes(out, {"icons/a.svg": b"<svg/>"}, {"icons": b"one file"}) == [
+        "icons", "icons/a.svg"]
+    assert (out / "icons" / "a.svg").read_bytes() == b"<svg/>"
+    write_changes(out, {"icons": b"again"}, {"icons/a.svg": b"<svg/>"})
+    assert (out / "icons").read_bytes() == b"again"
