@@ -46,10 +46,12 @@ class Page:
 @dataclass
 class RenderCache:
     """What one render leaves for the next, in a build Session: the pages rendered, by path,
-    as (stamp, deps, bytes), and the Jinja environment with its compiled templates."""
+    as (deps, bytes, warnings), the stamp they share, and the Jinja environment with its
+    compiled templates."""
 
-    pages: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes, tuple[Problem, ...]]] = (
-        field(default_factory=dict))
+    pages: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...]]] = field(
+        default_factory=dict)
+    stamp: tuple[Any, ...] = ()  # the site-wide stamp the pages were rendered with
     env: jinja2.Environment | None = None
     themes: list[Path] = field(default_factory=list)
     theme_files: tuple[Any, ...] = ()
@@ -80,15 +82,25 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     md = make_markdown(site.journal.config.allow_html)
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    stamp = _stamp(site, theme_files) if memo is not None else ()
-    kept: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bytes, tuple[Problem, ...]]] = {}
+    if cache is not None:
+        stamp = _stamp(site, theme_files)
+        if stamp != cache.stamp:  # compared once here, not once per page
+            memo = {}
+            cache.stamp = stamp
+    # A page's `deps` say what the default theme's template shows; a journal's own template
+    # may show anything, so its pages are rendered every time (and all pages, when it has
+    # its own base or macros).
+    own = _own_templates(themes)
+    if own & {"base.html", "_macros.html"}:
+        memo = None
+    kept: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...]]] = {}
     rendered = 0
     for page in pages(site):
-        if memo is not None and page.deps is not None:
+        if memo is not None and page.deps is not None and page.template not in own:
             known = memo.get(page.path)
-            if known is not None and known[0] == stamp and known[1] == page.deps:
-                files[page.path] = kept.setdefault(page.path, known)[2]
-                problems += known[3]  # its warnings, as a fresh render would give them
+            if known is not None and known[0] == page.deps:
+                files[page.path] = kept.setdefault(page.path, known)[1]
+                problems += known[2]  # its warnings, as a fresh render would give them
                 continue
         start = len(problems)
         root = "../" * page.path.count("/")
@@ -113,8 +125,8 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
             continue
         files[page.path] = html.encode("utf-8")
         rendered += 1
-        if page.deps is not None:
-            kept[page.path] = (stamp, page.deps, files[page.path], tuple(problems[start:]))
+        if page.deps is not None and page.template not in own:
+            kept[page.path] = (page.deps, files[page.path], tuple(problems[start:]))
     if cache is not None:
         cache.pages = kept
         cache.last_rendered = rendered
@@ -143,8 +155,10 @@ def pages(site: Derived) -> Iterator[Page]:
     yield Page("index.html", "index.html", {"nav": "dashboard", "week": _this_week(site)},
                deps=everything)
     yield Page("follow-ups/index.html", "follow_ups.html",
-               {"nav": "follow-ups", "groups": _by_state(site)}, deps=everything)
-    yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"}, deps=everything)
+               {"nav": "follow-ups", "groups": _by_state(site)}, deps=(site.items,))
+    yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"},
+               deps=(tuple(journal.contacts.values()), site.last_contact, site.items,
+                     site.balances))
     for contact in journal.contacts.values():
         slug = contact.slug
         meetings = tuple(reversed(journal.meetings_by_contact.get(slug, ())))
@@ -167,7 +181,8 @@ def pages(site: Derived) -> Iterator[Page]:
         "exchanges": sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
                             reverse=True),
     }, deps=everything)
-    yield Page("balances/index.html", "balances.html", {"nav": "balances"}, deps=everything)
+    yield Page("balances/index.html", "balances.html", {"nav": "balances"},
+               deps=(site.balances, site.totals))
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
@@ -195,6 +210,14 @@ def _stamp(site: Derived, theme_files: tuple[Any, ...]) -> tuple[Any, ...]:
     names = tuple((c.slug, c.name, c.aliases, c.unresolved)
                   for c in site.journal.contacts.values())
     return (site.today, site.journal.config, names, theme_files, __version__)
+
+
+def _own_templates(themes: list[Path]) -> set[str]:
+    """The templates a journal's own theme provides (its `theme/templates/`)."""
+    if themes[0].name != USER_THEME or not (themes[0] / "templates").is_dir():
+        return set()
+    folder = themes[0] / "templates"
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
 def _theme_files(themes: list[Path]) -> tuple[Any, ...]:

@@ -46,9 +46,6 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
                                           "---\nname: Ada Lovelace\nneeds: printers\n---\n")),
     ("a meeting removed", lambda r: (r / "meetings/2026/2026-11-01 lunch.md").unlink()),
     ("the settings", lambda r: write(r, "refjournal.yaml", "owner: Someone Else\n")),
-    ("a theme template", lambda r: write(r, "theme/templates/meeting.html",
-                                         '{% extends "base.html" %}{% block content %}'
-                                         "<p>{{ meeting.title }}</p>{% endblock %}")),
     ("a contact removed", lambda r: (r / "contacts/bob.md").unlink()),
     ("an introduction", lambda r: write(r, "contacts/cy.md",
                                         "---\nname: Cyrus T\nintroduced_by: ada\n---\n")),
@@ -69,12 +66,23 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("lines that move", lambda r: write(r, "contacts/ada.md",
                                         "---\nfollow_up: 2026-12-01\nname: Ada Lovelace"
                                         "\n---\nSee [[Countess]].\n")),
-    ("a second theme template", lambda r: write(r, "theme/templates/contact.html",
-                                                '{% extends "base.html" %}{% block content %}'
-                                                "<p>{{ contact.name }}</p>{% endblock %}")),
     ("a body too deep", lambda r: write(r, "contacts/cy.md", "---\nname: Cyrus T\n---\n" +
                                         "[" * 3000 + "x" + "]" * 3000 + "(y)\n")),
     ("another note beside it", lambda r: write(r, "contacts/dee.md", "---\nname: Dee\n---\n")),
+    ("a wikilink nobody answers", lambda r: write(r, "contacts/ada.md",
+                                                  "---\nname: Ada Lovelace\n---\nAsk "
+                                                  "[[Double D]].\n")),
+    ("an alias that answers it", lambda r: write(r, "contacts/dee.md",
+                                                 "---\nname: Dee\naliases: [Double D]\n"
+                                                 "---\n")),
+    # Last: pages of a journal's own templates are rendered every time.
+    ("a theme template", lambda r: write(r, "theme/templates/meeting.html",
+                                         '{% extends "base.html" %}{% block content %}'
+                                         "<p>{{ meeting.title }}</p>{% endblock %}")),
+    ("a second theme template", lambda r: write(r, "theme/templates/contact.html",
+                                                '{% extends "base.html" %}{% block content %}'
+                                                "<p>{{ contact.name }}</p>{% endblock %}")),
+    ("a note after them", lambda r: write(r, "contacts/dee.md", "---\nname: Dee Dee\n---\n")),
 ]
 
 
