@@ -88,6 +88,19 @@ def test_the_script_goes_before_the_last_body_end() -> None:
 class Server:
     def __init__(self, process: subprocess.Popen[str], port: int, lines: list[str]) -> None:
         self.process, self.port, self.lines = process, port, lines
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    def _collect(self) -> None:
+        """Keep the server's output, line by line, as it comes."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_for_line(self, start: str, count: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while sum(line.startswith(start) for line in self.lines) < count:
+            assert time.monotonic() < deadline, "".join(self.lines)
+            time.sleep(0.02)
 
     def get(self, path: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -192,7 +205,8 @@ def test_ctrl_c_stops_fast_and_removes_the_temporary_site(tmp_path: Path) -> Non
     server.process.send_signal(signal.SIGINT)
     assert server.process.wait(timeout=5) == 0
     assert time.monotonic() - began < 2
-    assert "Traceback" not in "".join(server.lines) + (server.process.stdout.read() or "")
+    time.sleep(0.1)
+    assert "Traceback" not in "".join(server.lines)
     assert list(tmp_path.glob("refjournal-serve-*")) == []
 
 
@@ -287,3 +301,27 @@ def test_head_of_the_event_stream_does_not_hang(served: Server) -> None:
     assert (response.status, response.getheader("content-type")) == (
         200, "text/event-stream; charset=utf-8")
     connection.close()
+
+
+@pytest.mark.parametrize("editor", ["vim", "jetbrains", "in place"])
+def test_one_save_is_one_rebuild(served: Server, tmp_path: Path, editor: str) -> None:
+    note = tmp_path / "journal" / "contacts" / "ada.md"
+    text = "---\nname: Ada Lovelace\n---\nSaved by an editor.\n"
+    if editor == "vim":  # probe, swap file, write a new file beside it, rename it over
+        (note.parent / "4913").write_text("")
+        (note.parent / "4913").unlink()
+        (note.parent / ".ada.md.swp").write_bytes(b"swap")
+        (note.parent / "ada.md~").write_text(text)
+        os.replace(note.parent / "ada.md~", note)
+        (note.parent / ".ada.md.swp").unlink()
+    elif editor == "jetbrains":  # write ___jb_tmp___, keep ___jb_old___, swap them in
+        (note.parent / "ada.md___jb_tmp___").write_text(text)
+        os.replace(note, note.parent / "ada.md___jb_old___")
+        os.replace(note.parent / "ada.md___jb_tmp___", note)
+        (note.parent / "ada.md___jb_old___").unlink()
+    else:
+        note.write_text(text)
+    served.wait_for_line("built ", 2)  # the first build, then this one
+    time.sleep(0.5)  # and no more follow
+    assert sum(line.startswith("built ") for line in served.lines) == 2, served.lines
+    assert b"Saved by an editor." in served.get("/contacts/ada/")[2]
