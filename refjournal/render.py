@@ -43,6 +43,17 @@ class Page:
     deps: tuple[Any, ...] | None = None
 
 
+# Keep search engines out, wherever the site is published: every page says `noindex`, and
+# crawlers must be allowed to fetch the pages to see that (a robots.txt that disallowed
+# them would leave the bare addresses listable). Hosts that read `_headers` (Netlify,
+# Cloudflare Pages) add the same as a header, to every file.
+PRIVATE_FILES = {
+    "robots.txt": b"# A private journal: every page carries noindex, so crawlers may fetch pages\n"
+                  b"# only to learn that they must not be indexed.\nUser-agent: *\nAllow: /\n",
+    "_headers": b"/*\n  X-Robots-Tag: noindex, nofollow, noarchive\n",
+}
+
+
 @dataclass
 class RenderCache:
     """What one render leaves for the next, in a build Session: the pages rendered, by path,
@@ -130,6 +141,7 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     if cache is not None:
         cache.pages = kept
         cache.last_rendered = rendered
+    files.update(PRIVATE_FILES)
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
         problems += walk(theme.parent, f"{theme.name}/templates").problems
         listing = walk(theme.parent, f"{theme.name}/static")

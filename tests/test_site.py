@@ -215,3 +215,12 @@ def test_a_template_linked_from_outside_the_journal_is_not_used(tmp_path: Path) 
     assert (problem.path, problem.severity) == ("theme/templates/balances.html", "warning")
     html = read(tmp_path / "site", "balances/index.html")
     assert "leaked" not in html and "Balances" in html  # the default theme's template
+
+
+def test_the_site_keeps_search_engines_out(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    assert read(out, "robots.txt").splitlines()[-2:] == ["User-agent: *", "Allow: /"]
+    assert read(out, "_headers") == "/*\n  X-Robots-Tag: noindex, nofollow, noarchive\n"
+    assert not list(out.rglob("sitemap*")) and not list(out.rglob("*.xml"))
+    for page in out.rglob("*.html"):
+        assert '<meta name="robots" content="noindex' in page.read_text(encoding="utf-8")
