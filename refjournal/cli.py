@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import click
 from . import __version__
 from .balances import balances as compute_balances
 from .build import Loaded, build, load
+from .deploy import DeployError, check_target, publish, repository
 from .due import due_items
 from .problems import Problem, summary
 from .read import CONFIG
@@ -217,6 +219,48 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
     _table(("contact", "name", "gave", "got", "balance", "gave_value", "got_value"),
            [(r.contact, r.name, r.gave, r.got, f"{r.balance:+d}" if r.balance else "0",
              r.gave_value, r.got_value) for r in rows])
+
+
+@main.command("deploy")
+@journal_option
+@click.option("--remote", default="origin", show_default=True, help="Git remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True,
+              help="Branch that holds the published site, and nothing else.")
+@click.option("--keep-history", is_flag=True,
+              help="Add a commit on top of the branch instead of replacing it with one.")
+@click.option("--no-push", is_flag=True, help="Only update the local branch.")
+@today_option
+@click.option("--message", default=None, help="First line of the commit message.")
+def deploy_command(journal: Path | None, remote: str, branch: str, keep_history: bool,
+                   no_push: bool, today: dt.date, message: str | None) -> None:
+    """Build the site strictly and publish it as the whole content of a git branch.
+
+    Any problem, even a warning, stops the deploy before anything changes. The branch is
+    replaced by a single commit (notes you deleted stop being reachable from it) and
+    force-pushed, unless --keep-history. Your working tree, index and current branch are
+    never touched; git pushes with your own configuration and credentials.
+    """
+    root = _journal_root(journal)
+    try:
+        repo = repository(root)
+        check_target(repo, None if no_push else remote, branch)
+        with tempfile.TemporaryDirectory(prefix="refjournal-deploy-site-") as tmp:
+            site = Path(tmp) / "site"
+            result = build(root, site, today, strict_mode=True)
+            if result.problems or not result.written:
+                _report(result.problems)
+                click.echo("not deployed: fix the problems above first (a deploy allows no "
+                           "warnings)", err=True)
+                sys.exit(EXIT_PROBLEMS)
+            done = publish(repo, root, site, branch=branch, remote=None if no_push else remote,
+                           keep_history=keep_history, message=message)
+    except DeployError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if done.remote_said:
+        click.echo(done.remote_said)
+    where = f"pushed to {done.pushed_to}" if done.pushed_to else "not pushed (--no-push)"
+    click.echo(f"deployed {result.pages} pages as {done.commit[:12]} on {done.branch}, {where}")
 
 
 @main.command("serve")
