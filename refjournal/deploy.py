@@ -99,8 +99,10 @@ def _commit(repo: Path, site: Path, parent: str | None, message: str) -> str:
     """A commit whose tree is exactly `site`, made through a temporary index."""
     with tempfile.TemporaryDirectory(prefix="refjournal-deploy-") as tmp:
         env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-        # --force: the site is published whole, whatever the user's ignore rules say.
-        git(["--work-tree", str(site), "add", "--all", "--force", "."], repo, env)
+        # --force: the site is published whole, whatever the user's ignore rules say; and
+        # byte for byte, whatever their line-ending settings say.
+        git(["-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "--work-tree",
+             str(site), "add", "--all", "--force", "."], repo, env)
         tree = git(["write-tree"], repo, env)
     args = ["commit-tree", tree, "-m", message]
     if parent is not None:

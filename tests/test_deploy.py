@@ -75,6 +75,25 @@ def test_deploy_publishes_the_site_as_one_parentless_commit(repo: Path) -> None:
     assert f"deployed {len([f for f in files if f.endswith('.html')])} pages" in result.stdout
 
 
+def test_the_published_bytes_are_the_built_bytes(repo: Path, tmp_path: Path) -> None:
+    git(repo, "config", "core.autocrlf", "true")  # a Windows user's setting
+    (repo / ".gitignore").write_text("*.html\nassets/\n", encoding="utf-8")  # and theirs
+    (repo / "theme" / "static").mkdir(parents=True)
+    (repo / "theme" / "static" / "notes.txt").write_bytes(b"line one\r\nline two\r\n")
+    git(repo, "add", ".gitignore")
+    git(repo, "commit", "-q", "-m", "ignore")
+    assert deploy(repo).exit_code == 0
+    from refjournal.build import build
+
+    from .conftest import TODAY
+    assert build(repo, tmp_path / "built", TODAY, strict_mode=True).written
+    remote = repo.parent / "remote.git"
+    for rel in ("index.html", "assets/style.css", "contacts/ada/index.html", "assets/notes.txt"):
+        published = subprocess.run(["git", "show", f"gh-pages:{rel}"], cwd=remote,
+                                   capture_output=True, check=True).stdout
+        assert published == (tmp_path / "built" / rel).read_bytes(), rel
+
+
 def test_a_second_deploy_replaces_the_branch_and_keep_history_appends(repo: Path) -> None:
     assert deploy(repo).exit_code == 0
     (repo / "contacts" / "ada.md").write_text("---\nname: Ada King\n---\n", encoding="utf-8")
