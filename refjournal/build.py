@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .derive import Derived, derive
+from .encrypt import encrypt_site, new_keys
 from .model import Contact, Journal, Meeting, Source
 from .problems import Problem, error, has_errors, sort_key, strict, warning
 from .read import CONTACTS, MEETINGS, discover, note_stem, read_config, read_note
@@ -23,6 +24,8 @@ from .resolve import LinkCache, build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
 from .write import check_output, write_changes, write_site
+
+UNLOCK_JS = (Path(__file__).parent / "unlock.js").read_bytes()
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ def _read(root: Path, rel: str, kind: str) -> _Note:
     return _Note(raw.head, None, meeting, tuple(problems + note_problems), unread=False)
 
 
-def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False) -> Built:
+def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
+          password: str | None = None) -> Built:
     """Build the site of the journal at `root` into `out`, or leave `out` untouched."""
     check_output(out, root)
     loaded = load(root, strict_mode=strict_mode)
@@ -147,8 +151,11 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False) -
     problems = sorted(loaded.problems + render_problems, key=sort_key)
     if has_errors(render_problems):
         return Built(problems, written=False)
+    pages = sum(1 for p in files if p.endswith(".html"))
+    if password is not None:
+        files = encrypt_site(files, new_keys(password), UNLOCK_JS)
     write_site(out, files)
-    return Built(problems, written=True, pages=sum(1 for p in files if p.endswith(".html")))
+    return Built(problems, written=True, pages=pages)
 
 
 class Session:

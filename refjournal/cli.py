@@ -98,6 +98,20 @@ def _journal_root(journal: Path | None) -> Path:
     return root
 
 
+def _password() -> str:
+    """The password for an encrypted site: never an argument, where shells keep history."""
+    password = os.environ.get("REFJOURNAL_PASSWORD")
+    if password is None and sys.stdin.isatty():
+        password = click.prompt("Password for the encrypted site", hide_input=True,
+                                confirmation_prompt=True)
+    if password is None:
+        raise click.UsageError("--encrypt needs a password: set REFJOURNAL_PASSWORD, or run "
+                               "in a terminal to be asked for it")
+    if not password:
+        raise click.UsageError("the password is empty")
+    return password
+
+
 def _report(problems: list[Problem]) -> None:
     for problem in problems:
         click.echo(problem.format(), err=True)
@@ -133,7 +147,11 @@ def main() -> None:
               help="Folder to write the site into (replaced as a whole on success).")
 @today_option
 @strict_option
-def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool) -> None:
+@click.option("--encrypt", is_flag=True,
+              help="Encrypt every page with a password (REFJOURNAL_PASSWORD, or asked on a "
+              "terminal), for hosts that cannot restrict access.")
+def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
+                  encrypt: bool) -> None:
     """Build the journal into a static site.
 
     Nothing is written when the journal has errors: the previous site stays as it was.
@@ -144,7 +162,8 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
     try:
-        result = build(root, out, today, strict_mode=strict)
+        result = build(root, out, today, strict_mode=strict,
+                       password=_password() if encrypt else None)
     except OSError as exc:
         click.echo(f"error: cannot write the site to {out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
@@ -230,9 +249,12 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
               help="Add a commit on top of the branch instead of replacing it with one.")
 @click.option("--no-push", is_flag=True, help="Only update the local branch.")
 @today_option
+@click.option("--encrypt", is_flag=True,
+              help="Publish the site encrypted with a password (REFJOURNAL_PASSWORD, or asked "
+              "on a terminal).")
 @click.option("--message", default=None, help="First line of the commit message.")
 def deploy_command(journal: Path | None, remote: str, branch: str, keep_history: bool,
-                   no_push: bool, today: dt.date, message: str | None) -> None:
+                   no_push: bool, today: dt.date, encrypt: bool, message: str | None) -> None:
     """Build the site strictly and publish it as the whole content of a git branch.
 
     Any problem, even a warning, stops the deploy before anything changes. The branch is
@@ -241,12 +263,13 @@ def deploy_command(journal: Path | None, remote: str, branch: str, keep_history:
     never touched; git pushes with your own configuration and credentials.
     """
     root = _journal_root(journal)
+    password = _password() if encrypt else None
     try:
         repo = repository(root)
         check_target(repo, None if no_push else remote, branch)
         with tempfile.TemporaryDirectory(prefix="refjournal-deploy-site-") as tmp:
             site = Path(tmp) / "site"
-            result = build(root, site, today, strict_mode=True)
+            result = build(root, site, today, strict_mode=True, password=password)
             if result.problems or not result.written:
                 _report(result.problems)
                 click.echo("not deployed: fix the problems above first (a deploy allows no "

@@ -1,0 +1,126 @@
+"""Encrypted builds: the format round-trips, nothing of the journal shows in bytes or paths,
+and a real Chromium opens the site with the right password only."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cryptography.exceptions import InvalidTag
+
+from refjournal.build import build, load
+from refjournal.cli import main
+from refjournal.encrypt import decrypt_page, derive_keys, encrypt_site, opaque_name
+
+from .conftest import REPO, TODAY
+from .test_browser import browser  # noqa: F401 - the shared Chromium fixture
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The example journal built plain and encrypted."""
+    base = tmp_path_factory.mktemp("encrypted")
+    assert build(REPO / "journal", base / "plain", TODAY).written
+    assert build(REPO / "journal", base / "secret", TODAY, password=PASSWORD).written
+    return base / "plain", base / "secret"
+
+
+def test_every_page_round_trips_under_its_opaque_name(sites: tuple[Path, Path]) -> None:
+    plain, secret = sites
+    shell = (secret / "index.html").read_bytes()
+    salt = re.search(rb'"salt":"([^"]+)"', shell).group(1)  # type: ignore[union-attr]
+    import base64
+    keys = derive_keys(PASSWORD, base64.b64decode(salt))
+    pages = sorted(p.relative_to(plain).as_posix() for p in plain.rglob("*.html"))
+    for rel in pages:
+        name = opaque_name(keys, rel)
+        page = decrypt_page(PASSWORD, (secret / name).read_bytes(), name, keys)
+        assert page.startswith(b"<!doctype html>")
+        title = re.search(rb"<title>(.*?)</title>", (plain / rel).read_bytes()).group(1)  # type: ignore[union-attr]
+        assert b"<title>" + title + b"</title>" in page
+    assert len(list(secret.glob("*.html"))) == len(pages)  # flat, one shell per page
+
+
+def test_a_wrong_password_or_a_swapped_file_does_not_open(sites: tuple[Path, Path]) -> None:
+    _, secret = sites
+    shell = (secret / "index.html").read_bytes()
+    with pytest.raises(InvalidTag):
+        decrypt_page("wrong password", shell, "index.html")
+    with pytest.raises(InvalidTag):  # the name is bound to the bytes
+        decrypt_page(PASSWORD, shell, "other.html")
+
+
+def test_no_name_company_or_note_text_in_any_byte_or_path(sites: tuple[Path, Path]) -> None:
+    _, secret = sites
+    journal = load(REPO / "journal").journal
+    words = set()
+    for contact in journal.contacts.values():
+        words |= {contact.name, contact.company, contact.slug, *contact.aliases}
+    for meeting in journal.meetings[::5]:
+        words |= {meeting.title, meeting.id.rsplit("/", 1)[-1]}
+        words |= {w for w in re.findall(r"[A-Za-z]{7,}", meeting.body)[:3]}
+    words = {w for w in words if w and len(w) >= 4}
+    assert len(words) > 50
+    haystack = b"".join(p.read_bytes() for p in secret.rglob("*") if p.is_file()
+                        and not p.relative_to(secret).as_posix().startswith("assets/"))
+    paths = " ".join(p.relative_to(secret).as_posix() for p in secret.rglob("*"))
+    found = [w for w in words if w.encode() in haystack or w.lower() in paths.lower()]
+    assert found == []
+
+
+def test_the_password_comes_from_the_environment_or_a_terminal(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--journal", str(REPO / "journal"), "--out",
+                                       str(tmp_path / "s"), "--encrypt"])
+    assert result.exit_code == 2
+    assert "REFJOURNAL_PASSWORD" in result.stderr
+    result = CliRunner(env={"REFJOURNAL_PASSWORD": PASSWORD}).invoke(
+        main, ["build", "--journal", str(REPO / "journal"), "--out", str(tmp_path / "s"),
+               "--encrypt", "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert b'"iterations":600000' in (tmp_path / "s" / "index.html").read_bytes()
+
+
+def test_links_between_encrypted_pages_use_the_opaque_names() -> None:
+    keys = derive_keys(PASSWORD, b"0123456789abcdef", 1000)
+    files = {"index.html": b'<a href="contacts/ada/index.html">Ada</a>'
+                           b'<link href="assets/style.css"><a href="https://x.example/a">x</a>',
+             "contacts/ada/index.html": b'<a href="../../index.html#due">home</a>'
+                                        b'<img src="../../assets/me.png">',
+             "assets/style.css": b"body{}"}
+    out = encrypt_site(files, keys, b"// unlock")
+    ada = opaque_name(keys, "contacts/ada/index.html")
+    assert sorted(out) == sorted(["index.html", ada, "assets/style.css", "assets/unlock.js"])
+    home = decrypt_page(PASSWORD, out["index.html"], "index.html")
+    assert f'href="{ada}"'.encode() in home
+    assert b'href="assets/style.css"' in home and b'href="https://x.example/a"' in home
+    page = decrypt_page(PASSWORD, out[ada], ada)
+    assert b'href="index.html#due"' in page and b'src="assets/me.png"' in page
+
+
+@pytest.mark.browser
+def test_chromium_opens_the_site_with_the_right_password_only(
+        sites: tuple[Path, Path], browser: object, tmp_path: Path) -> None:  # noqa: F811
+    _, secret = sites
+    served = tmp_path / "site"
+    shutil.copytree(secret, served)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto((served / "index.html").as_uri())
+        page.fill("#password", "not the password")
+        page.press("#password", "Enter")
+        page.wait_for_function("document.getElementById('unlock-message').textContent"
+                               ".includes('Wrong password')", timeout=20000)
+        page.fill("#password", PASSWORD)
+        page.press("#password", "Enter")
+        page.wait_for_selector("text=Overdue", timeout=20000)
+        assert "Maya Okafor" in page.inner_text("body")
+        page.click("a.contact >> nth=0")  # to a contact's page, opened with the kept key
+        page.wait_for_selector("h1 bdi", timeout=20000)
+        assert page.locator("#password").count() == 0
+    finally:
+        page.close()
