@@ -168,3 +168,16 @@ def test_one_line_errors(tmp_path: Path, repo: Path, setup: str, phrase: str,
     assert not (repo.parent / "remote.git" / "refs" / "heads" / "gh-pages").exists()
 
 
+
+
+def test_deploy_encrypt_publishes_only_shells(repo: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    monkeypatch.setenv("REFJOURNAL_PASSWORD", "a long enough password")
+    result = deploy(repo, "--encrypt")
+    assert result.exit_code == 0, result.output
+    remote = repo.parent / "remote.git"
+    files = git(remote, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert "contacts/ada/index.html" not in files and "assets/unlock.js" in files
+    everything = "".join(git(remote, "show", f"gh-pages:{name}") for name in files
+                         if name.endswith(".html"))
+    assert "Ada" not in everything and '"iterations":600000' in everything
