@@ -19,6 +19,7 @@ from .balances import balances as compute_balances
 from .build import Loaded, build, load
 from .deploy import DeployError, check_target, publish, repository
 from .due import due_items
+from .hosting import HOSTS, HostingError, write_recipe
 from .problems import Problem, summary
 from .read import CONFIG
 from .serve import Options, serve
@@ -284,6 +285,27 @@ def deploy_command(journal: Path | None, remote: str, branch: str, keep_history:
         click.echo(done.remote_said)
     where = f"pushed to {done.pushed_to}" if done.pushed_to else "not pushed (--no-push)"
     click.echo(f"deployed {result.pages} pages as {done.commit[:12]} on {done.branch}, {where}")
+
+
+@main.command("init-hosting")
+@click.argument("host", type=click.Choice(HOSTS))
+@journal_option
+def init_hosting_command(host: str, journal: Path | None) -> None:
+    """Write the CI file that publishes the journal on a git host (never overwriting).
+
+    gitlab: a Pages job; then restrict Pages to project members. github: an Actions
+    workflow that builds with --encrypt (GitHub Pages is public on most plans) and deploys
+    with the official Pages actions. cloudflare: the Pages settings, and a note on putting
+    the site behind Cloudflare Access.
+    """
+    root = _journal_root(journal)
+    try:
+        recipe = write_recipe(host, root)
+    except HostingError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"wrote {recipe.path}")
+    click.echo(recipe.next_steps)
 
 
 @main.command("serve")
