@@ -62,7 +62,8 @@ def opaque_name(keys: Keys, path: str) -> str:
 
 def encrypt_site(files: Mapping[str, bytes], keys: Keys, unlock_js: bytes
                  ) -> dict[str, bytes]:
-    """The files to publish: every page encrypted under an opaque name, the rest as is."""
+    """The files to publish: every page and data file encrypted under an opaque name; theme
+    and crawler files as they are."""
     names = {path: opaque_name(keys, path) for path in files if _is_page(path)}
     out: dict[str, bytes] = {}
     for path, data in files.items():
@@ -71,6 +72,9 @@ def encrypt_site(files: Mapping[str, bytes], keys: Keys, unlock_js: bytes
             out[names[path]] = _shell(keys, names[path], page)
         elif path.startswith(PLAIN):
             out[path] = data
+        else:  # a data file (an export, an index): the same cipher, no shell
+            name = opaque_name(keys, path).removesuffix(".html") + ".bin"
+            out[name] = _seal(keys, name, data)
     out[UNLOCK_SCRIPT] = unlock_js
     return out
 
@@ -86,6 +90,16 @@ def decrypt_page(password: str, shell: bytes, name: str, keys: Keys | None = Non
         keys = derive_keys(password, _unb64(payload["salt"]), payload["iterations"])
     return AESGCM(keys.cipher).decrypt(_unb64(payload["nonce"]), _unb64(payload["data"]),
                                        name.encode("utf-8"))
+
+
+def decrypt_file(sealed: bytes, name: str, keys: Keys) -> bytes:
+    """Read back a data file: its 12-byte nonce, then the ciphertext."""
+    return AESGCM(keys.cipher).decrypt(sealed[:12], sealed[12:], name.encode("utf-8"))
+
+
+def _seal(keys: Keys, name: str, data: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return nonce + AESGCM(keys.cipher).encrypt(nonce, data, name.encode("utf-8"))
 
 
 def _is_page(path: str) -> bool:

@@ -13,7 +13,13 @@ from cryptography.exceptions import InvalidTag
 
 from refjournal.build import build, load
 from refjournal.cli import main
-from refjournal.encrypt import decrypt_page, derive_keys, encrypt_site, opaque_name
+from refjournal.encrypt import (
+    decrypt_file,
+    decrypt_page,
+    derive_keys,
+    encrypt_site,
+    opaque_name,
+)
 
 from .conftest import REPO, TODAY
 from .test_browser import browser  # noqa: F401 - the shared Chromium fixture
@@ -83,6 +89,17 @@ def test_the_password_comes_from_the_environment_or_a_terminal(tmp_path: Path) -
                "--encrypt", "--today", "2026-11-24"])
     assert result.exit_code == 0, result.output
     assert b'"iterations":600000' in (tmp_path / "s" / "index.html").read_bytes()
+
+
+def test_data_files_are_encrypted_too_under_opaque_names() -> None:
+    keys = derive_keys(PASSWORD, b"0123456789abcdef", 1000)
+    out = encrypt_site({"index.html": b"<p>x</p>", "review.csv": b"Ada Lovelace,needs\n",
+                        "data/journal.json": b'{"name": "Ada"}'}, keys, b"")
+    sealed = sorted(name for name in out if name.endswith(".bin"))
+    assert len(sealed) == 2 and not any("review" in n or "journal" in n for n in out)
+    assert all(b"Ada" not in out[name] for name in sealed)
+    name = opaque_name(keys, "review.csv").removesuffix(".html") + ".bin"
+    assert decrypt_file(out[name], name, keys) == b"Ada Lovelace,needs\n"
 
 
 def test_links_between_encrypted_pages_use_the_opaque_names() -> None:
