@@ -64,6 +64,14 @@ def check_target(repo: Path, remote: str | None, branch: str) -> None:
         git(["check-ref-format", "--branch", branch], repo)
     except DeployError:
         raise DeployError(f"`{branch}` is not a valid branch name") from None
+    try:
+        current = git(["symbolic-ref", "--quiet", "--short", "HEAD"], repo)
+    except DeployError:
+        current = ""  # a detached HEAD: no branch of the user's can be moved
+    if branch == current:
+        raise DeployError(f"`{branch}` is your current branch, and a deploy replaces the "
+                          "content of its branch; choose another with --branch (the default "
+                          "is gh-pages)")
     if remote is not None:
         try:
             git(["remote", "get-url", remote], repo)

@@ -148,6 +148,7 @@ def test_a_refused_push_changes_nothing_here_or_there(repo: Path) -> None:
     ("no-remote", "no remote named `origin`"),
     ("bad-branch", "is not a valid branch name"),
     ("no-git", "git is not installed"),
+    ("current-branch", "`main` is your current branch"),
 ])
 def test_one_line_errors(tmp_path: Path, repo: Path, setup: str, phrase: str,
                          monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,6 +160,8 @@ def test_one_line_errors(tmp_path: Path, repo: Path, setup: str, phrase: str,
         git(repo, "remote", "remove", "origin")
     elif setup == "bad-branch":
         args = ["--branch", "bad..name"]
+    elif setup == "current-branch":
+        args = ["--branch", "main"]
     else:
         monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     result = deploy(root, *args)
@@ -166,6 +169,8 @@ def test_one_line_errors(tmp_path: Path, repo: Path, setup: str, phrase: str,
     [line] = result.stderr.splitlines()
     assert line.startswith("error: ") and phrase in line
     assert not (repo.parent / "remote.git" / "refs" / "heads" / "gh-pages").exists()
+    monkeypatch.undo()  # git on PATH again, to look
+    assert git(repo, "log", "--format=%s", "main") == "Notes"  # the user's branch as it was
 
 
 
