@@ -64,14 +64,11 @@ def check_target(repo: Path, remote: str | None, branch: str) -> None:
         git(["check-ref-format", "--branch", branch], repo)
     except DeployError:
         raise DeployError(f"`{branch}` is not a valid branch name") from None
-    try:
-        current = git(["symbolic-ref", "--quiet", "--short", "HEAD"], repo)
-    except DeployError:
-        current = ""  # a detached HEAD: no branch of the user's can be moved
-    if branch == current:
-        raise DeployError(f"`{branch}` is your current branch, and a deploy replaces the "
-                          "content of its branch; choose another with --branch (the default "
-                          "is gh-pages)")
+    ref = f"refs/heads/{branch}"
+    worktrees = git(["worktree", "list", "--porcelain"], repo).splitlines()
+    if f"branch {ref}" in worktrees:  # checked out here or in another worktree
+        raise DeployError(f"`{branch}` is checked out, and a deploy replaces the content of "
+                          "its branch; choose another with --branch (the default is gh-pages)")
     if remote is not None:
         try:
             git(["remote", "get-url", remote], repo)
@@ -87,12 +84,15 @@ def publish(repo: Path, journal: Path, site: Path, *, branch: str, remote: str |
     (site / ".nojekyll").write_bytes(b"")  # GitHub Pages: serve the files as they are
     (site / MARKER).unlink(missing_ok=True)  # a note to later builds, not part of the site
     ref = f"refs/heads/{branch}"
-    parent = _resolve(repo, ref) if keep_history else None
+    before = _resolve(repo, ref)
+    parent = before if keep_history else None
     commit = _commit(repo, site, parent, _message(repo, journal, message))
     said = ""
     if remote is not None:
         said = _push(repo, remote, commit, ref, force=not keep_history)
-    git(["update-ref", "-m", f"refjournal deploy {__version__}", ref, commit], repo)
+    # Only from where it was: a branch that moved meanwhile is not overwritten.
+    git(["update-ref", "-m", f"refjournal deploy {__version__}", ref, commit, before or ""],
+        repo)
     return Deployed(commit, branch, remote, said)
 
 

@@ -148,7 +148,9 @@ def test_a_refused_push_changes_nothing_here_or_there(repo: Path) -> None:
     ("no-remote", "no remote named `origin`"),
     ("bad-branch", "is not a valid branch name"),
     ("no-git", "git is not installed"),
-    ("current-branch", "`main` is your current branch"),
+    ("current-branch", "`main` is checked out"),
+    ("tag-and-branch", "`main` is checked out"),
+    ("other-worktree", "`gh-pages` is checked out"),
 ])
 def test_one_line_errors(tmp_path: Path, repo: Path, setup: str, phrase: str,
                          monkeypatch: pytest.MonkeyPatch) -> None:
@@ -162,6 +164,12 @@ def test_one_line_errors(tmp_path: Path, repo: Path, setup: str, phrase: str,
         args = ["--branch", "bad..name"]
     elif setup == "current-branch":
         args = ["--branch", "main"]
+    elif setup == "tag-and-branch":  # a tag of the same name must not hide the branch
+        git(repo, "tag", "main")
+        args = ["--branch", "main"]
+    elif setup == "other-worktree":
+        git(repo, "branch", "gh-pages")
+        git(repo, "worktree", "add", "-q", str(tmp_path / "wt"), "gh-pages")
     else:
         monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     result = deploy(root, *args)
@@ -169,7 +177,9 @@ def test_one_line_errors(tmp_path: Path, repo: Path, setup: str, phrase: str,
     [line] = result.stderr.splitlines()
     assert line.startswith("error: ") and phrase in line
     assert not (repo.parent / "remote.git" / "refs" / "heads" / "gh-pages").exists()
-    monkeypatch.undo()  # git on PATH again, to look
+    monkeypatch.undo()
+    if setup == "other-worktree":
+        assert git(repo, "rev-parse", "gh-pages") == git(repo, "rev-parse", "main")
     assert git(repo, "log", "--format=%s", "main") == "Notes"  # the user's branch as it was
 
 
