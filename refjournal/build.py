@@ -18,8 +18,8 @@ from .derive import Derived, derive
 from .encrypt import encrypt_site, new_keys
 from .model import Contact, Journal, Meeting, Source
 from .problems import Problem, error, has_errors, sort_key, strict, warning
-from .read import CONTACTS, MEETINGS, discover, note_stem, read_config, read_note
-from .render import RenderCache, render_site, theme_dirs
+from .read import CONTACTS, MEETINGS, discover, note_stem, read_config, read_note, walk
+from .render import USER_THEME, RenderCache, render_site, theme_dirs
 from .resolve import LinkCache, build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
@@ -153,6 +153,12 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
         return Built(problems, written=False)
     pages = sum(1 for p in files if p.endswith(".html"))
     if password is not None:
+        own_static = walk(root, f"{USER_THEME}/static").files
+        if own_static:  # styles and images of the journal's own theme would go out plain
+            return Built(problems + [error(own_static[0], None, "an encrypted site publishes "
+                                           "theme files unencrypted, and this one is the "
+                                           "journal's own; move theme/static aside to encrypt, "
+                                           "or build without --encrypt")], written=False)
         files = encrypt_site(files, new_keys(password), UNLOCK_JS)
     write_site(out, files)
     return Built(problems, written=True, pages=pages)

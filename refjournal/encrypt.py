@@ -116,11 +116,13 @@ def _relink(page: bytes, path: str, names: Mapping[str, str]) -> bytes:
                 "/", 1)[0]:
             return match.group(0)
         target, hash_mark, fragment = link.partition("#")
+        target, query_mark, query = target.partition("?")
         resolved = posixpath.normpath(posixpath.join(folder, target)) if target else path
-        if resolved.endswith("/") or not posixpath.splitext(resolved)[1]:
+        if target.endswith("/") or not posixpath.splitext(resolved)[1]:
             resolved = posixpath.join(resolved, "index.html")
         new = names.get(resolved, resolved)  # assets keep their (top-level) paths
-        return match.group(1) + f"{new}{hash_mark}{fragment}".encode() + match.group(3)
+        return match.group(1) + (f"{new}{query_mark}{query}{hash_mark}{fragment}".encode()
+                                 + match.group(3))
 
     return _LINK.sub(replace, page)
 

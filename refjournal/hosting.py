@@ -6,6 +6,7 @@ The recipes pin this version of refjournal, so that the host builds what was tri
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,10 @@ def write_recipe(host: str, journal: Path) -> Recipe:
     """Write the CI file for `host` at the top of the repository holding `journal`."""
     top = _top(journal)
     rel = journal.resolve().relative_to(top.resolve()).as_posix() or "."
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", rel):
+        raise HostingError(f"the journal's folder `{rel}` has characters that a CI file "
+                           "would need quoted (spaces, #, :, $); rename it, or write the recipe "
+                           "by hand from docs/publishing.md")
     branch = _branch(top)
     files = {
         "gitlab": (".gitlab-ci.yml", GITLAB, GITLAB_STEPS),

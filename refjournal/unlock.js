@@ -5,7 +5,10 @@
 (function () {
   "use strict";
   var payload = JSON.parse(document.getElementById("payload").textContent);
-  var name = location.pathname.split("/").pop() || "index.html";
+  // The file's own name is bound to its bytes. Hosts may serve `x.html` as `x` (Cloudflare
+  // Pages) and `index.html` as `/`.
+  var name = decodeURIComponent(location.pathname.split("/").pop()) || "index.html";
+  if (!/\.html$/.test(name)) { name += ".html"; }
   var store = "refjournal-key-" + payload.salt;
   var form = document.getElementById("unlock");
   var message = document.getElementById("unlock-message");
@@ -51,12 +54,29 @@
     else { window.addEventListener("load", function () { resolve(); }); }
   });
 
+  // Keys of earlier builds (another salt) open nothing any more: forget them.
+  [sessionStorage, localStorage].forEach(function (storage) {
+    Object.keys(storage).forEach(function (key) {
+      if (key.indexOf("refjournal-key-") === 0 && key !== store) { storage.removeItem(key); }
+    });
+  });
+
+  if (!window.crypto || !crypto.subtle) {
+    message.textContent = "This page can only be opened over HTTPS (or from this computer).";
+    return;
+  }
+
   var kept = sessionStorage.getItem(store) || localStorage.getItem(store);
   if (kept) {
-    open(bytes(kept)).catch(function () {
+    try {
+      open(bytes(kept)).catch(function () {
+        sessionStorage.removeItem(store);
+        localStorage.removeItem(store);
+      });
+    } catch (error) {  // a damaged stored value: ask for the password instead
       sessionStorage.removeItem(store);
       localStorage.removeItem(store);
-    });
+    }
   }
 
   form.addEventListener("submit", function (event) {

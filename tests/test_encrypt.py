@@ -107,16 +107,22 @@ def test_links_between_encrypted_pages_use_the_opaque_names() -> None:
     files = {"index.html": b'<a href="contacts/ada/index.html">Ada</a>'
                            b'<link href="assets/style.css"><a href="https://x.example/a">x</a>',
              "contacts/ada/index.html": b'<a href="../../index.html#due">home</a>'
-                                        b'<img src="../../assets/me.png">',
+                                        b'<img src="../../assets/me.png">'
+                                        b'<a href="../ada/index.html?tab=x">me</a>'
+                                        b'<a href="../../meetings/coffee.1/">m</a>',
+             "meetings/coffee.1/index.html": b"<p>coffee</p>",
              "assets/style.css": b"body{}"}
     out = encrypt_site(files, keys, b"// unlock")
     ada = opaque_name(keys, "contacts/ada/index.html")
-    assert sorted(out) == sorted(["index.html", ada, "assets/style.css", "assets/unlock.js"])
+    coffee = opaque_name(keys, "meetings/coffee.1/index.html")
+    assert sorted(out) == sorted(["index.html", ada, coffee, "assets/style.css",
+                                  "assets/unlock.js"])
     home = decrypt_page(PASSWORD, out["index.html"], "index.html")
     assert f'href="{ada}"'.encode() in home
     assert b'href="assets/style.css"' in home and b'href="https://x.example/a"' in home
     page = decrypt_page(PASSWORD, out[ada], ada)
     assert b'href="index.html#due"' in page and b'src="assets/me.png"' in page
+    assert f'href="{ada}?tab=x"'.encode() in page and f'href="{coffee}"'.encode() in page
 
 
 @pytest.mark.browser
@@ -141,3 +147,15 @@ def test_chromium_opens_the_site_with_the_right_password_only(
         assert page.locator("#password").count() == 0
     finally:
         page.close()
+
+
+def test_the_journals_own_theme_files_are_not_published_plain(tmp_path: Path) -> None:
+    root = tmp_path / "journal"
+    shutil.copytree(REPO / "journal", root)
+    (root / "theme" / "static").mkdir(parents=True)
+    (root / "theme" / "static" / "jane-doe-acme.css").write_text("/* Jane Doe */\n")
+    result = build(root, tmp_path / "site", TODAY, password=PASSWORD)
+    assert not result.written and not (tmp_path / "site").exists()
+    [problem] = [p for p in result.problems if p.severity == "error"]
+    assert problem.path == "theme/static/jane-doe-acme.css"
+    assert "unencrypted" in problem.message

@@ -84,3 +84,13 @@ def test_outside_a_repository_the_recipe_goes_in_the_journal(tmp_path: Path,
     assert CliRunner().invoke(main, ["init-hosting", "gitlab", "--journal", str(root)]
                               ).exit_code == 0
     assert '--journal "."' in (root / ".gitlab-ci.yml").read_text(encoding="utf-8")
+
+
+def test_a_journal_path_a_ci_file_cannot_hold_plainly_is_refused(tmp_path: Path) -> None:
+    write_journal(tmp_path / "my notes #1", {"contacts/ada.md": ""})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = CliRunner().invoke(main, ["init-hosting", "gitlab", "--journal",
+                                       str(tmp_path / "my notes #1")])
+    assert result.exit_code == 1
+    assert "`my notes #1` has characters" in result.stderr
+    assert not (tmp_path / ".gitlab-ci.yml").exists()
