@@ -162,3 +162,41 @@ def test_the_journals_own_theme_files_are_not_published_plain(tmp_path: Path) ->
     [problem] = [p for p in result.problems if p.severity == "error"]
     assert problem.path == "theme/static/jane-doe-acme.css"
     assert "unencrypted" in problem.message
+
+
+@pytest.mark.browser
+def test_pages_open_where_the_host_drops_html_and_remember_keeps_the_key(
+        sites: tuple[Path, Path], browser: object) -> None:  # noqa: F811
+    """Cloudflare Pages serves `x.html` at `x`; the page must still open under its name."""
+    import functools
+    import http.server
+    import threading
+
+    _, secret = sites
+
+    class PrettyUrls(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            real = super().translate_path(path)
+            return real + ".html" if not Path(real).exists() else real
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(PrettyUrls, directory=str(secret)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    name = next(p.stem for p in secret.glob("*.html") if p.name != "index.html")
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{name}")
+        page.fill("#password", PASSWORD)
+        page.check("#remember")
+        page.press("#password", "Enter")
+        page.wait_for_selector("nav", timeout=20000)
+        assert page.locator("#password").count() == 0
+        kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith("
+                             "'refjournal-key-')).length")
+        assert kept == 1
+    finally:
+        page.close()
+        server.shutdown()
