@@ -141,17 +141,10 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
           password: str | None = None) -> Built:
     """Build the site of the journal at `root` into `out`, or leave `out` untouched."""
     check_output(out, root)
-    loaded = load(root, strict_mode=strict_mode)
-    if not loaded.ok:
-        return Built(loaded.problems, written=False)
-    site: Derived = derive(loaded.journal, today)
-    files, render_problems = render_site(site, theme_dirs(root))
-    if strict_mode:
-        render_problems = strict(render_problems)
-    problems = sorted(loaded.problems + render_problems, key=sort_key)
-    if has_errors(render_problems):
+    files, problems = _render(load(root, strict_mode=strict_mode), root, today, strict_mode)
+    if files is None:
         return Built(problems, written=False)
-    pages = sum(1 for p in files if p.endswith(".html"))
+    pages = _pages(files)
     if password is not None:
         own_static = walk(root, f"{USER_THEME}/static").files
         if own_static:  # styles and images of the journal's own theme would go out plain
@@ -203,20 +196,32 @@ class Session:
                                 "good site stays")], written=False)
         loaded = load(self.root, strict_mode=self.strict_mode, memo=self.memo,
                       links=self.links)
-        if not loaded.ok:
-            return Built(loaded.problems, written=False)
-        files, render_problems = render_site(derive(loaded.journal, self.today()),
-                                             theme_dirs(self.root), self.rendered)
-        if self.strict_mode:
-            render_problems = strict(render_problems)
-        problems = sorted(loaded.problems + render_problems, key=sort_key)
-        if has_errors(render_problems):
+        files, problems = _render(loaded, self.root, self.today(), self.strict_mode,
+                                  self.rendered)
+        if files is None:
             return Built(problems, written=False)
         self.out.mkdir(exist_ok=True)  # not its parents: gone, they mean serve is stopping
         changed = write_changes(self.out, files, self.files)
         self.files = files
-        return Built(problems, written=True, pages=sum(1 for p in files if p.endswith(".html")),
-                     changed=tuple(changed))
+        return Built(problems, written=True, pages=_pages(files), changed=tuple(changed))
+
+
+def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
+            cache: RenderCache | None = None) -> tuple[dict[str, bytes] | None, list[Problem]]:
+    """Derive and render a loaded journal: the site's files, or None when there are errors,
+    with every problem so far."""
+    if not loaded.ok:
+        return None, loaded.problems
+    site: Derived = derive(loaded.journal, today)
+    files, render_problems = render_site(site, theme_dirs(root), cache)
+    if strict_mode:
+        render_problems = strict(render_problems)
+    problems = sorted(loaded.problems + render_problems, key=sort_key)
+    return (None if has_errors(render_problems) else files), problems
+
+
+def _pages(files: dict[str, bytes]) -> int:
+    return sum(1 for path in files if path.endswith(".html"))
 
 
 @contextmanager
