@@ -25,7 +25,7 @@ from .due import STATES
 from .markdown import TooDeep, make_markdown, render_markdown
 from .model import Contact, Meeting
 from .problems import Problem, error, warning
-from .read import walk
+from .read import inside, walk
 
 PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside the installed wheel
 SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a source checkout
@@ -210,7 +210,7 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
                    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
-        if not real.startswith(self.boundary + os.sep):
+        if real == self.boundary or not inside(real, self.boundary):
             raise jinja2.TemplateNotFound(template)
         return source, filename, uptodate
 

@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 from .build import Built, Session
 from .problems import Problem, error, summary
+from .read import inside
 from .watch import QUIET, Debouncer, watch
 
 LIVE = "/__refjournal__/"  # the server's own URLs; no page of a site starts with this
@@ -117,7 +118,7 @@ def confine(site: Path, url_path: str) -> Path | None:
     target = site.joinpath(*parts)
     root = os.path.realpath(site)
     real = os.path.realpath(target)
-    if real != root and not real.startswith(root + os.sep):
+    if not inside(real, root):
         return None
     return target
 

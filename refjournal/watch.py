@@ -20,7 +20,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .read import CONFIG, CONTACTS, MEETINGS
+from .read import CONFIG, CONTACTS, MEETINGS, inside
 from .render import USER_THEME
 
 WATCHED_FOLDERS = (CONTACTS, MEETINGS, USER_THEME)
@@ -69,7 +69,7 @@ class JournalEvents(FileSystemEventHandler):
     def _relative(self, path: str | bytes) -> str | None:
         text = os.fsdecode(path)
         real = os.path.join(os.path.realpath(os.path.dirname(text)), os.path.basename(text))
-        if real != self.root and not real.startswith(self.root + os.sep):
+        if not inside(real, self.root):
             return None
         return Path(os.path.relpath(real, self.root)).as_posix()
 
