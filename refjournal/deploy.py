@@ -40,10 +40,7 @@ def git(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> str
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
                             env={**os.environ, **(env or {})})
     if result.returncode != 0:
-        said = (result.stderr or result.stdout).strip().splitlines()
-        reason = next((line for line in said if line.startswith(("fatal:", "error:"))),
-                      said[-1] if said else f"git {args[0]} failed")
-        raise DeployError(reason.removeprefix("fatal: ").removeprefix("error: "))
+        raise DeployError(_reason(result.stderr or result.stdout, f"git {args[0]} failed"))
     return result.stdout.strip()
 
 
@@ -134,9 +131,17 @@ def _push(repo: Path, remote: str, commit: str, ref: str, force: bool) -> str:
     result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
     said = "\n".join(part.strip() for part in (result.stdout, result.stderr) if part.strip())
     if result.returncode != 0:
-        lines = [line for line in said.splitlines() if line.strip()]
-        reason = next((line for line in lines if "rejected" in line or line.startswith(
-            ("fatal:", "error:", "remote:"))), lines[-1] if lines else "git push failed")
-        raise DeployError(f"the push to `{remote}` was refused: "
-                          f"{reason.removeprefix('fatal: ').removeprefix('error: ').strip()}")
+        reason = _reason(said, "git push failed", prefixes=("remote:",), within="rejected")
+        raise DeployError(f"the push to `{remote}` was refused: {reason}")
     return said
+
+
+def _reason(output: str, fallback: str, prefixes: tuple[str, ...] = (),
+            within: str | None = None) -> str:
+    """The line of git's output that says what went wrong, without git's prefix."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    starts = ("fatal:", "error:", *prefixes)
+    line = next((line for line in lines if line.startswith(starts)
+                 or (within is not None and within in line)),
+                lines[-1] if lines else fallback)
+    return line.removeprefix("fatal: ").removeprefix("error: ").strip()
