@@ -64,7 +64,8 @@ def today_option(func: Any) -> Any:
         "SOURCE_DATE_EPOCH (UTC) when it is set, else the real date.")(func)
 
 
-def _today(ctx: click.Context, param: click.Parameter, value: dt.date | None) -> dt.date:
+def _today(ctx: click.Context, param: click.Parameter | None, value: dt.date | None
+           ) -> dt.date:
     """The day a run is as of: `--today`, else SOURCE_DATE_EPOCH, else the clock."""
     if value is not None:
         return value
@@ -335,7 +336,7 @@ def serve_command(journal: Path | None, host: str, port: int, today: dt.date | N
     if today is None and not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
         day: Callable[[], dt.date] = dt.date.today  # a long preview crosses midnight
     else:
-        fixed = _today(click.get_current_context(), None, today)  # type: ignore[arg-type]
+        fixed = _today(click.get_current_context(), None, today)
         day = lambda: fixed  # noqa: E731
     options = Options(root=root, host=host, port=port, today=day, open_browser=open_browser,
                       livereload=livereload, poll=poll)

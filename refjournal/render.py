@@ -23,7 +23,7 @@ from . import __version__
 from .derive import Derived
 from .due import STATES
 from .markdown import TooDeep, make_markdown, render_markdown
-from .model import Contact, Meeting
+from .model import Meeting
 from .problems import Problem, error, warning
 from .read import inside, walk
 
@@ -289,17 +289,15 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
 def _link_contact(context: Any, slug: str) -> Markup:
     """A link to a contact's page (what the theme's `contact_link` macro shows); in Python
     because index pages show thousands of them."""
-    return _contact_anchor(context["root"], slug, context["contacts"][slug])
+    contact = context["contacts"][slug]
+    return _anchor(context["root"], slug, contact.name, contact.unresolved)
 
 
 @jinja2.pass_context
 def _link_contacts(context: Any, slugs: Iterable[str]) -> Markup:
     root, contacts = context["root"], context["contacts"]
-    return Markup(", ").join(_contact_anchor(root, slug, contacts[slug]) for slug in slugs)
-
-
-def _contact_anchor(root: str, slug: str, contact: Contact) -> Markup:
-    return _anchor(root, slug, contact.name, contact.unresolved)
+    return Markup(", ").join(_anchor(root, slug, contacts[slug].name, contacts[slug].unresolved)
+                             for slug in slugs)
 
 
 @functools.lru_cache(maxsize=65536)
