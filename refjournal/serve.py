@@ -67,8 +67,9 @@ class Live:
         with self.changed:
             return self.version, list(self.problems)
 
-    def message(self) -> str:
-        version, problems = self.state()
+    def message(self, state: tuple[int, list[str]]) -> str:
+        """The event data for a state (as `state()` gave it)."""
+        version, problems = state
         return json.dumps({"run": self.run, "version": version, "problems": problems})
 
 
@@ -245,7 +246,7 @@ def make_handler(site: Path, live: Live, bound: str, livereload: bool
                             return
                     state = live.state()
                     if state != sent:
-                        self.wfile.write(f"event: state\ndata: {live.message()}\n\n".encode())
+                        self.wfile.write(f"event: state\ndata: {live.message(state)}\n\n".encode())
                         sent = state
                     else:
                         self.wfile.write(b": ping\n\n")  # finds out when the tab is gone
