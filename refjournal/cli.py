@@ -18,11 +18,13 @@ from . import __version__
 from .balances import balances as compute_balances
 from .build import Loaded, build, load
 from .deploy import DeployError, check_target, publish, repository
+from .derive import derive
 from .due import due_items
 from .hosting import HOSTS, HostingError, write_recipe
 from .problems import Problem, summary
 from .read import CONFIG
 from .serve import Options, serve
+from .stats import stats_json, stats_lines
 from .write import MARKER, OutputError, check_output
 
 EXIT_PROBLEMS = 1
@@ -240,6 +242,24 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
     _table(("contact", "name", "gave", "got", "balance", "gave_value", "got_value"),
            [(r.contact, r.name, r.gave, r.got, f"{r.balance:+d}" if r.balance else "0",
              r.gave_value, r.got_value) for r in rows])
+
+
+@main.command("stats")
+@journal_option
+@today_option
+@json_option
+def stats_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
+    """Show the insights: goals and streaks, reciprocity, relationship health.
+
+    With --json, every figure of the insights pages (see docs/insights.md).
+    """
+    loaded = _load_or_exit(journal)
+    site = derive(loaded.journal, today)
+    if as_json:
+        click.echo(json.dumps(stats_json(site), indent=2, ensure_ascii=False))
+        return
+    for line in stats_lines(site):
+        click.echo(line)
 
 
 @main.command("deploy")

@@ -83,7 +83,7 @@ def due_items(journal: Journal, today: dt.date) -> list[DueItem]:
     for contact in journal.contacts.values():
         if contact.unresolved:
             continue
-        reminder = _keep_in_touch(journal, contact, today)
+        reminder = keep_in_touch_due(journal, contact, today)
         if reminder is not None:
             items.append((reminder, KEEP_IN_TOUCH, (contact.slug,),
                           f"Keep in touch with {contact.name}",
@@ -118,7 +118,7 @@ def due_items(journal: Journal, today: dt.date) -> list[DueItem]:
             for due, kind, contacts, what, source in items]
 
 
-def _keep_in_touch(journal: Journal, contact: Contact, today: dt.date) -> dt.date | None:
+def keep_in_touch_due(journal: Journal, contact: Contact, today: dt.date) -> dt.date | None:
     cadence = journal.cadence_of(contact)
     if cadence is None or contact.paused or contact.archived:
         return None

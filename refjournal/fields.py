@@ -218,6 +218,14 @@ def positive_int(value: Any) -> int:
     raise BadValue(f"expected a whole number of days (0 to {MAX_DAYS}), got {quoted}")
 
 
+def count(value: Any) -> int:
+    """A whole number from 0 to 1,000 (a goal: so many a week or a month)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1000:
+        return value
+    quoted = f'"{value}"' if isinstance(value, str) else show(value)
+    raise BadValue(f"expected a whole number from 0 to 1000, got {quoted}")
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"

@@ -17,6 +17,17 @@ TIER_DAYS: Mapping[str, int] = MappingProxyType(
 EXCHANGE_TYPES = ("referral", "introduction", "info", "business")
 STATUSES = ("open", "won", "lost")
 HEAT_WORDS = ("cold", "warm", "hot")
+ONE_TO_ONE_KINDS = ("one-to-one", "coffee", "lunch")  # what the one-to-ones goal counts
+EVENT_KINDS = ("event",)  # what the events goal counts
+
+
+@dataclass(frozen=True)
+class Goals:
+    """Targets from `goals:` in `refjournal.yaml`; 0 turns a goal off."""
+
+    one_to_ones_per_week: int = 5
+    events_per_week: int = 3
+    referrals_given_per_month: int = 4
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,8 @@ class Config:
     referral_check_days: int = 30
     soon_days: int = 7
     birthday_days: int = 14
+    reciprocity_days: int = 90
+    goals: Goals = field(default_factory=Goals)
     allow_html: bool = False
 
 
@@ -120,6 +133,11 @@ class Exchange:
     @cached_property  # read on every page that lists it: computed once
     def contacts(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(ref.slug for ref in self.refs))
+
+    @property
+    def warm(self) -> bool:
+        """Warm or hot: `warm`, `hot`, or 3 to 5 on the 1-5 scale."""
+        return self.heat in ("warm", "hot") or (isinstance(self.heat, int) and self.heat >= 3)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .model import (
     Contact,
     Exchange,
     FollowUp,
+    Goals,
     Meeting,
     Ref,
     Source,
@@ -39,8 +40,11 @@ CONFIG_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "referral_check_days": fields.positive_int,
     "soon_days": fields.positive_int,
     "birthday_days": fields.positive_int,
+    "reciprocity_days": fields.positive_int,
+    "goals": lambda value: value,  # a mapping, read by _goals
     "allow_html": fields.boolean,
 }
+GOAL_KEYS = tuple(Goals.__dataclass_fields__)
 CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "name": fields.text,
     "aliases": fields.text_list,
@@ -130,8 +134,22 @@ def validate_config(raw: RawNote | None) -> tuple[Config, list[Problem]]:
     note.unknown_keys(meta, CONFIG_KEYS, (), "refjournal.yaml")
     defaults = Config()
     values = {key: note.value(meta, (key,), convert, getattr(defaults, key))
-              for key, convert in CONFIG_KEYS.items()}
-    return Config(**values), note.problems
+              for key, convert in CONFIG_KEYS.items() if key != "goals"}
+    return Config(**values, goals=_goals(note, meta.get("goals"))), note.problems
+
+
+def _goals(note: _Note, raw: Any) -> Goals:
+    """`goals:` is a mapping of whole numbers; a missing or bad one keeps its default."""
+    if raw is None:
+        return Goals()
+    if not isinstance(raw, Mapping):
+        note.report(("goals",), f"`goals`: expected a mapping such as "
+                    f"`one_to_ones_per_week: 5`, got {fields.show(raw)}")
+        return Goals()
+    note.unknown_keys(raw, GOAL_KEYS, ("goals",), "`goals`")
+    defaults = Goals()
+    return Goals(**{key: note.value(raw, ("goals", key), fields.count,
+                                    getattr(defaults, key)) for key in GOAL_KEYS})
 
 
 def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
