@@ -17,6 +17,7 @@ from .model import Journal
 
 MAX_NODES = 48  # the most connected people; the table below the graph lists everyone
 STEPS = 120
+GRAVITY = 1.0
 INTRODUCED = "introduced"  # I introduced them to each other
 INTRODUCED_ME = "introduced-me"  # the first introduced me to the second
 
@@ -102,8 +103,10 @@ def layout(names: list[str], edges: list[tuple[str, str]]) -> list[tuple[float, 
     k = 1.6 / math.sqrt(n)  # the ideal distance in a disc of radius 1
     for step in range(STEPS):
         heat = 0.12 * (1 - step / STEPS) + 0.005
-        dx = [-0.05 * x for x in xs]  # a pull to the middle keeps loose pairs near
-        dy = [-0.05 * y for y in ys]
+        # A pull to the middle, as strong as the push of everyone else at the rim, keeps
+        # the separate groups near each other instead of at the corners.
+        dx = [-GRAVITY * n * k * k * x for x in xs]
+        dy = [-GRAVITY * n * k * k * y for y in ys]
         for i in range(n):
             xi, yi = xs[i], ys[i]
             for j in range(i + 1, n):

@@ -26,11 +26,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from .search import INDEX, INDEX_SCRIPT
+
 ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
 FORMAT = 1
 PLAIN = ("assets/", "robots.txt", "_headers")  # theme files and crawler files, kept as is
 UNLOCK_SCRIPT = "assets/unlock.js"
-_LINK = re.compile(rb'(\s(?:href|src)=")([^"]*)(")')
+_LINK = re.compile(rb'(\s(?:href|src|data-href)=")([^"]*)(")')
 
 
 @dataclass(frozen=True)
@@ -64,17 +66,23 @@ def encrypt_site(files: Mapping[str, bytes], keys: Keys, unlock_js: bytes
                  ) -> dict[str, bytes]:
     """The files to publish: every page and data file encrypted under an opaque name; theme
     and crawler files as they are."""
-    names = {path: opaque_name(keys, path) for path in files if _is_page(path)}
+    names = {path: opaque_name(keys, path) if _is_page(path)
+             else opaque_name(keys, path).removesuffix(".html") + ".bin"
+             for path in files if not path.startswith(PLAIN)}
     out: dict[str, bytes] = {}
     for path, data in files.items():
-        if path in names:
+        if path == INDEX_SCRIPT:  # for sites opened from disk; the encrypted one reads INDEX
+            continue
+        if path.startswith(PLAIN):
+            out[path] = data
+        elif _is_page(path):
             page = _relink(data, path, names)
             out[names[path]] = _shell(keys, names[path], page)
-        elif path.startswith(PLAIN):
-            out[path] = data
-        else:  # a data file (an export, an index): the same cipher, no shell
-            name = opaque_name(keys, path).removesuffix(".html") + ".bin"
-            out[name] = _seal(keys, name, data)
+        else:  # a data file (an export, an index): the same cipher, no shell; the site's
+            # script opens it with the page's key (see unlock.js)
+            if path == INDEX:
+                data = _relink_index(data, names)
+            out[names[path]] = _seal(keys, names[path], data)
     out[UNLOCK_SCRIPT] = unlock_js
     return out
 
@@ -125,6 +133,15 @@ def _relink(page: bytes, path: str, names: Mapping[str, str]) -> bytes:
                                  + match.group(3))
 
     return _LINK.sub(replace, page)
+
+
+def _relink_index(data: bytes, names: Mapping[str, str]) -> bytes:
+    """The search index's pages (the last item of each entry) under their published names."""
+    index = json.loads(data)
+    for entries in index.values():
+        for entry in entries:
+            entry[-1] = names.get(entry[-1], entry[-1])
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _shell(keys: Keys, name: str, page: bytes) -> bytes:

@@ -20,17 +20,22 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__
+from .charts import gave_got_chart, goal_chart, graph_chart, weeks_chart
 from .derive import Derived
 from .due import STATES
 from .markdown import TooDeep, make_markdown, render_markdown
 from .model import Meeting
 from .problems import Problem, error, warning
 from .read import inside, walk
+from .search import search_files
+from .slug import slugify
+from .spreadsheet import review_csv
 
 PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside the installed wheel
 SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a source checkout
 USER_THEME = "theme"
 ASSETS = "assets"
+REVIEW_CSV = "review.csv"
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,9 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
         cache.pages = kept
         cache.last_rendered = rendered
     files.update(PRIVATE_FILES)
+    files.update(search_files(site))
+    files[REVIEW_CSV] = review_csv(site.review, {slug: c.name for slug, c
+                                                 in site.journal.contacts.items()})
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
         problems += walk(theme.parent, f"{theme.name}/templates").problems
         listing = walk(theme.parent, f"{theme.name}/static")
@@ -170,7 +178,7 @@ def pages(site: Derived) -> Iterator[Page]:
                {"nav": "follow-ups", "groups": _by_state(site)}, deps=(site.items,))
     yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"},
                deps=(tuple(journal.contacts.values()), site.last_contact, site.items,
-                     site.balances))
+                     site.balances, site.health))
     for contact in journal.contacts.values():
         slug = contact.slug
         meetings = tuple(reversed(journal.meetings_by_contact.get(slug, ())))
@@ -181,7 +189,7 @@ def pages(site: Derived) -> Iterator[Page]:
                  tuple(site.meetings_by_id[e.meeting] for e in exchanges),
                  site.items_by_contact.get(slug), site.balances.get(slug),
                  site.introduced.get(slug), site.last_contact.get(slug),
-                 journal.cadence_of(contact)))
+                 journal.cadence_of(contact), site.health.get(slug)))
     yield Page("meetings/index.html", "meetings.html",
                {"nav": "meetings", "months": _by_month(journal.meetings)}, deps=everything)
     for meeting in journal.meetings:
@@ -195,6 +203,19 @@ def pages(site: Derived) -> Iterator[Page]:
     }, deps=everything)
     yield Page("balances/index.html", "balances.html", {"nav": "balances"},
                deps=(site.balances, site.totals))
+    yield Page("insights/index.html", "insights.html", {"nav": "insights"},
+               deps=(site.reciprocity, site.months, site.weeks, site.partners, site.goals))
+    yield Page("review/index.html", "review.html", {"nav": "review"}, deps=(site.review,))
+    yield Page("connections/index.html", "connections.html", {"nav": "connections"},
+               deps=(site.introductions, tuple((c.slug, c.introduced_by)
+                                               for c in journal.contacts.values())))
+    yield Page("tags/index.html", "tags.html", {"nav": "tags"}, deps=(site.tags,))
+    for tag in site.tags:
+        people = tuple(journal.contacts[slug] for slug in tag.contacts)
+        yield Page(f"tags/{tag.slug}/index.html", "tag.html", {"nav": "tags", "tag": tag},
+                   deps=(tag, people, tuple(site.health[c.slug] for c in people),
+                         tuple(site.last_contact[c.slug] for c in people),
+                         tuple(site.next_due(c.slug) for c in people)))
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
@@ -281,6 +302,13 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
         kind_name=KIND_NAMES.__getitem__,
         heat_dots=_heat_dots,
         balance_html=_balance_cell,
+        health_html=_health,
+        tag_link=_tag_link,
+        goal_chart=goal_chart,
+        gave_got_chart=gave_got_chart,
+        weeks_chart=weeks_chart,
+        graph_chart=_graph_chart,
+        due_label=_due_label,
     )
     return env
 
@@ -322,8 +350,46 @@ KIND_NAMES = {"follow-up": "Follow-up", "keep-in-touch": "Keep in touch",
               "referral-check": "Referral check", "birthday": "Birthday"}
 
 
-def _state_badge(state: str) -> Markup:
-    return Markup(f'<span class="badge state-{escape(state)}">{escape(state)}</span>')
+def _state_badge(state: str, due: dt.date | None = None) -> Markup:
+    """A state's badge; with the due date, the site's script keeps it true after the
+    build day."""
+    when = f' data-due="{due.isoformat()}"' if due is not None else ""
+    return Markup(f'<span class="badge state-{escape(state)}"{when}>{escape(state)}</span>')
+
+
+def _health(health: Any) -> Markup:
+    """The traffic light with its word: colour is never the only signal."""
+    return Markup(f'<span class="health health-{escape(health.light)}" title="relationship '
+                  f'health: {escape(health.word)}"><span class="light" aria-hidden="true">'
+                  f'</span>{escape(health.word)}</span>')
+
+
+@jinja2.pass_context
+def _tag_link(context: Any, name: str) -> Markup:
+    slug = slugify(name)
+    if not slug:
+        return Markup('<span class="tag">{}</span>').format(name)
+    return Markup(f'<a class="tag" href="{escape(context["root"])}tags/{escape(slug)}/'
+                  f'index.html">{escape(name)}</a>')
+
+
+@jinja2.pass_context
+def _graph_chart(context: Any) -> Markup:
+    site = context["site"]
+    return graph_chart(site.graph, site.journal.contacts, context["root"])
+
+
+def _due_label(due: dt.date, today: dt.date) -> Markup:
+    """`3 days overdue`, `due today`, `due in 2 days`; the site's script rewrites it against
+    the reader's own date, so a page read days after the build still says the truth."""
+    days = (due - today).days
+    if days < 0:
+        text = f"{_days_word(-days)} overdue"
+    elif days == 0:
+        text = "due today"
+    else:
+        text = f"due in {_days_word(days)}"
+    return Markup(f'<small class="due-label" data-due="{due.isoformat()}">{text}</small>')
 
 
 def _heat_dots(heat: int | str | None) -> str:

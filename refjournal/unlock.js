@@ -32,9 +32,26 @@
       .then(function (bits) { return new Uint8Array(bits).slice(0, 32); });
   }
 
+  // A data file of the site (the search index, a CSV): its 12-byte nonce, then the
+  // ciphertext, bound to its own name. The theme's script calls this once the page is open.
+  function opener(key) {
+    return function (url) {
+      var file = decodeURIComponent(url.split("#")[0].split("?")[0].split("/").pop());
+      return fetch(url).then(function (response) {
+        if (!response.ok) { throw new Error("cannot fetch " + url); }
+        return response.arrayBuffer();
+      }).then(function (sealed) {
+        return crypto.subtle.decrypt({name: "AES-GCM", iv: new Uint8Array(sealed, 0, 12),
+                                      additionalData: new TextEncoder().encode(file)},
+                                     key, new Uint8Array(sealed, 12));
+      }).then(function (plain) { return new TextDecoder().decode(plain); });
+    };
+  }
+
   function open(raw) {
     return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"])
       .then(function (key) {
+        window.refjournalOpenFile = opener(key);
         return crypto.subtle.decrypt({name: "AES-GCM", iv: bytes(payload.nonce),
                                       additionalData: new TextEncoder().encode(name)},
                                      key, bytes(payload.data));

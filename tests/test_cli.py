@@ -76,7 +76,7 @@ def test_every_command_has_complete_help(command: str) -> None:
 def test_main_help_lists_every_command() -> None:
     result = run("--help")
     assert sorted(main.commands) == ["balances", "build", "check", "deploy", "due",
-                                     "init-hosting", "serve"]
+                                     "init-hosting", "serve", "stats"]
     for command in main.commands:
         assert command in result.output
 

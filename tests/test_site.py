@@ -52,10 +52,11 @@ def test_every_page_is_written_with_noindex(tmp_path: Path) -> None:
     out = site(tmp_path)
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
     assert pages == [
-        "balances/index.html", "contacts/ada/index.html", "contacts/bob/index.html",
-        "contacts/index.html", "contacts/zed-unknown/index.html", "follow-ups/index.html",
-        "index.html", "meetings/2026/11/2026-11-01-coffee/index.html", "meetings/index.html",
-        "referrals/index.html",
+        "balances/index.html", "connections/index.html", "contacts/ada/index.html",
+        "contacts/bob/index.html", "contacts/index.html", "contacts/zed-unknown/index.html",
+        "follow-ups/index.html", "index.html", "insights/index.html",
+        "meetings/2026/11/2026-11-01-coffee/index.html", "meetings/index.html",
+        "referrals/index.html", "review/index.html", "tags/index.html",
     ]
     for page in pages:
         assert '<meta name="robots" content="noindex' in read(out, page), page
