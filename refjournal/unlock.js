@@ -33,7 +33,8 @@
   }
 
   // A data file of the site (the search index, a CSV): its 12-byte nonce, then the
-  // ciphertext, bound to its own name. The theme's script calls this once the page is open.
+  // ciphertext, bound to its own name. The theme's script calls this once the page is
+  // open; it resolves to an ArrayBuffer.
   function opener(key) {
     return function (url) {
       var file = decodeURIComponent(url.split("#")[0].split("?")[0].split("/").pop());
@@ -44,7 +45,7 @@
         return crypto.subtle.decrypt({name: "AES-GCM", iv: new Uint8Array(sealed, 0, 12),
                                       additionalData: new TextEncoder().encode(file)},
                                      key, new Uint8Array(sealed, 12));
-      }).then(function (plain) { return new TextDecoder().decode(plain); });
+      });  // the bytes, as they were before encryption (a CSV keeps its BOM)
     };
   }
 

@@ -85,8 +85,8 @@
       var link = event.target.closest && event.target.closest("a[download]");
       if (!link || !/\.bin$/.test(link.getAttribute("href"))) return;
       event.preventDefault();
-      window.refjournalOpenFile(link.getAttribute("href")).then(function (text) {
-        var url = URL.createObjectURL(new Blob([text], {type: "text/csv;charset=utf-8"}));
+      window.refjournalOpenFile(link.getAttribute("href")).then(function (bytes) {
+        var url = URL.createObjectURL(new Blob([bytes], {type: "text/csv;charset=utf-8"}));
         var save = document.createElement("a");
         save.href = url;
         save.download = link.getAttribute("download");
@@ -117,7 +117,9 @@
     if (loading) return loading;
     var href = input.getAttribute("data-href");
     if (encrypted) {
-      loading = window.refjournalOpenFile(href).then(JSON.parse);
+      loading = window.refjournalOpenFile(href).then(function (bytes) {
+        return JSON.parse(new TextDecoder().decode(bytes));
+      });
     } else if (location.protocol === "file:") {  // browsers refuse fetch() on files
       loading = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
