@@ -109,7 +109,7 @@ def _remembered(root: Path, rel: str, kind: str, memo: Memo | None) -> _Note:
     if memo is None:
         return _read(root, rel, kind)
     try:
-        info = os.stat(root / rel)
+        info = os.stat(os.path.join(root, rel))
         key = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     except OSError:
         return _read(root, rel, kind)  # and the read says why

@@ -8,6 +8,7 @@ referrals dated up to today, not the ones booked later in the week.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -49,10 +50,12 @@ class GoalProgress:
                                    "count": p.count} for p in self.history]}
 
 
+@functools.lru_cache(maxsize=1 << 15)  # a lifetime of notes has a few thousand dates
 def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

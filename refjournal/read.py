@@ -129,8 +129,11 @@ def walk(root: Path, top: str, suffix: str = "") -> Listing:
     others: list[str] = []
     problems: list[Problem] = []
 
+    prefix = os.path.join(root, "")  # every path below starts with it: cut, not parsed
+
     def rel(path: str) -> str:
-        return Path(path).relative_to(root).as_posix()
+        cut = path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, root)
+        return cut.replace(os.sep, "/")
 
     def outside(path: str) -> bool:
         if not os.path.islink(path) and path != start:

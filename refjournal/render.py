@@ -7,7 +7,6 @@ user can restyle by shadowing one file by name. Every link is relative to its pa
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import traceback
 from collections import defaultdict
@@ -27,6 +26,15 @@ from .markdown import TooDeep, make_markdown, render_markdown
 from .model import Meeting
 from .problems import Problem, error, warning
 from .read import inside, walk
+from .rows import (
+    anchor,
+    exchange_rows,
+    heat_dots,
+    meeting_link,
+    meeting_rows,
+    money,
+    short_date,
+)
 from .search import search_files
 from .slug import slugify
 from .spreadsheet import review_csv
@@ -72,6 +80,8 @@ class RenderCache:
     themes: list[Path] = field(default_factory=list)
     theme_files: tuple[Any, ...] = ()
     last_rendered: int = 0  # pages the last render did render (the rest came from `pages`)
+    data_key: tuple[Any, ...] = ()  # what the data files were made from
+    data_files: dict[str, bytes] = field(default_factory=dict)
 
 
 def theme_dirs(journal_root: Path) -> list[Path]:
@@ -147,9 +157,7 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
         cache.pages = kept
         cache.last_rendered = rendered
     files.update(PRIVATE_FILES)
-    files.update(search_files(site))
-    files[REVIEW_CSV] = review_csv(site.review, {slug: c.name for slug, c
-                                                 in site.journal.contacts.items()})
+    files.update(_data_files(site, cache))
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
         problems += walk(theme.parent, f"{theme.name}/templates").problems
         listing = walk(theme.parent, f"{theme.name}/static")
@@ -163,6 +171,20 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
                 continue
             files[f"{ASSETS}/{source.relative_to(theme / 'static').as_posix()}"] = data
     return files, problems
+
+
+def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:
+    """The search index and review.csv; with a cache, made again only when a contact or
+    a meeting record changed (not for an edit of a note's text)."""
+    key = (tuple(site.journal.contacts.values()), site.journal.meetings, site.review)
+    if cache is not None and cache.data_key == key:
+        return cache.data_files
+    files = search_files(site)
+    files[REVIEW_CSV] = review_csv(site.review, {slug: c.name for slug, c
+                                                 in site.journal.contacts.items()})
+    if cache is not None:
+        cache.data_key, cache.data_files = key, files
+    return files
 
 
 def pages(site: Derived) -> Iterator[Page]:
@@ -282,7 +304,7 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        env.filters.update(date=_format_date, money=_money, days=_days_word)
+        env.filters.update(date=_format_date, money=money, days=_days_word)
         if cache is not None:
             cache.env, cache.themes = env, list(themes)
     today = site.today
@@ -300,7 +322,7 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
         link_meeting=_link_meeting,
         state_badge_html=_state_badge,
         kind_name=KIND_NAMES.__getitem__,
-        heat_dots=_heat_dots,
+        heat_dots=heat_dots,
         balance_html=_balance_cell,
         health_html=_health,
         tag_link=_tag_link,
@@ -309,6 +331,8 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
         weeks_chart=weeks_chart,
         graph_chart=_graph_chart,
         due_label=_due_label,
+        meeting_rows=meeting_rows,
+        exchange_rows=exchange_rows,
     )
     return env
 
@@ -318,32 +342,19 @@ def _link_contact(context: Any, slug: str) -> Markup:
     """A link to a contact's page (what the theme's `contact_link` macro shows); in Python
     because index pages show thousands of them."""
     contact = context["contacts"][slug]
-    return _anchor(context["root"], slug, contact.name, contact.unresolved)
+    return anchor(context["root"], slug, contact.name, contact.unresolved)
 
 
 @jinja2.pass_context
 def _link_contacts(context: Any, slugs: Iterable[str]) -> Markup:
     root, contacts = context["root"], context["contacts"]
-    return Markup(", ").join(_anchor(root, slug, contacts[slug].name, contacts[slug].unresolved)
+    return Markup(", ").join(anchor(root, slug, contacts[slug].name, contacts[slug].unresolved)
                              for slug in slugs)
-
-
-@functools.lru_cache(maxsize=65536)
-def _anchor(root: str, slug: str, name: str, unresolved: bool) -> Markup:
-    """Built by hand, not with Markup.format, which is ten times slower; every part escaped."""
-    if unresolved:
-        return Markup(f'<a dir="auto" class="contact unresolved" href="{escape(root)}contacts/'
-                      f'{escape(slug)}/index.html" title="no contact note matches this name">'
-                      f"{escape(name)}</a>")
-    return Markup(f'<a dir="auto" class="contact" href="{escape(root)}contacts/{escape(slug)}'
-                  f'/index.html">{escape(name)}</a>')
 
 
 @jinja2.pass_context
 def _link_meeting(context: Any, meeting: Meeting) -> Markup:
-    title = meeting.title or meeting.kind.capitalize() or "Meeting"
-    return Markup(f'<a href="{escape(context["root"])}meetings/{escape(meeting.id)}'
-                  f'/index.html">{escape(title)}</a>')
+    return meeting_link(context["root"], meeting)
 
 
 KIND_NAMES = {"follow-up": "Follow-up", "keep-in-touch": "Keep in touch",
@@ -392,14 +403,6 @@ def _due_label(due: dt.date, today: dt.date) -> Markup:
     return Markup(f'<small class="due-label" data-due="{due.isoformat()}">{text}</small>')
 
 
-def _heat_dots(heat: int | str | None) -> str:
-    if heat is None:
-        return ""
-    if isinstance(heat, str):
-        return heat
-    return "●" * heat + "○" * (5 - heat)
-
-
 def _balance_cell(value: int) -> Markup:
     kind = "pos" if value > 0 else "neg" if value < 0 else "even"
     return Markup(f'<span class="balance {kind}">{"+" if value > 0 else ""}{value}</span>')
@@ -410,7 +413,7 @@ def _format_date(value: dt.date | None, style: str = "short") -> str:
         return "—"
     if style == "long":
         return f"{value:%a} {value.day} {value:%b %Y}"
-    return value.isoformat()
+    return short_date(value)
 
 
 def _relative(when: dt.date | None, today: dt.date) -> str:
@@ -428,14 +431,6 @@ def _relative(when: dt.date | None, today: dt.date) -> str:
 
 def _days_word(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
-
-
-def _money(value: int | float | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
 
 
 def _this_week(site: Derived) -> tuple[Meeting, ...]:
