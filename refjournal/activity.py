@@ -78,7 +78,7 @@ def partners(journal: Journal, today: dt.date,
 
 def tags(journal: Journal) -> tuple[Tag, ...]:
     """Every tag, by slug (`Coffee` and `coffee` are one tag), with its contacts."""
-    found: dict[str, list[str]] = defaultdict(list)
+    found: dict[str, dict[str, None]] = defaultdict(dict)  # an ordered set of contacts
     names: dict[str, str] = {}
     for contact in journal.contacts.values():
         for name in contact.tags:
@@ -86,6 +86,5 @@ def tags(journal: Journal) -> tuple[Tag, ...]:
             if not slug:
                 continue
             names.setdefault(slug, name)
-            if contact.slug not in found[slug]:
-                found[slug].append(contact.slug)
+            found[slug][contact.slug] = None
     return tuple(Tag(slug, names[slug], tuple(found[slug])) for slug in sorted(found))

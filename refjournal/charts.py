@@ -21,10 +21,12 @@ MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
 
 
 def _svg(name: str, width: int, height: int, title: str, desc: str, body: str,
-         css: str = "chart") -> Markup:
+         css: str = "chart", role: str = "img") -> Markup:
+    """An image (or, for the graph with its links, a group) named by its title and
+    described by its numbers."""
     return Markup(
         f'<svg class="{css}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="{name}-title {name}-desc" '
+        f'role="{role}" aria-labelledby="{name}-title {name}-desc" '
         f'preserveAspectRatio="xMinYMin meet">'
         f'<title id="{name}-title">{escape(title)}</title>'
         f'<desc id="{name}-desc">{escape(desc)}</desc>{body}</svg>')
@@ -143,4 +145,4 @@ def graph_chart(graph: Graph, contacts: Mapping[str, Contact], root: str) -> Mar
         else f"you introduced {names[e.a]} and {names[e.b]}"
         + (f" ({e.count} times)" if e.count > 1 else "") for e in graph.edges)
     return _svg("connections", width, height, "Who is linked to whom by introductions", desc,
-                "".join(parts), "chart graph")
+                "".join(parts), "chart graph", "group")

@@ -57,10 +57,11 @@ class Graph:
     people: int  # everyone linked, when more than MAX_NODES are drawn
 
 
-def introductions(journal: Journal) -> tuple[Introduction, ...]:
-    """Every `gave` entry of type `introduction`, latest first."""
+def introductions(journal: Journal, today: dt.date) -> tuple[Introduction, ...]:
+    """Every `gave` entry of type `introduction` dated up to today, latest first."""
     found = [Introduction(m.date, m.id, ex.contacts, ex.prospect)
-             for m in journal.meetings for ex in m.gave if ex.type == "introduction"]
+             for m in journal.meetings if m.date <= today
+             for ex in m.gave if ex.type == "introduction"]
     return tuple(reversed(found))
 
 

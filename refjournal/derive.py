@@ -89,6 +89,6 @@ def derive(journal: Journal, today: dt.date) -> Derived:
         months=months(journal.exchanges, today),
         weeks=weeks(journal, today),
         partners=partners(journal, today, by_contact_exchanges),
-        introductions=introductions(journal),
+        introductions=introductions(journal, today),
         tags=tags(journal),
     )

@@ -61,7 +61,11 @@ class Reciprocity:
 
     @property
     def median_days(self) -> float | int | None:
-        return statistics.median(self.delays) if self.delays else None
+        """The median, a whole number unless it falls between two (then it ends in .5)."""
+        if not self.delays:
+            return None
+        middle = statistics.median(self.delays)
+        return int(middle) if float(middle).is_integer() else middle
 
     def as_json(self, today: dt.date) -> dict[str, object]:
         return {"days": self.days, "given_to": self.given_to,
@@ -96,7 +100,7 @@ def reciprocity(journal: Journal, today: dt.date) -> Reciprocity:
             waiting.append(Waiting(slug, t0, len(dates), until))
     owed = [Owed(slug, dates[0], dates[-1], len(dates))
             for slug, dates in received.items() if slug not in given]
-    waiting.sort(key=lambda w: (w.first_given, w.contact), reverse=True)
+    waiting.sort(key=lambda w: (-w.first_given.toordinal(), w.contact))
     owed.sort(key=lambda o: (o.first_received, o.contact))
     return Reciprocity(window, len(given), len(delays), tuple(delays), tuple(waiting),
                        tuple(owed))

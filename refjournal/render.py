@@ -226,16 +226,20 @@ def pages(site: Derived) -> Iterator[Page]:
     yield Page("balances/index.html", "balances.html", {"nav": "balances"},
                deps=(site.balances, site.totals))
     yield Page("insights/index.html", "insights.html", {"nav": "insights"},
-               deps=(site.reciprocity, site.months, site.weeks, site.partners, site.goals))
-    yield Page("review/index.html", "review.html", {"nav": "review"}, deps=(site.review,))
+               deps=(site.reciprocity, site.months, site.weeks, site.partners, site.goals,
+                     tuple(journal.contacts[o.contact] for o in site.reciprocity.owed)))
+    yield Page("review/index.html", "review.html", {"nav": "review"},
+               deps=(site.review, tuple((journal.contacts[r.contact], site.health[r.contact])
+                                        for r in site.review)))
     yield Page("connections/index.html", "connections.html", {"nav": "connections"},
-               deps=(site.introductions, tuple((c.slug, c.introduced_by)
-                                               for c in journal.contacts.values())))
+               deps=(site.introductions, tuple(c for c in journal.contacts.values()
+                                               if c.introduced_by is not None)))
     yield Page("tags/index.html", "tags.html", {"nav": "tags"}, deps=(site.tags,))
     for tag in site.tags:
         people = tuple(journal.contacts[slug] for slug in tag.contacts)
         yield Page(f"tags/{tag.slug}/index.html", "tag.html", {"nav": "tags", "tag": tag},
                    deps=(tag, people, tuple(site.health[c.slug] for c in people),
+                         tuple(site.balances[c.slug] for c in people),
                          tuple(site.last_contact[c.slug] for c in people),
                          tuple(site.next_due(c.slug) for c in people)))
 
@@ -369,10 +373,14 @@ def _state_badge(state: str, due: dt.date | None = None) -> Markup:
 
 
 def _health(health: Any) -> Markup:
-    """The traffic light with its word: colour is never the only signal."""
-    return Markup(f'<span class="health health-{escape(health.light)}" title="relationship '
-                  f'health: {escape(health.word)}"><span class="light" aria-hidden="true">'
-                  f'</span>{escape(health.word)}</span>')
+    """The traffic light with its word: colour is never the only signal. With the
+    keep-in-touch date it was read from, the site's script keeps it true after the
+    build day."""
+    when = f' data-due="{health.due.isoformat()}"' if health.due is not None else ""
+    return Markup(f'<span class="health health-{escape(health.light)}"{when} title="relationship '
+                  f'health">'
+                  f'<span class="light" aria-hidden="true"></span><span class="word">'
+                  f'{escape(health.word)}</span></span>')
 
 
 @jinja2.pass_context

@@ -40,7 +40,7 @@ def review_csv(rows: Sequence[ReviewRow], names: dict[str, str]) -> bytes:
         (names[r.contact], r.last_met.isoformat(), r.needs,
          r.gave.date.isoformat() if r.gave and r.gave.date else None,
          r.gave.status if r.gave else None, r.gave.prospect if r.gave else None,
-         r.gave.value if r.gave else None,
+         r.gave.value if r.gave and r.gave.status == "won" else None,
          r.got.date.isoformat() if r.got and r.got.date else None,
          r.got.prospect if r.got else None, r.contact)
         for r in rows))

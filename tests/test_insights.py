@@ -184,7 +184,8 @@ def test_the_window_is_a_setting(journal):
     files["refjournal.yaml"] = "reciprocity_days: 29\n"
     r = stats(journal, files)["reciprocity"]
     assert (r["reciprocated"], r["median_days"]) == (1, 10)
-    assert [w["contact"] for w in r["waiting"]] == ["fay", "bob", "ada"]  # latest first
+    assert [w["contact"] for w in r["waiting"]] == ["fay", "ada", "bob"]  # latest first, then
+    # by name
 
 
 def test_no_referrals_given_means_no_rate(journal):
@@ -330,3 +331,87 @@ def test_tags_merge_by_slug(journal):
     files = {"contacts/ada.md": "---\ntags: [Coffee, power-team]\n---\n",
              "contacts/bob.md": "---\ntags: [coffee]\n---\n"}
     assert stats(journal, files)["tags"] == {"Coffee": 2, "power-team": 1}
+
+
+# --- the pages ------------------------------------------------------------------------
+
+def test_review_page_of_a_generated_200_contact_journal(tmp_path):
+    from benchmarks.generate import generate
+    from refjournal.build import build, load
+    root = generate(tmp_path / "journal", 200, 1500, seed=7)
+    journal = load(root).journal
+    built = build(root, tmp_path / "site", TODAY)
+    assert built.written, [p.format() for p in built.problems if p.severity == "error"]
+    page = (tmp_path / "site" / "review" / "index.html").read_text()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].count("<tr ")
+    assert rows == 25
+    # The same 25, worked out here from the meetings: distinct people, latest first.
+    seen: list[str] = []
+    for meeting in sorted(journal.meetings, key=lambda m: (m.date, m.id), reverse=True):
+        if meeting.date <= TODAY:
+            seen += [s for s in meeting.contacts if s not in seen]
+    expected = seen[:25]
+    assert [r.contact for r in derive(journal, TODAY).review] == expected
+    positions = [page.index(f'contacts/{slug}/index.html"') for slug in expected]
+    assert positions == sorted(positions)
+    lines = (tmp_path / "site" / "review.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 26 and lines[1].endswith("," + expected[0])
+
+
+def test_dashboard_goals_and_tag_pages(tmp_path, journal):
+    from refjournal.build import build
+    files = {**GOALS_JOURNAL,
+             "contacts/ada.md": "---\nname: Ada\ntags: [Power Team, chapter]\n---\n",
+             "contacts/bob.md": "---\nname: Bob\ntags: [power team]\n---\n"}
+    root = journal(files)
+    assert build(root, tmp_path / "site", TODAY).written
+    home = (tmp_path / "site" / "index.html").read_text()
+    goals = home.split('id="goals"')[1].split("</section>")[0]
+    assert "<strong>1</strong> of 2" in goals and "Streak: <strong>2</strong> weeks" in goals
+    assert "1 more booked this week" in goals
+    assert goals.count('<svg class="chart spark"') == 3
+    tags = (tmp_path / "site" / "tags" / "index.html").read_text()
+    assert 'href="power-team/index.html">Power Team</a> <small>2</small>' in tags
+    team = (tmp_path / "site" / "tags" / "power-team" / "index.html").read_text()
+    assert "contacts/ada/index.html" in team and "contacts/bob/index.html" in team
+    ada = (tmp_path / "site" / "contacts" / "ada" / "index.html").read_text()
+    assert 'href="../../tags/power-team/index.html">Power Team</a>' in ada
+
+
+def test_stats_prints_a_short_report(journal):
+    root = journal(RECIPROCITY_JOURNAL)
+    result = CliRunner().invoke(main, ["stats", "--journal", str(root), "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert "3 of 4 referred back (75%); median 30 days" in result.stdout
+    assert "Gave, nothing back yet: Bob" in result.stdout
+    assert "They gave, you have not given back: Dee" in result.stdout
+    assert "One-to-ones: 0 of 5 this week" in result.stdout
+
+
+def test_booked_introductions_wait_and_medians_are_whole_when_they_can_be(journal):
+    files = {**contacts("ada", "bob", "cy"),
+             "meetings/a.md": meeting("2026-01-01", "ada", extra=(
+                 "gave:\n  - to: ada\n  - to: bob\n")),
+             "meetings/b.md": meeting("2026-01-01", "bob", extra="got:\n  - from: bob\n"),
+             "meetings/c.md": meeting("2026-01-11", "ada", extra="got:\n  - from: ada\n"),
+             "meetings/d.md": meeting("2026-12-01", "cy", extra=(
+                 "gave:\n  - to: [ada, cy]\n    type: introduction\n"))}
+    figures = stats(journal, files)
+    assert figures["reciprocity"]["median_days"] == 5  # of 0 and 10: 5, not 5.0
+    assert isinstance(figures["reciprocity"]["median_days"], int)
+    assert figures["introductions"] == []  # booked for December: not made yet
+    files["meetings/e.md"] = meeting("2026-01-01", "cy", extra="gave:\n  - to: cy\n")
+    files["meetings/f.md"] = meeting("2026-01-04", "cy", extra="got:\n  - from: cy\n")
+    assert stats(journal, files)["reciprocity"]["median_days"] == 3
+
+
+def test_review_csv_gives_a_value_only_for_won_business(tmp_path, journal):
+    from refjournal.build import build
+    files = {**contacts("ada", "bob"),
+             "meetings/a.md": meeting("2026-11-02", "ada", extra=(
+                 "gave:\n  - to: ada\n    status: lost\n    value: 500\n")),
+             "meetings/b.md": meeting("2026-11-03", "bob", extra=(
+                 "gave:\n  - to: bob\n    status: won\n    value: 700\n"))}
+    assert build(journal(files), tmp_path / "site", TODAY).written
+    text = (tmp_path / "site" / "review.csv").read_text(encoding="utf-8-sig")
+    assert "700" in text and "500" not in text

@@ -75,6 +75,25 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("an alias that answers it", lambda r: write(r, "contacts/dee.md",
                                                  "---\nname: Dee\naliases: [Double D]\n"
                                                  "---\n")),
+    # What the insights pages show.
+    ("a tag", lambda r: write(r, "contacts/cy.md", "---\nname: Cyrus T\ntags: [Coffee]\n---\n")),
+    ("an exchange with a tagged contact", lambda r: write(
+        r, "meetings/2026/2026-11-23 info.md", "---\nwith: ada\ngave:\n  - to: cy\n"
+        "    type: info\n---\n")),
+    ("the needs of someone owed a referral", lambda r: write(
+        r, "contacts/cy.md", "---\nname: Cyrus T\ntags: [Coffee]\nneeds: bakers\n---\n")),
+    ("a company on the review", lambda r: write(
+        r, "contacts/cy.md", "---\nname: Cyrus T\ntags: [Coffee]\nneeds: bakers\n"
+        "company: Acme\n---\n")),
+    ("a cadence", lambda r: write(
+        r, "contacts/cy.md", "---\nname: Cyrus T\ntags: [Coffee]\nneeds: bakers\n"
+        "company: Acme\ncadence: 7\n---\n")),
+    ("when I met someone introduced", lambda r: write(
+        r, "contacts/bob.md", "---\nname: Bob Builder\nintroduced_by: ada\nmet: 2026-01-05\n"
+        "---\n")),
+    ("a referral back", lambda r: write(
+        r, "meetings/2026/2026-11-24 back.md", "---\nwith: bob\nkind: coffee\ngot:\n"
+        "  - from: bob\n    heat: hot\n---\n")),
     # Last: pages of a journal's own templates are rendered every time.
     ("a theme template", lambda r: write(r, "theme/templates/meeting.html",
                                          '{% extends "base.html" %}{% block content %}'

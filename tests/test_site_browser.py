@@ -75,7 +75,7 @@ def test_a_header_sorts_by_click_and_by_keyboard(browser, site):  # noqa: F811
     shown = dates.all_inner_texts()
     assert shown == sorted(shown, reverse=True)  # latest first, as built
     header = page.locator("#review-table th", has_text="Last met")
-    header.focus()
+    header.locator("button").focus()  # a button: reached by Tab, pressed with Enter
     page.keyboard.press("Enter")
     assert dates.all_inner_texts() == sorted(shown)
     assert header.get_attribute("aria-sort") == "ascending"
@@ -93,9 +93,12 @@ def test_filtering_ignores_case_and_accents(browser, site):  # noqa: F811
     page.locator("input.filter").fill("NUNEZ")
     visible = [r for r in page.locator("#contacts-table tbody tr").all() if r.is_visible()]
     assert [r.locator("td a").first.inner_text() for r in visible] == ["José Núñez"]
-    page.locator("input.filter").fill("overdue")  # the health word is searchable
-    visible = [r for r in page.locator("#contacts-table tbody tr").all() if r.is_visible()]
-    assert visible and all("overdue" in r.locator("td").nth(1).inner_text() for r in visible)
+    page.locator("input.filter").fill("overdue")  # health words and due states too
+    rows = page.locator("#contacts-table tbody tr").all()
+    visible = [r for r in rows if r.is_visible()]
+    assert 0 < len(visible) < len(rows)
+    assert all("overdue" in r.inner_text() for r in visible)
+    assert any("overdue" in r.locator("td").nth(1).inner_text() for r in visible)
     page.close()
 
 
@@ -253,4 +256,53 @@ def test_charts_are_images_with_their_numbers_as_text(browser, site):  # noqa: F
         assert title and any(ch.isdigit() for ch in desc)
     page.locator("summary").first.click()
     assert page.locator("details table").first.is_visible()
+    page.close()
+
+
+def test_health_and_last_contact_follow_the_readers_date(browser, tmp_path):  # noqa: F811
+    root = write_journal(tmp_path / "journal", {
+        "refjournal.yaml": "soon_days: 3\n",
+        "contacts/ada.md": "---\ncadence: 30\n---\n",  # due 1 December
+        "contacts/bob.md": "---\ncadence: 30\npaused: true\n---\n",
+        "meetings/2026-11-01-coffee.md": "---\nwith: [ada, bob]\nkind: coffee\n---\n",
+    })
+    assert build(root, tmp_path / "site", TODAY).written
+    seen = {}
+    for day in (dt.datetime(2026, 11, 24, 12), dt.datetime(2026, 11, 29, 12),
+                dt.datetime(2026, 12, 2, 12)):
+        page = browser.new_page()
+        page.clock.set_fixed_time(day)
+        page.goto((tmp_path / "site" / "contacts" / "index.html").as_uri())
+        words = page.locator("td.health-cell .word").all_inner_texts()
+        lights = page.locator("td.health-cell .health").evaluate_all(
+            "spans => spans.map(s => s.className)")
+        page.goto((tmp_path / "site" / "contacts" / "ada" / "index.html").as_uri())
+        seen[day.day] = (words, lights, page.locator(".ago").inner_text())
+        page.close()
+    assert seen[24] == (["on track", "paused"], ["health health-green", "health health-grey"],
+                        "23 days ago")
+    assert seen[29] == (["due soon", "paused"], ["health health-amber", "health health-grey"],
+                        "28 days ago")
+    assert seen[2] == (["overdue", "paused"], ["health health-red", "health health-grey"],
+                       "31 days ago")
+
+
+def test_search_announces_its_results_and_escape_closes_first(browser, site):  # noqa: F811
+    page = open_page(browser, (site / "index.html").as_uri())
+    box = page.locator("#site-search")
+    box.fill("raman")
+    results(page)
+    status = page.locator("#search-status")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.inner_text().endswith("results") or status.inner_text() == "1 result"
+    assert page.locator("#search-results [role=group]").first.get_attribute(
+        "aria-label") == "Contacts"
+    box.press("Escape")
+    assert page.locator("#search-results").is_hidden() and box.input_value() == "raman"
+    box.press("Escape")
+    assert box.input_value() == ""
+    box.fill("raman")
+    results(page)
+    page.keyboard.press("Tab")  # focus leaves the search: the list closes
+    page.wait_for_selector("#search-results", state="hidden")
     page.close()

@@ -22,9 +22,14 @@
     var head = table.tHead;
     if (!head || !table.tBodies.length) return;
     Array.prototype.forEach.call(head.rows[0].cells, function (th, index) {
-      th.setAttribute("tabindex", "0");
-      th.setAttribute("title", "Sort by this column");
-      function sort() {
+      // A button in each header: reachable by Tab, announced as something to press.
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.title = "Sort by this column";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(head.rows[0].cells, function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
@@ -35,10 +40,6 @@
           return ascending ? order : -order;
         });
         rows.forEach(function (row) { body.appendChild(row); });
-      }
-      th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); }
       });
     });
   });
@@ -48,13 +49,19 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   document.querySelectorAll("input.filter").forEach(function (input) {
-    var table = document.getElementById(input.getAttribute("data-target"));
-    if (!table) return;
+    var tables = document.querySelectorAll(input.getAttribute("data-target"));
     input.addEventListener("input", function () {
       var words = fold(input.value).split(/\s+/).filter(Boolean);
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var text = fold(row.getAttribute("data-filter") || row.textContent);
-        row.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+      Array.prototype.forEach.call(tables, function (table) {
+        var shown = 0;
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+          var text = fold((row.getAttribute("data-filter") || "") + " " + row.textContent);
+          row.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+          if (!row.hidden) shown++;
+        });
+        // On a page of several tables (meetings by month), a section with nothing left goes.
+        var section = tables.length > 1 && table.closest("section");
+        if (section) section.hidden = shown === 0;
       });
     });
   });
@@ -68,15 +75,33 @@
   var today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / 86400000;
   var soonDays = parseInt(html.getAttribute("data-soon-days") || "7", 10);
   function days(n) { return n + (n === 1 ? " day" : " days"); }
+  function stateOf(n) { return n < 0 ? "overdue" : n === 0 ? "today" : n <= soonDays ? "soon" : "later"; }
   document.querySelectorAll(".due-label[data-due]").forEach(function (label) {
     var n = dayNumber(label.getAttribute("data-due")) - today;
     label.textContent = n < 0 ? days(-n) + " overdue" : n === 0 ? "due today" : "due in " + days(n);
+    var row = label.closest("tr");
+    if (row && /\brow-\w+/.test(row.className)) row.className = row.className.replace(/\brow-\w+/, "row-" + stateOf(n));
   });
   document.querySelectorAll(".badge[data-due]").forEach(function (badge) {
-    var n = dayNumber(badge.getAttribute("data-due")) - today;
-    var state = n < 0 ? "overdue" : n === 0 ? "today" : n <= soonDays ? "soon" : "later";
+    var state = stateOf(dayNumber(badge.getAttribute("data-due")) - today);
     badge.className = badge.className.replace(/\bstate-\w+/, "state-" + state);
     badge.textContent = state;
+  });
+  // Relationship health read from a keep-in-touch date (refjournal/health.py: light_of).
+  var LIGHTS = {overdue: ["red", "overdue"], today: ["amber", "due today"],
+                soon: ["amber", "due soon"], later: ["green", "on track"]};
+  var RANK = {red: 0, amber: 1, green: 2, grey: 3};
+  document.querySelectorAll(".health[data-due]").forEach(function (health) {
+    var light = LIGHTS[stateOf(dayNumber(health.getAttribute("data-due")) - today)];
+    health.className = "health health-" + light[0];
+    health.querySelector(".word").textContent = light[1];
+    var cell = health.closest("td.health-cell");
+    if (cell) cell.setAttribute("data-sort", RANK[light[0]]);
+  });
+  document.querySelectorAll(".ago[data-date]").forEach(function (label) {
+    var n = today - dayNumber(label.getAttribute("data-date"));
+    label.textContent = n === 0 ? "today" : n === 1 ? "yesterday" : n === -1 ? "tomorrow"
+      : n > 0 ? days(n) + " ago" : "in " + days(-n);
   });
 
   // --- files of an encrypted site: opened with the page's key -----------------------------
@@ -94,6 +119,8 @@
         save.click();
         save.remove();
         setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      }, function () {
+        link.textContent = "Download from the site's web address: an encrypted site opened from disk cannot read its files";
       });
     });
   }
@@ -107,10 +134,10 @@
   var form = document.querySelector("form.search");
   var input = document.getElementById("site-search");
   var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
   if (!form || !input || !list) return;
   form.hidden = false;
   var loading = null;
-  var index = null;
   var selected = -1;
 
   function load() {
@@ -135,16 +162,12 @@
       });
     }
     loading = loading.then(function (data) {
-      index = {
+      return {
         contacts: data.contacts.map(function (c) { return {item: c, text: fold(c.slice(0, 5).join(" ")), name: fold(c[0])}; }),
         meetings: data.meetings.map(function (m) { return {item: m, text: fold(m.slice(0, 3).join(" ")), name: fold(m[0])}; })
       };
-      return index;
     });
-    loading.catch(function () {
-      loading = null;
-      show([], "Search could not load its index.");
-    });
+    loading.catch(function () { loading = null; });  // try again on the next key
     return loading;
   }
 
@@ -153,18 +176,19 @@
     for (var i = 0; i < entries.length; i++) {
       var entry = entries[i];
       if (words.every(function (w) { return entry.text.indexOf(w) !== -1; })) {
-        var rank = entry.name.indexOf(words[0]) === 0 ? 0 : entry.name.indexOf(words[0]) !== -1 ? 1 : 2;
-        found.push({entry: entry, rank: rank, order: i});
+        var at = entry.name.indexOf(words[0]);
+        found.push({entry: entry, rank: at === 0 ? 0 : at !== -1 ? 1 : 2, order: i});
       }
     }
     found.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
     return found.slice(0, limit).map(function (f) { return f.entry.item; });
   }
 
+  var count = 0;
   function option(href, title, detail) {
     var li = document.createElement("li");
     li.setAttribute("role", "option");
-    li.id = "search-result-" + list.children.length;
+    li.id = "search-result-" + (count++);
     var a = document.createElement("a");
     a.href = href;
     a.tabIndex = -1;
@@ -178,15 +202,23 @@
     return li;
   }
 
-  function group(label) {
+  function group(label, options) {
     var li = document.createElement("li");
-    li.className = "group";
-    li.setAttribute("role", "presentation");
-    li.textContent = label;
+    li.setAttribute("role", "group");
+    li.setAttribute("aria-label", label);
+    var head = document.createElement("div");
+    head.className = "group";
+    head.setAttribute("aria-hidden", "true");
+    head.textContent = label;
+    var inner = document.createElement("ul");
+    inner.setAttribute("role", "none");
+    options.forEach(function (o) { inner.appendChild(o); });
+    li.appendChild(head);
+    li.appendChild(inner);
     return li;
   }
 
-  function show(results, message) {
+  function show(nodes, message) {
     list.textContent = "";
     selected = -1;
     input.removeAttribute("aria-activedescendant");
@@ -197,32 +229,46 @@
       note.textContent = message;
       list.appendChild(note);
     }
-    results.forEach(function (node) { list.appendChild(node); });
+    nodes.forEach(function (node) { list.appendChild(node); });
     list.hidden = !list.children.length;
     input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+  }
+
+  function announce(text) {
+    if (status) status.textContent = text;
   }
 
   function link(url) {
     return encrypted ? url : root + url;
   }
 
+  function words() {
+    return fold(input.value).split(/\s+/).filter(Boolean);
+  }
+
   function search() {
-    var words = fold(input.value).split(/\s+/).filter(Boolean);
-    if (!words.length) { show([]); return; }
+    var asked = words();
+    if (!asked.length) { show([]); announce(""); return; }
     load().then(function (data) {
-      if (fold(input.value).split(/\s+/).filter(Boolean).join(" ") !== words.join(" ")) return;
+      if (words().join(" ") !== asked.join(" ")) return;  // typed on meanwhile
+      var people = matches(data.contacts, asked, 8).map(function (c) {
+        return option(link(c[5]), c[0], [c[2], c[1]].filter(Boolean).join(", ") || c[3]);
+      });
+      var meetings = matches(data.meetings, asked, 8).map(function (m) {
+        return option(link(m[3]), m[0], m[1] + (m[2] ? " · " + m[2] : ""));
+      });
       var nodes = [];
-      var people = matches(data.contacts, words, 8);
-      var meetings = matches(data.meetings, words, 8);
-      if (people.length) nodes.push(group("Contacts"));
-      people.forEach(function (c) {
-        nodes.push(option(link(c[5]), c[0], [c[2], c[1]].filter(Boolean).join(", ") || c[3]));
-      });
-      if (meetings.length) nodes.push(group("Meetings"));
-      meetings.forEach(function (m) {
-        nodes.push(option(link(m[3]), m[0], m[1] + (m[2] ? " · " + m[2] : "")));
-      });
-      show(nodes, nodes.length ? "" : "Nothing matches “" + input.value.trim() + "”.");
+      if (people.length) nodes.push(group("Contacts", people));
+      if (meetings.length) nodes.push(group("Meetings", meetings));
+      var total = people.length + meetings.length;
+      show(nodes, total ? "" : "Nothing matches “" + input.value.trim() + "”.");
+      announce(total ? total + (total === 1 ? " result" : " results") : "Nothing matches.");
+    }, function () {
+      var message = encrypted && location.protocol === "file:"
+        ? "Search needs the site's web address: an encrypted site opened from disk cannot read its index."
+        : "Search could not load its index.";
+      show([], message);
+      announce(message);
     });
   }
 
@@ -240,17 +286,23 @@
   input.addEventListener("focus", function () { load(); });
   input.addEventListener("input", search);
   input.addEventListener("keydown", function (event) {
+    if (event.isComposing) return;  // an input method is still composing a character
     if (event.key === "ArrowDown") { event.preventDefault(); select(selected + 1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); select(selected - 1); }
-    else if (event.key === "Escape") { input.value = ""; show([]); }
-    else if (event.key === "Enter") {
+    else if (event.key === "Escape") {
+      // The first Escape closes the list (a search field would clear itself), the second
+      // clears the field.
+      if (!list.hidden) { event.preventDefault(); show([]); } else { input.value = ""; announce(""); }
+    } else if (event.key === "Enter") {
       event.preventDefault();
-      var all = options();
-      var chosen = all[selected >= 0 ? selected : 0];
+      var chosen = options()[selected >= 0 ? selected : 0];
       if (chosen) location.href = chosen.querySelector("a").href;
     }
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("focusout", function () {
+    setTimeout(function () { if (!form.contains(document.activeElement)) show([]); }, 150);
+  });
   document.addEventListener("click", function (event) {
     if (!form.contains(event.target)) show([]);
   });
