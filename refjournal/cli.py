@@ -15,11 +15,15 @@ from typing import Any
 import click
 
 from . import __version__
+from .authoring import AuthoringError, import_vcards, init_journal, new_contact, new_meeting
 from .balances import balances as compute_balances
 from .build import Loaded, build, load
 from .deploy import DeployError, check_target, publish, repository
 from .derive import derive
 from .due import due_items
+from .exports import EXPORTS, export_bytes
+from .fields import BadValue
+from .fields import cadence as parse_cadence
 from .hosting import HOSTS, HostingError, write_recipe
 from .problems import Problem, summary
 from .read import CONFIG
@@ -260,6 +264,146 @@ def stats_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
         return
     for line in stats_lines(site):
         click.echo(line)
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+@today_option
+def init_command(folder: Path, today: dt.date) -> None:
+    """Start a journal in FOLDER (default: here): settings, a sample contact and meeting.
+
+    Refuses a folder that holds a journal already, and never overwrites a file.
+    """
+    try:
+        written = init_journal(folder, today)
+    except AuthoringError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {_quoted(folder)}\n  "
+    click.echo("\nNext:\n"
+               f"  {go}refjournal new contact \"Jane Q. Public\" --company \"Acme Ltd\"\n"
+               "  refjournal new meeting --with \"Jane Q. Public\" --kind coffee\n"
+               "  refjournal serve --open")
+
+
+def _quoted(path: Path) -> str:
+    text = str(path)
+    return text if text.replace("/", "").replace("-", "").replace("_", "").replace(
+        ".", "").isalnum() else "'" + text.replace("'", "'\\''") + "'"
+
+
+@main.group("new")
+def new_group() -> None:
+    """Write a new contact or meeting note."""
+
+
+@new_group.command("contact")
+@click.argument("name")
+@journal_option
+@click.option("--company", default="", help="Company or organisation.")
+@click.option("--role", default="", help="Their role.")
+@click.option("--cadence", default="", help="How often to be in touch: 30, 2w, 3m, 1y.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
+@click.option("--edit", is_flag=True, help="Open the note in $VISUAL or $EDITOR.")
+@today_option
+def new_contact_command(name: str, journal: Path | None, company: str, role: str, cadence: str,
+                        tags: tuple[str, ...], edit: bool, today: dt.date) -> None:
+    """Write contacts/<slug>.md for NAME and print its path."""
+    root = _journal_root(journal)
+    if cadence:
+        try:
+            parse_cadence(int(cadence) if cadence.isdigit() else cadence)
+        except BadValue as exc:
+            raise click.BadParameter(str(exc), param_hint="--cadence") from None
+    try:
+        written = new_contact(root, name, company=company, role=role, cadence=cadence,
+                              tags=tags, today=today)
+    except AuthoringError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(written.path)
+    if edit:
+        click.edit(filename=str(written.path))
+
+
+@new_group.command("meeting")
+@journal_option
+@click.option("--with", "refs", multiple=True, required=True,
+              help="Who you met: a slug, name, alias or [[wikilink]] (repeat for more).")
+@click.option("--kind", default="", help="one-to-one, coffee, lunch, call, event, email...")
+@click.option("--date", "date", type=DateType(), default=None,
+              help="When (YYYY-MM-DD). Default: today.")
+@click.option("--title", default="", help="A title for the meeting.")
+@click.option("--edit", is_flag=True, help="Open the note in $VISUAL or $EDITOR.")
+@today_option
+def new_meeting_command(journal: Path | None, refs: tuple[str, ...], kind: str,
+                        date: dt.date | None, title: str, edit: bool, today: dt.date) -> None:
+    """Write meetings/<year>/<date>-<slug>.md and print its path.
+
+    Refs are resolved now, as the build resolves them; a second meeting of the same name
+    on the same day gets a suffix.
+    """
+    root = _journal_root(journal)
+    try:
+        written = new_meeting(root, load(root).journal, refs, date=date or today, kind=kind,
+                              title=title)
+    except AuthoringError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(written.path)
+    if edit:
+        click.edit(filename=str(written.path))
+
+
+@main.command("export")
+@click.argument("format", type=click.Choice(sorted(EXPORTS)))
+@click.option("--what", type=click.Choice(["referrals", "contacts"]), default="referrals",
+              show_default=True, help="For csv: one row per exchange, or per contact.")
+@journal_option
+@today_option
+def export_command(format: str, what: str, journal: Path | None, today: dt.date) -> None:
+    """Print the journal as FORMAT: ics (follow-ups feed), csv, json, vcard.
+
+    A build writes the same follow-ups.ics, referrals.csv, contacts.csv and journal.json
+    into the site.
+    """
+    loaded = _load_or_exit(journal)
+    name = f"{what}.csv" if format == "csv" else format
+    click.get_binary_stream("stdout").write(export_bytes(name, loaded.journal, today))
+
+
+@main.group("import")
+def import_group() -> None:
+    """Read contacts from other tools into the journal."""
+
+
+@import_group.command("vcard")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@journal_option
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+def import_vcard_command(file: Path, journal: Path | None, dry_run: bool) -> None:
+    """One contact note per card of FILE (vCard 3.0 or 4.0).
+
+    A card whose contact exists is skipped (never overwritten); a malformed card is
+    reported with its position and skipped.
+    """
+    root = _journal_root(journal)
+    try:
+        result = import_vcards(root, file.read_bytes(), dry_run=dry_run)
+    except (AuthoringError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    verb = "would write" if dry_run else "wrote"
+    for written in result.written:
+        click.echo(f"{verb} {written.path}")
+    for number, name, existing in result.skipped:
+        click.echo(f"{file}: card {number}: skipped {name}: {existing} exists", err=True)
+    for bad in sorted(result.bad, key=lambda b: b.number):
+        click.echo(f"{file}:{bad.line}: card {bad.number}: skipped: {bad.reason}", err=True)
+    done = (f"would import {_count(len(result.written), 'contact')} (a dry run: nothing "
+            "written)" if dry_run else f"imported {_count(len(result.written), 'contact')}")
+    click.echo(f"{done}; {len(result.skipped)} skipped as existing; "
+               f"{_count(len(result.bad), 'malformed card')} skipped")
+    if result.bad:
+        sys.exit(EXIT_PROBLEMS)
 
 
 @main.command("deploy")

@@ -121,6 +121,18 @@ def text_list(value: Any) -> tuple[str, ...]:
     return tuple(item for item in out if item)
 
 
+def tags(value: Any) -> tuple[str, ...]:
+    """Tags as Obsidian writes them too: a list, or one text with commas (`a, b`); a
+    leading `#` is dropped (`"#chapter"` is `chapter`)."""
+    out: list[str] = []
+    for item in text_list(value):
+        for tag in item.split(","):
+            tag = tag.strip().lstrip("#").strip()
+            if tag and tag not in out:
+                out.append(tag)
+    return tuple(out)
+
+
 def ref_texts(value: Any) -> tuple[str, ...]:
     """Contact refs: one ref or a list of them, as written (wikilink brackets removed).
 

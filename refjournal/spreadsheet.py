@@ -8,6 +8,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from .derive import Derived
+from .model import Meeting
 from .review import ReviewRow
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -44,3 +46,45 @@ def review_csv(rows: Sequence[ReviewRow], names: dict[str, str]) -> bytes:
          r.got.date.isoformat() if r.got and r.got.date else None,
          r.got.prospect if r.got else None, r.contact)
         for r in rows))
+
+
+REFERRALS_HEADER = ("date", "direction", "contact", "type", "prospect", "heat", "status",
+                    "value", "source", "closed_on", "contact_slugs", "meeting")
+CONTACTS_HEADER = ("contact", "company", "role", "email", "phone", "tags", "last_contact",
+                   "next_due", "next_due_what", "gave", "got", "balance", "gave_value",
+                   "got_value", "health", "referral_partner", "needs", "slug")
+
+
+def referrals_csv(site: Derived) -> bytes:
+    """One row per exchange, both ways, in date order: the ledger a spreadsheet keeps."""
+    contacts = site.journal.contacts
+    meetings = site.meetings_by_id
+    return csv_bytes(REFERRALS_HEADER, (
+        (ex.date.isoformat() if ex.date else None, ex.direction,
+         "; ".join(contacts[slug].name for slug in ex.contacts), ex.type, ex.prospect,
+         ex.heat, ex.status, ex.value, str(ex.source),
+         ex.closed_on.isoformat() if ex.closed_on else None, " ".join(ex.contacts),
+         _title(meetings[ex.meeting]))
+        for ex in site.journal.exchanges))
+
+
+def contacts_csv(site: Derived) -> bytes:
+    """One row per contact (with a note) with its last contact, next due item and balance."""
+    rows = []
+    for slug, c in site.journal.contacts.items():
+        if c.unresolved:
+            continue
+        b = site.balances[slug]
+        due = site.next_due(slug)
+        last = site.last_contact[slug]
+        rows.append((c.name, c.company, c.role, c.email, c.phone, "; ".join(c.tags),
+                     last.isoformat() if last else None,
+                     due.due.isoformat() if due else None, due.what if due else None,
+                     b.gave, b.got, b.balance, b.gave_value, b.got_value,
+                     site.health[slug].word, "yes" if c.referral_partner else "", c.needs,
+                     slug))
+    return csv_bytes(CONTACTS_HEADER, rows)
+
+
+def _title(meeting: Meeting) -> str:
+    return meeting.title or meeting.kind.capitalize() or "Meeting"

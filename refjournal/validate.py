@@ -54,7 +54,7 @@ CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "phone": fields.text,
     "location": fields.text,
     "website": fields.text,
-    "tags": fields.text_list,
+    "tags": fields.tags,
     "met": fields.date,
     "birthday": fields.birthday,
     "introduced_by": fields.ref_texts,

@@ -111,7 +111,9 @@
       if (!link || !/\.bin$/.test(link.getAttribute("href"))) return;
       event.preventDefault();
       window.refjournalOpenFile(link.getAttribute("href")).then(function (bytes) {
-        var url = URL.createObjectURL(new Blob([bytes], {type: "text/csv;charset=utf-8"}));
+        var name = link.getAttribute("download");
+        var type = /\.json$/.test(name) ? "application/json" : /\.ics$/.test(name) ? "text/calendar" : "text/csv;charset=utf-8";
+        var url = URL.createObjectURL(new Blob([bytes], {type: type}));
         var save = document.createElement("a");
         save.href = url;
         save.download = link.getAttribute("download");

@@ -1,0 +1,259 @@
+"""Writing notes for the user: a new journal (`init`), a contact and a meeting (`new`).
+
+These are the only functions of refjournal that write into a journal. Every file is
+created with exclusive mode (`x`): an existing file is never overwritten, not even by a
+race with an editor or a second run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .fields import unwrap_wikilink
+from .model import Journal
+from .read import CONFIG, CONTACTS, MEETINGS, NOTE_SUFFIX, note_stem, walk
+from .slug import fold_name, lookup, slugify
+from .vcard import Bad, read_vcards
+
+GITIGNORE = ".gitignore"
+SAMPLE_CONTACT = "Alex Example"
+
+
+class AuthoringError(Exception):
+    """A note or a journal that cannot be written, with the reason for the user."""
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    note: str  # what was written (or, for a dry run, would be)
+
+
+def front_matter(meta: Mapping[str, Any], body: str = "") -> str:
+    """A note: YAML front matter (quoted where YAML needs it, keys in the given order)
+    and a body."""
+    data = {key: value for key, value in meta.items() if value not in (None, "", [], ())}
+    text = yaml.dump(data, Dumper=_NoteDumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100)
+    return f"---\n{text}---\n{body}"
+
+
+class _NoteDumper(yaml.SafeDumper):
+    """Block style, except a list of plain values on one line: `tags: [a, b]`."""
+
+    def represent_list(self, data: Any) -> yaml.Node:  # type: ignore[override]
+        flow = all(not isinstance(item, dict | list) for item in data)
+        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_NoteDumper.add_representer(list, _NoteDumper.represent_list)
+
+
+def create(path: Path, text: str) -> None:
+    """Write a new file, refusing (AuthoringError) if anything is at `path` already."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+    except FileExistsError:
+        raise AuthoringError(f"{path} exists already; nothing was overwritten") from None
+    except OSError as exc:
+        raise AuthoringError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def init_journal(folder: Path, today: dt.date) -> list[Path]:
+    """A new journal in `folder` (made if missing): settings, a sample contact and meeting,
+    and a .gitignore for the site. Refuses a folder that holds a journal already."""
+    for name in (CONFIG, CONTACTS, MEETINGS):
+        if os.path.lexists(folder / name):
+            raise AuthoringError(f"{folder} already holds a journal ({name} is there); "
+                                 "nothing was written")
+    if folder.exists() and not folder.is_dir():
+        raise AuthoringError(f"{folder} is a file, not a folder")
+    slug = slugify(SAMPLE_CONTACT)
+    files = {
+        CONFIG: CONFIG_TEMPLATE,
+        f"{CONTACTS}/{slug}.md": front_matter({
+            "name": SAMPLE_CONTACT, "company": "Example & Co", "role": "Founder",
+            "tags": ["sample"], "met": today, "cadence": "1m",
+            "needs": "Introductions to growing firms that need what Example & Co does.",
+        }, "A sample contact: edit it, or delete it once you have added your own.\n"),
+        f"{MEETINGS}/{today.year}/{today.isoformat()}-coffee-with-{slug}.md": front_matter({
+            "date": today, "with": slug, "kind": "coffee",
+            "title": f"Coffee with {SAMPLE_CONTACT}",
+            "follow_ups": [{"due": today + dt.timedelta(days=7),
+                            "what": "Send Alex the introduction we talked about"}],
+        }, "A sample meeting. What was said, what they need, who you could introduce.\n"),
+    }
+    written = []
+    for rel, text in files.items():
+        create(folder / rel, text)
+        written.append(folder / rel)
+    if not os.path.lexists(folder / GITIGNORE):  # never touch the user's own
+        create(folder / GITIGNORE, "# The site refjournal builds from these notes\nsite/\n")
+        written.append(folder / GITIGNORE)
+    return written
+
+
+def contact_slugs(root: Path) -> dict[str, str]:
+    """Every contact note's slug, with its path: what a new contact must not collide with."""
+    return {slugify(note_stem(rel)): rel for rel in walk(root, CONTACTS, NOTE_SUFFIX).files}
+
+
+def new_contact(root: Path, name: str, *, company: str = "", role: str = "",
+                cadence: str = "", tags: Sequence[str] = (), today: dt.date | None = None,
+                dry_run: bool = False, extra: Mapping[str, Any] | None = None,
+                body: str = "") -> Written:
+    """Write `contacts/<slug>.md`; refuses when a contact note has the slug already."""
+    name = " ".join(name.split())
+    slug = slugify(name)
+    if not slug:
+        raise AuthoringError(f"`{name}` has no letter or digit to make a file name from")
+    taken = contact_slugs(root).get(slug)
+    if taken is not None:
+        raise AuthoringError(f"{taken} has the slug `{slug}` already; nothing was written")
+    meta: dict[str, Any] = {"name": name, "company": company, "role": role,
+                            "tags": list(tags), "met": today,
+                            "cadence": int(cadence) if cadence.isdigit() else cadence}
+    meta.update(extra or {})
+    note = front_matter(meta, body)
+    path = root / CONTACTS / f"{slug}.md"
+    if not dry_run:
+        create(path, note)
+    return Written(path, note)
+
+
+def resolve_refs(journal: Journal, refs: Iterable[str]) -> list[str]:
+    """The slugs of `refs`, as the build resolves them; an unknown one is an error that
+    names the nearest matches."""
+    slugs = []
+    for text in refs:
+        ref = unwrap_wikilink(text)
+        slug = lookup(journal.ref_index, ref)
+        if slug is None or journal.contacts[slug].unresolved:
+            raise AuthoringError(f"no contact matches `{text}`{_nearest(journal, ref)}")
+        if slug not in slugs:
+            slugs.append(slug)
+    return slugs
+
+
+def _nearest(journal: Journal, text: str) -> str:
+    """Up to three contacts whose name or slug contains what was typed, or looks like it."""
+    people = [(c.name, slug) for slug, c in journal.contacts.items() if not c.unresolved]
+    typed = fold_name(text)
+    found = [name for name, slug in people if typed and (typed in fold_name(name)
+                                                          or slugify(text) in slug)]
+    keys = {fold_name(name): name for name, _ in people}
+    keys.update((slug, name) for name, slug in people)
+    found += [keys[k] for k in difflib.get_close_matches(typed, list(keys), n=3, cutoff=0.6)]
+    shown = list(dict.fromkeys(found))[:3]
+    if not shown:
+        return "; add it with `refjournal new contact`"
+    return "; did you mean " + " or ".join(f"`{name}`" for name in shown) + "?"
+
+
+def new_meeting(root: Path, journal: Journal, refs: Sequence[str], *, date: dt.date,
+                kind: str = "", title: str = "") -> Written:
+    """Write `meetings/<year>/<date>-<slug>.md`, with a suffix when that name is taken."""
+    slugs = resolve_refs(journal, refs)
+    names = [journal.contacts[s].name for s in slugs]
+    what = title or " ".join([kind or "meeting", "with", *names[:2]])
+    base = f"{date.isoformat()}-{slugify(what)[:60].rstrip('-') or 'meeting'}"
+    folder = root / MEETINGS / str(date.year)
+    note = front_matter({"date": date, "with": slugs[0] if len(slugs) == 1 else slugs,
+                         "kind": kind.lower(), "title": title})
+    for n in range(1, 1000):
+        path = folder / (f"{base}.md" if n == 1 else f"{base}-{n}.md")
+        if os.path.lexists(path):
+            continue
+        try:
+            create(path, note)
+        except AuthoringError:
+            if os.path.lexists(path):  # made meanwhile: take the next suffix
+                continue
+            raise
+        return Written(path, note)
+    raise AuthoringError(f"too many meetings named {base} in {folder}")
+
+
+CONFIG_TEMPLATE = """\
+# refjournal settings. Every option is optional: uncomment one to change it.
+# The values shown are the defaults. See docs/journal-format.md and docs/insights.md.
+
+# Your name, shown on the site: the person on the giving and getting side of every note.
+# owner: Your Name
+
+# The title of the site.
+# title: refjournal
+
+# How often to be in touch with a contact that has neither `cadence` nor `tier`: a number
+# of days, or days `d`, weeks `w`, months `m` or years `y` (`90d`, `3m`). None by default:
+# such contacts get no keep-in-touch reminder.
+# default_cadence: 3m
+
+# Ask how a referral you gave went when it is still open this many days later.
+# referral_check_days: 30
+
+# A follow-up due within this many days is "due soon".
+# soon_days: 7
+
+# Show a birthday this many days ahead.
+# birthday_days: 14
+
+# A referral back within this many days of your first referral to someone counts as
+# reciprocated.
+# reciprocity_days: 90
+
+# Goals on the dashboard (0 turns one off).
+# goals:
+#   one_to_ones_per_week: 5       # meetings of kind one-to-one, coffee or lunch
+#   events_per_week: 3            # meetings of kind event
+#   referrals_given_per_month: 4  # gave entries of type referral
+
+# Let raw HTML in notes through to the site (only for notes you trust).
+# allow_html: false
+"""
+
+
+@dataclass
+class Imported:
+    written: list[Written]
+    skipped: list[tuple[int, str, str]]  # (card number, name, the note it would clash with)
+    bad: list[Bad]
+
+
+def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported:
+    """One contact note per card; a card whose slug exists is skipped, never overwritten."""
+    parsed = read_vcards(data)
+    result = Imported([], [], list(parsed.bad))
+    taken = contact_slugs(root)
+    for number, _line, card in parsed.cards:
+        slug = slugify(card.name)
+        if not slug:
+            result.bad.append(Bad(number, _line, f"`{card.name}` has no letter or digit to make "
+                                  "a file name from"))
+            continue
+        if slug in taken:
+            result.skipped.append((number, card.name, taken[slug]))
+            continue
+        body = "\n\n".join(part for part in (card.note, "\n".join(card.more)) if part)
+        birthday: Any = card.birthday
+        if len(card.birthday) == 10:
+            birthday = dt.date.fromisoformat(card.birthday)
+        written = new_contact(root, card.name, company=card.company, role=card.role,
+                              tags=card.tags, dry_run=dry_run, body=body + "\n" if body else "",
+                              extra={"email": card.email, "phone": card.phone,
+                                     "website": card.website, "location": card.location,
+                                     "birthday": birthday, "needs": card.needs,
+                                     "offers": card.offers})
+        taken[slug] = f"{CONTACTS}/{slug}.md"
+        result.written.append(written)
+    return result

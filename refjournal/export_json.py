@@ -1,0 +1,74 @@
+"""`export json` and `journal.json`: the whole derived model as one JSON document, for the
+user's own scripts. The shape is documented in docs/export.md; `format_version` changes
+when a field is removed or changes meaning (adding a field does not change it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from .derive import Derived
+from .model import Contact, Exchange, Meeting
+from .stats import stats_json
+
+FORMAT_VERSION = 1
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def contact_json(site: Derived, c: Contact) -> dict[str, Any]:
+    return {
+        "slug": c.slug, "name": c.name, "aliases": list(c.aliases), "company": c.company,
+        "role": c.role, "email": c.email, "phone": c.phone, "location": c.location,
+        "website": c.website, "tags": list(c.tags), "met": _date(c.met),
+        "birthday": None if c.birthday is None else {
+            "month": c.birthday.month, "day": c.birthday.day, "year": c.birthday.year},
+        "introduced_by": c.introduced_by.slug if c.introduced_by else None,
+        "tier": c.tier or None, "cadence_days": site.journal.cadence_of(c),
+        "last_contacted": _date(c.last_contacted), "follow_up": _date(c.follow_up),
+        "snooze_until": _date(c.snooze_until), "paused": c.paused, "needs": c.needs,
+        "offers": c.offers, "referral_partner": c.referral_partner, "archived": c.archived,
+        "has_note": not c.unresolved, "source": str(c.source), "body": c.body,
+        "last_contact": _date(site.last_contact.get(c.slug)),
+        "health": site.health[c.slug].as_json(),
+    }
+
+
+def exchange_json(ex: Exchange) -> dict[str, Any]:
+    return {"date": _date(ex.date), "direction": ex.direction, "contacts": list(ex.contacts),
+            "type": ex.type, "prospect": ex.prospect, "heat": ex.heat, "status": ex.status,
+            "value": ex.value, "closed_on": _date(ex.closed_on), "meeting": ex.meeting,
+            "source": str(ex.source)}
+
+
+def meeting_json(m: Meeting) -> dict[str, Any]:
+    return {"id": m.id, "date": m.date.isoformat(), "with": list(m.contacts), "kind": m.kind,
+            "title": m.title, "location": m.location,
+            "follow_ups": [{"due": f.due.isoformat(), "what": f.what,
+                            "with": list(f.contacts),
+                            "done": f.done if isinstance(f.done, bool) else f.done.isoformat(),
+                            "source": str(f.source)} for f in m.follow_ups],
+            "source": str(m.source), "body": m.body}
+
+
+def model_json(site: Derived) -> dict[str, Any]:
+    journal = site.journal
+    return {
+        "format_version": FORMAT_VERSION,
+        "today": site.today.isoformat(),
+        "owner": journal.config.owner,
+        "title": journal.config.title,
+        "contacts": [contact_json(site, c) for c in journal.contacts.values()],
+        "meetings": [meeting_json(m) for m in journal.meetings],
+        "exchanges": [exchange_json(ex) for ex in journal.exchanges],
+        "due": [item.as_json() for item in site.items],
+        "balances": [b.as_json() for b in site.balances.values()],
+        "insights": stats_json(site),
+    }
+
+
+def json_bytes(site: Derived) -> bytes:
+    return (json.dumps(model_json(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,34 @@
+"""The files a build writes for other tools, and `refjournal export` prints: the follow-ups
+calendar feed, the referrals and contacts spreadsheets, the whole model as JSON, and (on
+request only) the contacts as vCards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from .derive import Derived, derive
+from .export_json import json_bytes
+from .feed import ics_bytes
+from .model import Journal
+from .spreadsheet import contacts_csv, referrals_csv
+from .vcard import write_vcards
+
+# Written into every site (see render.py), by file name.
+SITE_EXPORTS: dict[str, Callable[[Derived], bytes]] = {
+    "follow-ups.ics": ics_bytes,
+    "referrals.csv": referrals_csv,
+    "contacts.csv": contacts_csv,
+    "journal.json": json_bytes,
+}
+# What `refjournal export FORMAT` prints.
+EXPORTS = ("ics", "csv", "json", "vcard")
+
+
+def export_bytes(name: str, journal: Journal, today: dt.date) -> bytes:
+    """`ics`, `referrals.csv`, `contacts.csv`, `json` or `vcard`."""
+    if name == "vcard":
+        return write_vcards(journal.contacts.values()).encode("utf-8")
+    site = derive(journal, today)
+    files = {"ics": "follow-ups.ics", "json": "journal.json"}
+    return SITE_EXPORTS[files.get(name, name)](site)

@@ -1,0 +1,67 @@
+"""The calendar feed `follow-ups.ics`: one all-day event per open due item, made with the
+`icalendar` library (it folds, escapes and formats as RFC 5545 asks).
+
+An event's UID comes from what the item is, not from when it is due or the line it is on,
+so a calendar that subscribes to the feed updates the same event when a date moves. The
+DTSTAMP is the build's day, so the same journal on the same day gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+
+from icalendar import Calendar, Event
+
+from .derive import Derived
+from .due import DueItem
+
+KIND_WORDS = {"follow-up": "Follow-up", "keep-in-touch": "Keep in touch",
+              "referral-check": "Referral check", "birthday": "Birthday"}
+
+
+def item_uid(item: DueItem, seen: Counter[str]) -> str:
+    """Stable across builds: the kind, the note, the people and what to do; a second
+    identical item of the same note gets a number."""
+    key = "\x1f".join((item.kind, item.source.path, ",".join(item.contacts), item.what))
+    seen[key] += 1
+    if seen[key] > 1:
+        key += f"\x1f{seen[key]}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@refjournal"
+
+
+def summary(item: DueItem, names: list[str]) -> str:
+    """What to do, naming everyone it is with (most items name them already)."""
+    missing = [name for name in names if name not in item.what]
+    return f"{item.what} ({', '.join(missing)})" if missing else item.what
+
+
+def ics_bytes(site: Derived) -> bytes:
+    config = site.journal.config
+    contacts = site.journal.contacts
+    stamp = dt.datetime.combine(site.today, dt.time(0, 0), tzinfo=dt.UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//refjournal//follow-ups//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{config.title}: follow-ups")
+    seen: Counter[str] = Counter()
+    for item in site.items:
+        names = [contacts[slug].name for slug in item.contacts]
+        event = Event()
+        event.add("uid", item_uid(item, seen))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + dt.timedelta(days=1) if item.due < dt.date.max
+                  else item.due)
+        event.add("summary", summary(item, names))
+        event.add("description", f"{KIND_WORDS[item.kind]}"
+                  + (f" with {', '.join(names)}" if names else "")
+                  + f".\nFrom your note {item.source}.")
+        event.add("categories", [KIND_WORDS[item.kind]])
+        event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data

@@ -1,0 +1,256 @@
+"""Writing notes for the user: `init`, `new contact`, `new meeting`, `import vcard`, and
+that no writing command ever overwrites a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from refjournal.build import load
+from refjournal.cli import main
+
+from .conftest import TODAY, write_journal
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args), env=env)
+    finally:
+        os.chdir(old)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_init_then_new_then_build_then_due(tmp_path):
+    """The first session of a new user, as one scenario."""
+    result = run("init", "mine", "--today", "2026-11-24", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "mine"
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [
+        ".gitignore", "contacts/alex-example.md",
+        "meetings/2026/2026-11-24-coffee-with-alex-example.md", "refjournal.yaml"]
+    assert "site/" in (root / ".gitignore").read_text()
+    assert "Next:" in result.output and "cd mine" in result.output
+    assert result.output.count("\n  ") == 4  # cd, and the next three commands
+    config = (root / "refjournal.yaml").read_text()
+    for key in ("owner", "title", "default_cadence", "referral_check_days", "soon_days",
+                "birthday_days", "reciprocity_days", "goals", "one_to_ones_per_week",
+                "allow_html"):
+        assert f"# {key}:" in config or f"#   {key}:" in config, key
+    assert run("check", "--strict", "--journal", str(root)).exit_code == 0
+
+    result = run("new", "contact", "Jane Q. Public", "--company", "Acme Ltd", "--role", "CFO",
+                 "--cadence", "2w", "--tag", "chapter", "--tag", "finance", "--journal",
+                 str(root), "--today", "2026-11-24")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(root / "contacts" / "jane-q-public.md")
+    result = run("new", "meeting", "--with", "Jane Q. Public", "--with", "[[Alex Example]]",
+                 "--kind", "lunch", "--date", "2026-11-20", "--journal", str(root))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith(
+        "meetings/2026/2026-11-20-lunch-with-jane-q-public-alex-example.md")
+    loaded = load(root, strict_mode=True)
+    assert loaded.problems == []
+    jane = loaded.journal.contacts["jane-q-public"]
+    assert (jane.company, jane.role, jane.cadence, jane.tags, jane.met) == (
+        "Acme Ltd", "CFO", 14, ("chapter", "finance"), TODAY)
+    (meeting,) = [m for m in loaded.journal.meetings if m.kind == "lunch"]
+    assert meeting.contacts == ("jane-q-public", "alex-example")
+
+    assert run("build", "--journal", str(root), "--out", str(tmp_path / "site"), "--today",
+               "2026-11-24").exit_code == 0
+    assert (tmp_path / "site" / "contacts" / "jane-q-public" / "index.html").is_file()
+    due = run("due", "--journal", str(root), "--today", "2026-12-05", "--json")
+    items = json.loads(due.stdout)
+    # Jane: lunch on 20 Nov + 14 days = 4 Dec, overdue on 5 Dec; the sample follow-up too.
+    assert {(i["kind"], i["due"], i["state"]) for i in items} >= {
+        ("keep-in-touch", "2026-12-04", "overdue"), ("follow-up", "2026-12-01", "overdue")}
+
+
+def test_init_in_the_current_folder_and_with_an_existing_gitignore(tmp_path):
+    (tmp_path / ".gitignore").write_text("*.pyc\n")
+    result = run("init", "--today", "2026-11-24", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / ".gitignore").read_text() == "*.pyc\n"  # the user's own, untouched
+    assert "cd " not in result.output
+    assert (tmp_path / "refjournal.yaml").is_file()
+
+
+@pytest.mark.parametrize("existing", ["refjournal.yaml", "contacts/a.md", "meetings/x.md"])
+def test_init_refuses_a_folder_with_a_journal(tmp_path, existing):
+    write_journal(tmp_path / "j", {existing: "x\n"})
+    before = snapshot(tmp_path / "j")
+    result = run("init", str(tmp_path / "j"))
+    assert result.exit_code == 1
+    assert "already holds a journal" in result.output
+    assert snapshot(tmp_path / "j") == before
+
+
+def test_new_contact_refuses_a_slug_that_exists_anywhere_under_contacts(tmp_path):
+    root = write_journal(tmp_path / "j", {"contacts/clients/Jane Q Public.md": "---\n---\n"})
+    before = snapshot(root)
+    result = run("new", "contact", "Jane Q. Public", "--journal", str(root))
+    assert result.exit_code == 1
+    assert "contacts/clients/Jane Q Public.md has the slug `jane-q-public`" in result.output
+    assert snapshot(root) == before
+
+
+def test_new_contact_checks_its_options_and_quotes_what_yaml_would_misread(tmp_path):
+    root = write_journal(tmp_path / "j", {"refjournal.yaml": ""})
+    result = run("new", "contact", "Ada", "--cadence", "often", "--journal", str(root))
+    assert result.exit_code == 2 and "invalid cadence" in result.output
+    for name in ("yes", "2026-01-01", "Null", "#hash: colon", "O'Brien, \"Pat\""):
+        result = run("new", "contact", name, "--tag", "a, b", "--journal", str(root),
+                     "--today", "2026-11-24")
+        assert result.exit_code == 0, result.output
+    loaded = load(root, strict_mode=True)
+    assert loaded.problems == []
+    assert sorted(c.name for c in loaded.journal.contacts.values()) == [
+        "#hash: colon", "2026-01-01", "Null", "O'Brien, \"Pat\"", "yes"]
+    assert run("new", "contact", "!!!", "--journal", str(root)).exit_code == 1
+
+
+def test_new_meeting_suggests_the_nearest_names_for_an_unknown_ref(tmp_path):
+    root = write_journal(tmp_path / "j", {
+        "contacts/priya-raman.md": "---\nname: Priya Raman\naliases: [P. Raman]\n---\n",
+        "contacts/ben.md": "---\nname: Ben Ashworth\n---\n"})
+    before = snapshot(root)
+    result = run("new", "meeting", "--with", "Pirya Raman", "--journal", str(root))
+    assert result.exit_code == 1
+    assert "no contact matches `Pirya Raman`; did you mean `Priya Raman`?" in result.output
+    result = run("new", "meeting", "--with", "priya", "--journal", str(root))
+    assert "did you mean `Priya Raman`?" in result.output
+    result = run("new", "meeting", "--with", "Zed", "--journal", str(root))
+    assert "add it with `refjournal new contact`" in result.output
+    assert snapshot(root) == before
+
+
+def test_a_second_meeting_the_same_day_gets_a_suffix(tmp_path):
+    root = write_journal(tmp_path / "j", {"contacts/ada.md": "---\nname: Ada\n---\n"})
+    paths = []
+    for _ in range(3):
+        result = run("new", "meeting", "--with", "P. Ada" if False else "ada", "--kind",
+                     "coffee", "--journal", str(root), "--today", "2026-11-24")
+        assert result.exit_code == 0, result.output
+        paths.append(Path(result.stdout.strip()).name)
+    assert paths == ["2026-11-24-coffee-with-ada.md", "2026-11-24-coffee-with-ada-2.md",
+                     "2026-11-24-coffee-with-ada-3.md"]
+    first = root / "meetings" / "2026" / paths[0]
+    assert first.read_text() == "---\ndate: 2026-11-24\nwith: ada\nkind: coffee\n---\n"
+
+
+def test_edit_opens_the_new_note_in_the_editor(tmp_path):
+    root = write_journal(tmp_path / "j", {"contacts/ada.md": "---\nname: Ada\n---\n"})
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[-1], 'a').write('Edited.\\n')\n")
+    env = {"VISUAL": f"{sys.executable} {editor}", "EDITOR": "false"}
+    result = run("new", "meeting", "--with", "ada", "--title", "Planning", "--edit",
+                 "--journal", str(root), "--today", "2026-11-24", env=env)
+    assert result.exit_code == 0, result.output
+    assert Path(result.stdout.strip()).read_text().endswith("---\nEdited.\n")
+    result = run("new", "contact", "Bob", "--edit", "--journal", str(root), env=env)
+    assert Path(result.stdout.strip()).read_text().endswith("Edited.\n")
+
+
+def test_an_obsidian_vault_is_a_journal(tmp_path):
+    root = write_journal(tmp_path / "vault", {
+        ".obsidian/app.json": '{"not": "a note"}',
+        ".obsidian/plugins/x/notes.md": "---\nbroken: [\n---\n",
+        "contacts/Ada Lovelace.md": "---\naliases:\n  - Countess\ntags:\n  - \"#math\"\n"
+                                    "  - people/engineers\n---\nKnows [[Bob]].\n",
+        "contacts/Bob.md": "---\ntags: chapter, trades\n---\n",
+        "meetings/2026-11-02 Coffee.md": "---\nwith:\n  - \"[[Countess]]\"\n  - [[Bob]]\n---\n",
+        "Daily notes/2026-11-02.md": "Not part of the journal.\n",
+    })
+    loaded = load(root, strict_mode=True)
+    assert loaded.problems == []
+    ada, bob = loaded.journal.contacts["ada-lovelace"], loaded.journal.contacts["bob"]
+    assert ada.tags == ("math", "people/engineers") and bob.tags == ("chapter", "trades")
+    assert loaded.journal.meetings[0].contacts == ("ada-lovelace", "bob")
+
+
+# --- vCard import ----------------------------------------------------------------------
+
+AWKWARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Núñez;José;;;\r\nFN:José Núñez\r\n"
+    "ORG:Núñez Property;Lettings\r\nTITLE:Director\r\n"
+    "EMAIL;TYPE=INTERNET,WORK:jose@work.example\r\n"
+    "EMAIL;TYPE=INTERNET,HOME,PREF:jose@home.example\r\n"
+    "TEL;TYPE=CELL:+44 7700 900123\r\nTEL;TYPE=WORK:01179 496000\r\n"
+    "BDAY:1979-03-02\r\nCATEGORIES:chapter,property\r\n"
+    "NOTE:Met at the expo.\\nLikes\\, commas\\; and semicolons.\r\n"
+    "ADR;TYPE=WORK:;;1 Quay St;Severnmouth;;SV1 1AA;UK\r\nEND:VCARD\r\n"
+    # Google: a folded line, vCard 3.0
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Priya Raman\r\nN:Raman;Priya;;;\r\n"
+    "NOTE:A very long note that a phone folds over two lines because it is longer than sev\r\n"
+    " enty-five octets.\r\nEND:VCARD\r\n"
+    # Apple: a birthday without a year
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ben Ashworth\r\n"
+    "BDAY;X-APPLE-OMIT-YEAR=1604:1604-08-09\r\nitem1.EMAIL;type=INTERNET:ben@x.example\r\n"
+    "END:VCARD\r\n"
+    # Malformed: a line that is not a property
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken Card\r\nthis line has no colon\r\nEND:VCARD\r\n"
+    # vCard 4.0: no FN, a name only in N, BDAY without year
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nN:Kowalczyk;Anna;;;\r\nBDAY:--0412\r\n"
+    "TEL;VALUE=uri;TYPE=cell:tel:+44-7700-900555\r\nEND:VCARD\r\n"
+    # No name at all
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:nobody@x.example\r\nEND:VCARD\r\n"
+    # The same person twice in one file
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Priya Raman\r\nEND:VCARD\r\n"
+)
+
+
+def test_import_vcard_of_awkward_real_world_cards(tmp_path):
+    root = write_journal(tmp_path / "j", {"contacts/ben-ashworth.md": "---\nname: Ben\n---\n"})
+    (tmp_path / "cards.vcf").write_text(AWKWARD, encoding="utf-8", newline="")
+    before = snapshot(root)
+    dry = run("import", "vcard", str(tmp_path / "cards.vcf"), "--dry-run", "--journal",
+              str(root))
+    assert snapshot(root) == before  # a dry run writes nothing
+    assert "would import 3 contacts" in dry.stdout
+    result = run("import", "vcard", str(tmp_path / "cards.vcf"), "--journal", str(root))
+    assert result.exit_code == 1  # malformed cards are problems
+    assert "imported 3 contacts; 2 skipped as existing; 2 malformed cards skipped" in (
+        result.stdout)
+    assert "card 3: skipped Ben Ashworth: contacts/ben-ashworth.md exists" in result.stderr
+    assert "cards.vcf:29: card 4: skipped: Failed to parse line: this line has no colon" in (
+        result.stderr)
+    assert "card 6: skipped: the card has no name" in result.stderr
+    assert "card 7: skipped Priya Raman: contacts/priya-raman.md exists" in result.stderr
+    assert (root / "contacts" / "ben-ashworth.md").read_text() == "---\nname: Ben\n---\n"
+    loaded = load(root, strict_mode=True)
+    assert loaded.problems == []
+    jose = loaded.journal.contacts["jose-nunez"]
+    assert (jose.name, jose.company, jose.role, jose.email, jose.phone) == (
+        "José Núñez", "Núñez Property, Lettings", "Director", "jose@home.example",
+        "+44 7700 900123")
+    assert (jose.birthday.year, jose.birthday.month, jose.birthday.day) == (1979, 3, 2)
+    assert jose.tags == ("chapter", "property")
+    assert jose.location == "1 Quay St, Severnmouth, SV1 1AA, UK"
+    assert "Likes, commas; and semicolons." in jose.body
+    assert "Email: jose@work.example" in jose.body and "Phone: 01179 496000" in jose.body
+    priya = loaded.journal.contacts["priya-raman"]
+    assert "longer than seventy-five octets." in priya.body
+    anna = loaded.journal.contacts["anna-kowalczyk"]
+    assert (anna.birthday.year, anna.birthday.month, anna.birthday.day) == (None, 4, 12)
+    assert anna.phone == "+44-7700-900555"
+    assert run("import", "vcard", str(tmp_path / "cards.vcf"), "--journal",
+               str(root)).stdout.startswith("imported 0 contacts")  # again: all exist
+
+
+def test_import_refuses_a_missing_file(tmp_path):
+    root = write_journal(tmp_path / "j", {"refjournal.yaml": ""})
+    result = run("import", "vcard", str(tmp_path / "none.vcf"), "--journal", str(root))
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not (root / "contacts").exists()
