@@ -1,6 +1,8 @@
 """`export json` and `journal.json`: the whole derived model as one JSON document, for the
-user's own scripts. The shape is documented in docs/export.md; `format_version` changes
-when a field is removed or changes meaning (adding a field does not change it)."""
+user's own scripts. The notes' Markdown text is left out (the notes are at hand, and it
+would make the file change with every edit of a text). The shape is documented in
+docs/export.md; `format_version` changes when a field is removed or changes meaning
+(adding a field does not change it)."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ def contact_json(site: Derived, c: Contact) -> dict[str, Any]:
         "last_contacted": _date(c.last_contacted), "follow_up": _date(c.follow_up),
         "snooze_until": _date(c.snooze_until), "paused": c.paused, "needs": c.needs,
         "offers": c.offers, "referral_partner": c.referral_partner, "archived": c.archived,
-        "has_note": not c.unresolved, "source": str(c.source), "body": c.body,
+        "has_note": not c.unresolved, "source": str(c.source),
         "last_contact": _date(site.last_contact.get(c.slug)),
         "health": site.health[c.slug].as_json(),
     }
@@ -51,7 +53,7 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
                             "with": list(f.contacts),
                             "done": f.done if isinstance(f.done, bool) else f.done.isoformat(),
                             "source": str(f.source)} for f in m.follow_ups],
-            "source": str(m.source), "body": m.body}
+            "source": str(m.source)}
 
 
 def model_json(site: Derived) -> dict[str, Any]:
@@ -71,4 +73,5 @@ def model_json(site: Derived) -> dict[str, Any]:
 
 
 def json_bytes(site: Derived) -> bytes:
-    return (json.dumps(model_json(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(model_json(site), ensure_ascii=False, separators=(",", ":"))
+            + "\n").encode("utf-8")

@@ -14,12 +14,14 @@ from .model import Journal
 from .spreadsheet import contacts_csv, referrals_csv
 from .vcard import write_vcards
 
+FEED = "follow-ups.ics"
+JSON_EXPORT = "journal.json"
 # Written into every site (see render.py), by file name.
 SITE_EXPORTS: dict[str, Callable[[Derived], bytes]] = {
-    "follow-ups.ics": ics_bytes,
+    FEED: ics_bytes,
     "referrals.csv": referrals_csv,
     "contacts.csv": contacts_csv,
-    "journal.json": json_bytes,
+    JSON_EXPORT: json_bytes,
 }
 # What `refjournal export FORMAT` prints.
 EXPORTS = ("ics", "csv", "json", "vcard")
@@ -30,5 +32,5 @@ def export_bytes(name: str, journal: Journal, today: dt.date) -> bytes:
     if name == "vcard":
         return write_vcards(journal.contacts.values()).encode("utf-8")
     site = derive(journal, today)
-    files = {"ics": "follow-ups.ics", "json": "journal.json"}
+    files = {"ics": FEED, "json": JSON_EXPORT}
     return SITE_EXPORTS[files.get(name, name)](site)

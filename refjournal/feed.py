@@ -37,7 +37,9 @@ def summary(item: DueItem, names: list[str]) -> str:
     return f"{item.what} ({', '.join(missing)})" if missing else item.what
 
 
-def ics_bytes(site: Derived) -> bytes:
+def ics_bytes(site: Derived, memo: dict[tuple[object, ...], bytes] | None = None) -> bytes:
+    """The feed; with a `memo` kept between builds (serve), an event is made again only
+    when its item changed: the library takes a third of a millisecond for each."""
     config = site.journal.config
     contacts = site.journal.contacts
     stamp = dt.datetime.combine(site.today, dt.time(0, 0), tzinfo=dt.UTC)
@@ -47,21 +49,36 @@ def ics_bytes(site: Derived) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{config.title}: follow-ups")
+    head, end = cal.to_ical().split(b"END:VCALENDAR")
     seen: Counter[str] = Counter()
+    made: dict[tuple[object, ...], bytes] = {}
+    parts = [head]
     for item in site.items:
-        names = [contacts[slug].name for slug in item.contacts]
-        event = Event()
-        event.add("uid", item_uid(item, seen))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", item.due)
-        event.add("dtend", item.due + dt.timedelta(days=1) if item.due < dt.date.max
-                  else item.due)
-        event.add("summary", summary(item, names))
-        event.add("description", f"{KIND_WORDS[item.kind]}"
-                  + (f" with {', '.join(names)}" if names else "")
-                  + f".\nFrom your note {item.source}.")
-        event.add("categories", [KIND_WORDS[item.kind]])
-        event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
-        cal.add_component(event)
-    data: bytes = cal.to_ical()
+        names = tuple(contacts[slug].name for slug in item.contacts)
+        key = (item_uid(item, seen), item, names, stamp)
+        event = memo.get(key) if memo is not None else None
+        if event is None:
+            event = _event(key[0], item, names, stamp)
+        made[key] = event
+        parts.append(event)
+    if memo is not None:
+        memo.clear()
+        memo.update(made)
+    parts.append(b"END:VCALENDAR" + end)
+    return b"".join(parts)
+
+
+def _event(uid: str, item: DueItem, names: tuple[str, ...], stamp: dt.datetime) -> bytes:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", item.due)
+    event.add("dtend", item.due + dt.timedelta(days=1) if item.due < dt.date.max else item.due)
+    event.add("summary", summary(item, list(names)))
+    event.add("description", f"{KIND_WORDS[item.kind]}"
+              + (f" with {', '.join(names)}" if names else "")
+              + f".\nFrom your note {item.source}.")
+    event.add("categories", [KIND_WORDS[item.kind]])
+    event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
+    data: bytes = event.to_ical()
     return data

@@ -22,7 +22,8 @@ from . import __version__
 from .charts import gave_got_chart, goal_chart, graph_chart, weeks_chart
 from .derive import Derived
 from .due import STATES
-from .exports import SITE_EXPORTS
+from .exports import FEED, SITE_EXPORTS
+from .feed import ics_bytes
 from .markdown import TooDeep, make_markdown, render_markdown
 from .model import Meeting
 from .problems import Problem, error, warning
@@ -81,8 +82,9 @@ class RenderCache:
     themes: list[Path] = field(default_factory=list)
     theme_files: tuple[Any, ...] = ()
     last_rendered: int = 0  # pages the last render did render (the rest came from `pages`)
-    data_key: tuple[Any, ...] = ()  # what the data files were made from
+    data_key: tuple[Any, ...] = ()  # the records and day the data files were made from
     data_files: dict[str, bytes] = field(default_factory=dict)
+    events: dict[tuple[Any, ...], bytes] = field(default_factory=dict)  # of the calendar
 
 
 def theme_dirs(journal_root: Path) -> list[Path]:
@@ -175,19 +177,20 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
 
 
 def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:
-    """The search index, review.csv and the exports; with a cache, made again only when
-    the journal or the day changed. (journal.json holds the notes' text, so an edit of a
-    text makes them again: a few tens of milliseconds on 11,000 notes.)"""
-    key = (site.today, site.journal.config, tuple(site.journal.contacts.values()),
-           tuple(c.body for c in site.journal.contacts.values()), site.journal.meetings,
-           tuple(m.body for m in site.journal.meetings), site.items)  # items: their lines
+    """The search index, review.csv and the exports. With a cache, they are made again
+    only when a record or the day changed, not for an edit of a note's text."""
+    journal = site.journal
+    key = (site.today, journal.config, tuple(journal.contacts.values()), journal.meetings,
+           site.items)  # the items carry the lines they point at
     if cache is not None and cache.data_key == key:
         return cache.data_files
     files = search_files(site)
     files[REVIEW_CSV] = review_csv(site.review, {slug: c.name for slug, c
-                                                 in site.journal.contacts.items()})
+                                                 in journal.contacts.items()})
+    files[FEED] = ics_bytes(site, cache.events if cache is not None else None)
     for name, make in SITE_EXPORTS.items():
-        files[name] = make(site)
+        if name != FEED:
+            files[name] = make(site)
     if cache is not None:
         cache.data_key, cache.data_files = key, files
     return files
