@@ -368,7 +368,9 @@ def export_command(format: str, what: str, journal: Path | None, today: dt.date)
     """
     loaded = _load_or_exit(journal)
     name = f"{what}.csv" if format == "csv" else format
-    click.get_binary_stream("stdout").write(export_bytes(name, loaded.journal, today))
+    sys.stdout.flush()
+    sys.stdout.buffer.write(export_bytes(name, loaded.journal, today))
+    sys.stdout.buffer.flush()
 
 
 @main.group("import")
