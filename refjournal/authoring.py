@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +18,12 @@ from typing import Any
 
 import yaml
 
+from .build import load
 from .fields import unwrap_wikilink
 from .model import Journal
-from .read import CONFIG, CONTACTS, MEETINGS, NOTE_SUFFIX, note_stem, walk
-from .slug import fold_name, lookup, slugify
+from .read import CONFIG, CONTACTS, MEETINGS, NOTE_SUFFIX, inside, note_stem, walk
+from .resolve import find_contact
+from .slug import fold_name, slugify
 from .vcard import Bad, read_vcards
 
 GITIGNORE = ".gitignore"
@@ -57,16 +60,40 @@ class _NoteDumper(yaml.SafeDumper):
 _NoteDumper.add_representer(list, _NoteDumper.represent_list)
 
 
-def create(path: Path, text: str) -> None:
-    """Write a new file, refusing (AuthoringError) if anything is at `path` already."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def create(root: Path, path: Path, text: str) -> None:
+    """Write a new file under `root`, all or nothing: refuses (AuthoringError) when anything
+    is at `path` already, or when `path` would lead out of `root` through a symlink.
+
+    The text goes to a temporary file first, which is then linked to `path` (a link, unlike
+    a rename, fails when the name exists): a failed write never leaves half a note behind.
+    """
     try:
-        with open(path, "x", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not inside(os.path.realpath(path.parent), os.path.realpath(root)):
+            raise AuthoringError(f"{path.parent} leads out of the journal through a symlink; "
+                                 "nothing was written")
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".refjournal-new-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            os.chmod(temporary, 0o644 & ~_umask())
+            os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     except FileExistsError:
         raise AuthoringError(f"{path} exists already; nothing was overwritten") from None
     except OSError as exc:
         raise AuthoringError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def looks_like_journal(root: Path) -> bool:
+    return any(os.path.lexists(root / name) for name in (CONFIG, CONTACTS, MEETINGS))
 
 
 def init_journal(folder: Path, today: dt.date) -> list[Path]:
@@ -93,14 +120,22 @@ def init_journal(folder: Path, today: dt.date) -> list[Path]:
                             "what": "Send Alex the introduction we talked about"}],
         }, "A sample meeting. What was said, what they need, who you could introduce.\n"),
     }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AuthoringError(f"cannot make {folder}: {exc.strerror or exc}") from None
     written = []
     for rel, text in files.items():
-        create(folder / rel, text)
+        create(folder, folder / rel, text)
         written.append(folder / rel)
     if not os.path.lexists(folder / GITIGNORE):  # never touch the user's own
-        create(folder / GITIGNORE, "# The site refjournal builds from these notes\nsite/\n")
+        create(folder, folder / GITIGNORE, "# The site refjournal builds from these notes\n"
+               "site/\n")
         written.append(folder / GITIGNORE)
     return written
+
+
+MAX_SLUG = 80  # characters of a file name made from a name or a title
 
 
 def contact_slugs(root: Path) -> dict[str, str]:
@@ -108,18 +143,41 @@ def contact_slugs(root: Path) -> dict[str, str]:
     return {slugify(note_stem(rel)): rel for rel in walk(root, CONTACTS, NOTE_SUFFIX).files}
 
 
+def contact_names(journal: Journal) -> dict[str, str]:
+    """Every contact's name and alias (folded), with the note that has it."""
+    names: dict[str, str] = {}
+    for contact in journal.contacts.values():
+        if not contact.unresolved:
+            for name in (contact.name, *contact.aliases):
+                names.setdefault(fold_name(name), contact.source.path)
+    return names
+
+
 def new_contact(root: Path, name: str, *, company: str = "", role: str = "",
                 cadence: str = "", tags: Sequence[str] = (), today: dt.date | None = None,
                 dry_run: bool = False, extra: Mapping[str, Any] | None = None,
-                body: str = "") -> Written:
-    """Write `contacts/<slug>.md`; refuses when a contact note has the slug already."""
+                body: str = "", taken: dict[str, str] | None = None,
+                names: Mapping[str, str] | None = None, slug: str = "") -> Written:
+    """Write `contacts/<slug>.md`; refuses when a contact note has the slug, or the name
+    as its name or an alias (refs by that name would then be ambiguous).
+
+    `taken` (slugs to paths, see contact_slugs) and `names` (see contact_names) save a walk
+    of the journal for each of many new contacts; `taken` is updated.
+    """
     name = " ".join(name.split())
-    slug = slugify(name)
+    slug = slug or slugify(name)[:MAX_SLUG].rstrip("-")
     if not slug:
         raise AuthoringError(f"`{name}` has no letter or digit to make a file name from")
-    taken = contact_slugs(root).get(slug)
-    if taken is not None:
-        raise AuthoringError(f"{taken} has the slug `{slug}` already; nothing was written")
+    if taken is None:
+        taken = contact_slugs(root)
+    if slug in taken:
+        raise AuthoringError(f"{taken[slug]} has the slug `{slug}` already; nothing was "
+                             "written")
+    if names is None:
+        names = contact_names(load(root).journal) if looks_like_journal(root) else {}
+    if fold_name(name) in names:
+        raise AuthoringError(f"{names[fold_name(name)]} has the name `{name}` already (as its "
+                             "name or an alias); give this one a name that tells them apart")
     meta: dict[str, Any] = {"name": name, "company": company, "role": role,
                             "tags": list(tags), "met": today,
                             "cadence": int(cadence) if cadence.isdigit() else cadence}
@@ -127,7 +185,8 @@ def new_contact(root: Path, name: str, *, company: str = "", role: str = "",
     note = front_matter(meta, body)
     path = root / CONTACTS / f"{slug}.md"
     if not dry_run:
-        create(path, note)
+        create(root, path, note)
+    taken[slug] = f"{CONTACTS}/{slug}.md"
     return Written(path, note)
 
 
@@ -136,10 +195,10 @@ def resolve_refs(journal: Journal, refs: Iterable[str]) -> list[str]:
     names the nearest matches."""
     slugs = []
     for text in refs:
-        ref = unwrap_wikilink(text)
-        slug = lookup(journal.ref_index, ref)
-        if slug is None or journal.contacts[slug].unresolved:
-            raise AuthoringError(f"no contact matches `{text}`{_nearest(journal, ref)}")
+        slug = find_contact(journal, unwrap_wikilink(text))
+        if slug is None:
+            raise AuthoringError(f"no contact matches `{text}`"
+                                 f"{_nearest(journal, unwrap_wikilink(text))}")
         if slug not in slugs:
             slugs.append(slug)
     return slugs
@@ -164,10 +223,12 @@ def new_meeting(root: Path, journal: Journal, refs: Sequence[str], *, date: dt.d
                 kind: str = "", title: str = "") -> Written:
     """Write `meetings/<year>/<date>-<slug>.md`, with a suffix when that name is taken."""
     slugs = resolve_refs(journal, refs)
-    names = [journal.contacts[s].name for s in slugs]
-    what = title or " ".join([kind or "meeting", "with", *names[:2]])
-    base = f"{date.isoformat()}-{slugify(what)[:60].rstrip('-') or 'meeting'}"
-    folder = root / MEETINGS / str(date.year)
+    # Each part its own slug, so that a name in another script keeps its letters.
+    parts = [title] if title else [kind or "meeting", "with",
+                                   *(journal.contacts[s].name for s in slugs[:2])]
+    what = "-".join(filter(None, (slugify(part) for part in parts)))
+    base = f"{date.isoformat()}-{what[:MAX_SLUG].rstrip('-') or 'meeting'}"
+    folder = root / MEETINGS / f"{date.year:04d}"
     note = front_matter({"date": date, "with": slugs[0] if len(slugs) == 1 else slugs,
                          "kind": kind.lower(), "title": title})
     for n in range(1, 1000):
@@ -175,7 +236,7 @@ def new_meeting(root: Path, journal: Journal, refs: Sequence[str], *, date: dt.d
         if os.path.lexists(path):
             continue
         try:
-            create(path, note)
+            create(root, path, note)
         except AuthoringError:
             if os.path.lexists(path):  # made meanwhile: take the next suffix
                 continue
@@ -228,32 +289,32 @@ class Imported:
     written: list[Written]
     skipped: list[tuple[int, str, str]]  # (card number, name, the note it would clash with)
     bad: list[Bad]
+    found: int = 0  # cards in the file
 
 
 def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported:
-    """One contact note per card; a card whose slug exists is skipped, never overwritten."""
+    """One contact note per card; a card whose slug or name exists is skipped, never
+    overwritten; a card that cannot be written is reported like a malformed one."""
     parsed = read_vcards(data)
-    result = Imported([], [], list(parsed.bad))
+    result = Imported([], [], list(parsed.bad), parsed.found)
     taken = contact_slugs(root)
-    for number, _line, card in parsed.cards:
-        slug = slugify(card.name)
-        if not slug:
-            result.bad.append(Bad(number, _line, f"`{card.name}` has no letter or digit to make "
-                                  "a file name from"))
-            continue
-        if slug in taken:
-            result.skipped.append((number, card.name, taken[slug]))
+    names = dict(contact_names(load(root).journal)) if looks_like_journal(root) else {}
+    for number, line, card in parsed.cards:
+        slug = card.slug or slugify(card.name)[:MAX_SLUG].rstrip("-")
+        if slug in taken or fold_name(card.name) in names:
+            result.skipped.append((number, card.name,
+                                   taken.get(slug) or names[fold_name(card.name)]))
             continue
         body = "\n\n".join(part for part in (card.note, "\n".join(card.more)) if part)
-        birthday: Any = card.birthday
-        if len(card.birthday) == 10:
-            birthday = dt.date.fromisoformat(card.birthday)
-        written = new_contact(root, card.name, company=card.company, role=card.role,
-                              tags=card.tags, dry_run=dry_run, body=body + "\n" if body else "",
-                              extra={"email": card.email, "phone": card.phone,
-                                     "website": card.website, "location": card.location,
-                                     "birthday": birthday, "needs": card.needs,
-                                     "offers": card.offers})
-        taken[slug] = f"{CONTACTS}/{slug}.md"
+        try:
+            written = new_contact(root, card.name, company=card.company, role=card.role,
+                                  tags=card.tags, dry_run=dry_run,
+                                  body=body + "\n" if body else "", extra=card.extra(),
+                                  taken=taken, names=names, slug=card.slug)
+        except AuthoringError as exc:
+            result.bad.append(Bad(number, line, str(exc)))
+            continue
+        for alias in (card.name, *card.aliases):
+            names.setdefault(fold_name(alias), str(written.path.relative_to(root)))
         result.written.append(written)
     return result

@@ -15,7 +15,14 @@ from typing import Any
 import click
 
 from . import __version__
-from .authoring import AuthoringError, import_vcards, init_journal, new_contact, new_meeting
+from .authoring import (
+    AuthoringError,
+    import_vcards,
+    init_journal,
+    looks_like_journal,
+    new_contact,
+    new_meeting,
+)
 from .balances import balances as compute_balances
 from .build import Loaded, build, load
 from .deploy import DeployError, check_target, publish, repository
@@ -103,6 +110,15 @@ def _journal_root(journal: Path | None) -> Path:
     if not root.is_dir():
         hint = "" if journal is not None else " (run in a journal folder or pass --journal DIR)"
         raise click.UsageError(f"journal folder not found: {root}{hint}")
+    return root
+
+
+def _writable_journal(journal: Path | None) -> Path:
+    """A journal to write a note into: a folder that is one already, not any folder."""
+    root = _journal_root(journal)
+    if not looks_like_journal(root):
+        raise click.UsageError(f"{root} is not a journal (no refjournal.yaml, contacts/ or "
+                               "meetings/ in it); start one with `refjournal init`")
     return root
 
 
@@ -310,7 +326,7 @@ def new_group() -> None:
 def new_contact_command(name: str, journal: Path | None, company: str, role: str, cadence: str,
                         tags: tuple[str, ...], edit: bool, today: dt.date) -> None:
     """Write contacts/<slug>.md for NAME and print its path."""
-    root = _journal_root(journal)
+    root = _writable_journal(journal)
     if cadence:
         try:
             parse_cadence(int(cadence) if cadence.isdigit() else cadence)
@@ -343,7 +359,7 @@ def new_meeting_command(journal: Path | None, refs: tuple[str, ...], kind: str,
     Refs are resolved now, as the build resolves them; a second meeting of the same name
     on the same day gets a suffix.
     """
-    root = _journal_root(journal)
+    root = _writable_journal(journal)
     try:
         written = new_meeting(root, load(root).journal, refs, date=date or today, kind=kind,
                               title=title)
@@ -388,11 +404,13 @@ def import_vcard_command(file: Path, journal: Path | None, dry_run: bool) -> Non
     A card whose contact exists is skipped (never overwritten); a malformed card is
     reported with its position and skipped.
     """
-    root = _journal_root(journal)
+    root = _writable_journal(journal)
     try:
         result = import_vcards(root, file.read_bytes(), dry_run=dry_run)
     except (AuthoringError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
+    if not result.found:
+        raise click.ClickException(f"no vCard in {file} (no BEGIN:VCARD line)")
     verb = "would write" if dry_run else "wrote"
     for written in result.written:
         click.echo(f"{verb} {written.path}")

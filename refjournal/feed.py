@@ -49,7 +49,7 @@ def ics_bytes(site: Derived, memo: dict[tuple[object, ...], bytes] | None = None
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{config.title}: follow-ups")
-    head, end = cal.to_ical().split(b"END:VCALENDAR")
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
     seen: Counter[str] = Counter()
     made: dict[tuple[object, ...], bytes] = {}
     parts = [head]
@@ -73,7 +73,8 @@ def _event(uid: str, item: DueItem, names: tuple[str, ...], stamp: dt.datetime) 
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", item.due)
-    event.add("dtend", item.due + dt.timedelta(days=1) if item.due < dt.date.max else item.due)
+    if item.due < dt.date.max:  # an all-day event ends the next day (none after the last)
+        event.add("dtend", item.due + dt.timedelta(days=1))
     event.add("summary", summary(item, list(names)))
     event.add("description", f"{KIND_WORDS[item.kind]}"
               + (f" with {', '.join(names)}" if names else "")

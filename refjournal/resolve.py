@@ -168,6 +168,19 @@ def _unread_hint(unread: Sequence[str]) -> str:
     return f"; {len(unread)} contact notes could not be read, and one may be the one meant"
 
 
+def find_contact(journal: Journal, text: str) -> str | None:
+    """The slug a ref names, as the model stage resolves it (slug, name or alias, slug of
+    the text, path of the note); None when it names no contact note."""
+    slug = lookup(journal.ref_index, text)
+    if slug is None:
+        key = _path_key(text).removesuffix(".md")
+        slug = next((s for s, c in journal.contacts.items()
+                     if _path_key(c.source.path).removesuffix(".md") == key), None)
+    if slug is None or journal.contacts[slug].unresolved:
+        return None
+    return slug
+
+
 def _path_key(text: str) -> str:
     """A ref as a path under contacts/: `[[Contacts/Clients/]]` -> `clients`."""
     key = text.strip().strip("/").casefold()

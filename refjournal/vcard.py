@@ -17,12 +17,22 @@ from typing import Any
 import vobject
 
 from .model import Birthday, Contact
+from .slug import slugify
 
 logging.getLogger("vobject").setLevel(logging.CRITICAL)  # bad cards are reported as data
 
 _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
 NEEDS, OFFERS = "X-REFJOURNAL-NEEDS", "X-REFJOURNAL-OFFERS"
+SLUG = "X-REFJOURNAL-SLUG"
+# Journal keys that have no vCard property, carried as X-REFJOURNAL-<KEY>: (key, kind).
+KEYS = (("met", "date"), ("tier", "text"), ("cadence", "days"), ("introduced_by", "text"),
+        ("last_contacted", "date"), ("follow_up", "date"), ("snooze_until", "date"),
+        ("paused", "bool"), ("referral_partner", "bool"), ("archived", "bool"))
+# Properties holding one text, where a comma is part of the text even when a phone
+# forgot to escape it (vobject would cut the text there).
+_ONE_TEXT = {"FN", "TITLE", "NOTE", "URL", "ROLE", NEEDS, OFFERS, SLUG}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,21 @@ class Card:
     offers: str = ""
     more: tuple[str, ...] = ()  # emails and phones beyond the first, for the note's body
     note: str = ""
+    slug: str = ""  # X-REFJOURNAL-SLUG: the file name it had, so refs to it still resolve
+    aliases: tuple[str, ...] = ()  # NICKNAME
+    keys: tuple[tuple[str, Any], ...] = ()  # other journal keys from X-REFJOURNAL-*
+
+    def extra(self) -> dict[str, Any]:
+        """Front matter beyond name, company, role and tags, in the journal's order."""
+        birthday: Any = self.birthday
+        if len(self.birthday) == 10:
+            birthday = dt.date.fromisoformat(self.birthday)
+        meta: dict[str, Any] = {"aliases": list(self.aliases), "email": self.email,
+                                "phone": self.phone, "website": self.website,
+                                "location": self.location, "birthday": birthday,
+                                "needs": self.needs, "offers": self.offers}
+        meta.update(self.keys)
+        return meta
 
 
 @dataclass(frozen=True)
@@ -55,13 +80,15 @@ class Bad:
 class Parsed:
     cards: list[tuple[int, int, Card]] = field(default_factory=list)  # (number, line, card)
     bad: list[Bad] = field(default_factory=list)
+    found: int = 0  # BEGIN:VCARD blocks in the file
 
 
 def split_cards(text: str) -> Iterator[tuple[int, str]]:
     """(first line, text) of each BEGIN:VCARD ... END:VCARD block; a block left open at
     the end of the file is yielded too (and fails to parse)."""
     start, block = 0, list[str]()
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = re.sub(r"\r+\n|\r", "\n", text).split("\n")
+    for number, line in enumerate(lines, 1):
         if _BEGIN.match(line):
             if block:
                 yield start, "\n".join(block)
@@ -75,12 +102,44 @@ def split_cards(text: str) -> Iterator[tuple[int, str]]:
         yield start, "\n".join(block)
 
 
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252 (Outlook)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _prepare(block: str) -> str:
+    """Unfold the card's lines (and quoted-printable soft breaks), escape commas in
+    properties of one text, and drop control characters a note cannot hold."""
+    lines: list[str] = []
+    for line in block.split("\n"):
+        if line[:1] in (" ", "\t") and lines:
+            lines[-1] += line[1:]
+        elif lines and lines[-1].endswith("=") and "QUOTED-PRINTABLE" in lines[-1].upper():
+            lines[-1] = lines[-1][:-1] + line
+        else:
+            lines.append(line)
+    out = []
+    for line in lines:
+        head, colon, value = line.partition(":")
+        name = head.split(";")[0].split(".")[-1].upper()
+        if colon and name in _ONE_TEXT:
+            value = re.sub(r"(?<!\\),", r"\\,", value)
+        out.append(_CONTROL.sub("", head + colon + value))
+    return "\n".join(out) + "\n"
+
+
 def read_vcards(data: bytes) -> Parsed:
-    text = data.decode("utf-8-sig", errors="replace")
+    text = decode(data)
     parsed = Parsed()
     for number, (line, block) in enumerate(split_cards(text), 1):
+        parsed.found += 1
         try:
-            component = vobject.readOne(block)
+            component = vobject.readOne(_prepare(block))
             card = _card(component)
         except Exception as exc:  # noqa: BLE001 - vobject raises many kinds on bad input
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -101,7 +160,7 @@ def _values(component: Any, name: str) -> list[Any]:
 def _text(value: Any) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value if v)
-    return " ".join(str(value).split())
+    return " ".join(_CONTROL.sub("", str(value)).split())
 
 
 def _preferred(items: list[Any]) -> list[Any]:
@@ -136,7 +195,7 @@ def _card(component: Any) -> Card | str:
         tags += [_text(v) for v in values if _text(v) and _text(v) not in tags]
     addresses = _values(component, "adr")
     location = _address(addresses[0].value) if addresses else ""
-    notes = [str(n.value).strip() for n in _values(component, "note")]
+    notes = [_CONTROL.sub("", str(n.value)).strip() for n in _values(component, "note")]
     return Card(
         name=name, company=company,
         role=_text(_values(component, "title")[0].value) if _values(component, "title") else "",
@@ -145,7 +204,37 @@ def _card(component: Any) -> Card | str:
         location=location, birthday=_birthday(component), tags=tuple(tags),
         needs=_extension(component, NEEDS), offers=_extension(component, OFFERS),
         more=tuple([f"Email: {e}" for e in emails[1:]] + [f"Phone: {p}" for p in phones[1:]]),
-        note="\n\n".join(n for n in notes if n))
+        note="\n\n".join(n for n in notes if n),
+        slug=slugify(_extension(component, SLUG)), aliases=tuple(_nicknames(component)),
+        keys=tuple(_keys(component)))
+
+
+def _nicknames(component: Any) -> list[str]:
+    found: list[str] = []
+    for item in _values(component, "nickname"):
+        values = item.value if isinstance(item.value, list) else str(item.value).split(",")
+        found += [_text(v) for v in values if _text(v) and _text(v) not in found]
+    return found
+
+
+def _keys(component: Any) -> Iterator[tuple[str, Any]]:
+    for key, kind in KEYS:
+        value = _extension(component, f"X-REFJOURNAL-{key.upper().replace('_', '-')}")
+        if not value:
+            continue
+        if kind == "date":
+            try:
+                yield key, dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+        elif kind == "days":
+            if value.isdigit():
+                yield key, int(value)
+        elif kind == "bool":
+            if value.lower() == "true":
+                yield key, True
+        else:
+            yield key, value
 
 
 def _extension(component: Any, name: str) -> str:
@@ -219,8 +308,20 @@ def write_vcards(contacts: Iterable[Contact]) -> str:
             card.add(NEEDS.lower()).value = contact.needs
         if contact.offers:
             card.add(OFFERS.lower()).value = contact.offers
+        for alias in contact.aliases:  # one each: a comma would split an alias in two
+            card.add("nickname").value = alias
         if contact.body.strip():
             card.add("note").value = contact.body.strip()
+        card.add(SLUG.lower()).value = contact.slug
+        for key, kind in KEYS:
+            value = getattr(contact, key)
+            if key == "introduced_by":
+                value = value.slug if value is not None else None
+            if value in (None, "", False):
+                continue
+            text = ("true" if kind == "bool" else value.isoformat() if kind == "date"
+                    else str(value))
+            card.add(f"x-refjournal-{key.replace('_', '-')}").value = text
         out.append(card.serialize())
     return "".join(out)
 

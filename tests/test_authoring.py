@@ -254,3 +254,98 @@ def test_import_refuses_a_missing_file(tmp_path):
     result = run("import", "vcard", str(tmp_path / "none.vcf"), "--journal", str(root))
     assert result.exit_code == 2 and "does not exist" in result.output
     assert not (root / "contacts").exists()
+
+
+def test_vcards_as_phones_really_write_them(tmp_path):
+    root = write_journal(tmp_path / "j", {"refjournal.yaml": ""})
+    cards = {
+        # Unescaped commas, as many exporters write them
+        "commas.vcf": "BEGIN:VCARD\nVERSION:3.0\nFN:Jane Doe, PhD\nTITLE:Founder, CEO\n"
+                      "NOTE:Met at the conference, liked her\nEND:VCARD\n"
+                      "BEGIN:VCARD\nVERSION:2.1\nN:Smith;John\nFN:Smith, John\nEND:VCARD\n",
+        # vCard 2.1 from Android: quoted-printable with a soft line break
+        "qp.vcf": "BEGIN:VCARD\nVERSION:2.1\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:"
+                  "J=C3=BCrgen M=C3=BC=\nller\nEND:VCARD\n",
+        # Outlook: Windows-1252
+        "latin.vcf": "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:François Bérard\r\nEND:VCARD\r\n",
+        # A note with a Unicode line separator and a NUL byte
+        "odd.vcf": "BEGIN:VCARD\nVERSION:3.0\nFN:Odd Note\nNOTE:one\u2028two\x00 three\n"
+                   "END:VCARD\n",
+        # A name far too long for a file name
+        "long.vcf": "BEGIN:VCARD\nVERSION:3.0\nFN:" + "A" * 400 + "\nEND:VCARD\n"
+                    "BEGIN:VCARD\nVERSION:3.0\nFN:After The Long One\nEND:VCARD\n",
+    }
+    encodings = {"latin.vcf": "cp1252"}
+    for name, text in cards.items():
+        (tmp_path / name).write_bytes(text.encode(encodings.get(name, "utf-8")))
+        result = run("import", "vcard", str(tmp_path / name), "--journal", str(root))
+        assert result.exit_code == 0, (name, result.output)
+    (tmp_path / "utf16.vcf").write_bytes(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Utf\r\nEND:VCARD\r\n".encode("utf-16"))
+    assert run("import", "vcard", str(tmp_path / "utf16.vcf"), "--journal",
+               str(root)).exit_code == 0
+    loaded = load(root, strict_mode=True)
+    assert loaded.problems == []
+    people = {c.name: c for c in loaded.journal.contacts.values()}
+    assert set(people) == {"Jane Doe, PhD", "Smith, John", "Jürgen Müller", "François Bérard",
+                           "Odd Note", "A" * 400, "After The Long One", "Zoë Utf"}
+    assert people["Jane Doe, PhD"].role == "Founder, CEO"
+    assert "conference, liked her" in people["Jane Doe, PhD"].body
+    assert "\x00" not in people["Odd Note"].body and "two" in people["Odd Note"].body
+    assert len(people["A" * 400].slug) == 80
+
+
+def test_a_file_without_cards_is_an_error(tmp_path):
+    root = write_journal(tmp_path / "j", {"refjournal.yaml": ""})
+    for data in (b"", b"\x00\x01garbage\xff", b"BEGIN:VCALENDAR\nEND:VCALENDAR\n"):
+        (tmp_path / "x.vcf").write_bytes(data)
+        result = run("import", "vcard", str(tmp_path / "x.vcf"), "--journal", str(root))
+        assert result.exit_code == 1 and "no vCard in" in result.output
+    assert not (root / "contacts").exists()
+
+
+def test_writing_commands_need_a_journal_and_stay_inside_it(tmp_path):
+    (tmp_path / "not-a-journal").mkdir()
+    result = run("new", "contact", "Ada", "--journal", str(tmp_path / "not-a-journal"))
+    assert result.exit_code == 2 and "is not a journal" in result.output
+    assert not (tmp_path / "not-a-journal" / "contacts").exists()
+    root = write_journal(tmp_path / "j", {"contacts/ada.md": "---\nname: Ada\n---\n"})
+    (tmp_path / "elsewhere").mkdir()
+    (root / "meetings").mkdir()
+    (root / "meetings" / "2030").symlink_to(tmp_path / "elsewhere")
+    result = run("new", "meeting", "--with", "ada", "--date", "2030-01-01", "--journal",
+                 str(root))
+    assert result.exit_code == 1 and "leads out of the journal" in result.output
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    (root / "contacts" / "sub").mkdir()
+    for command in (("init", str(root / "contacts" / "ada.md" / "x")),
+                    ("new", "meeting", "--with", "ada", "--date", "2031-01-01")):
+        (root / "meetings" / "2031").write_text("a file where a folder should be")
+        args = command if command[0] == "init" else (*command, "--journal", str(root))
+        result = run(*args)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+
+
+def test_a_failed_write_leaves_no_half_note(tmp_path, monkeypatch):
+    root = write_journal(tmp_path / "j", {"refjournal.yaml": ""})
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "link", full)
+    result = run("new", "contact", "Ada", "--journal", str(root))
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert [p.name for p in (root / "contacts").iterdir()] == []
+
+
+def test_names_and_refs_as_the_build_reads_them(tmp_path):
+    root = write_journal(tmp_path / "j", {
+        "contacts/clients/ae.md": "---\nname: Alex Example\naliases: [AE]\n---\n",
+        "contacts/yamada.md": "---\nname: 山田 太郎\n---\n"})
+    result = run("new", "contact", "alex example", "--journal", str(root))
+    assert result.exit_code == 1
+    assert "contacts/clients/ae.md has the name `alex example` already" in result.output
+    result = run("new", "meeting", "--with", "[[contacts/clients/ae]]", "--with", "山田 太郎",
+                 "--date", "2026-11-24", "--journal", str(root))
+    assert result.exit_code == 0, result.output
+    assert Path(result.stdout.strip()).name == "2026-11-24-meeting-with-alex-example-山田-太郎.md"

@@ -179,12 +179,28 @@ def test_vcard_round_trip_into_an_empty_journal(tmp_path):
     assert set(again.journal.contacts) == set(original.contacts)
     for slug, before in original.contacts.items():
         after = again.journal.contacts[slug]
-        for key in ("name", "company", "role", "email", "phone", "website", "location",
-                    "birthday", "tags", "needs", "offers"):
+        for key in ("slug", "name", "aliases", "company", "role", "email", "phone", "website",
+                    "location", "birthday", "tags", "needs", "offers", "met", "tier",
+                    "cadence", "introduced_by", "last_contacted", "follow_up", "snooze_until",
+                    "paused", "referral_partner", "archived"):
+            if key == "introduced_by":
+                before_ref, after_ref = before.introduced_by, after.introduced_by
+                assert (before_ref and before_ref.slug) == (after_ref and after_ref.slug), slug
+                continue
             assert getattr(after, key) == getattr(before, key), (slug, key)
         assert after.body.strip() == before.body.strip(), slug
     # And once more: what came in goes out the same.
     assert export(empty, "vcard") == data
+    assert any(c.archived for c in again.journal.contacts.values())  # the test means it
+    assert sum(bool(c.aliases) for c in again.journal.contacts.values()) > 5
+
+
+def test_a_title_that_spells_the_calendars_end_is_only_text(tmp_path):
+    root = write_journal(tmp_path / "j", {**JOURNAL,
+                                          "refjournal.yaml": 'title: "Team END:VCALENDAR"\n'})
+    calendar = Calendar.from_ical(export(root, "ics"))
+    assert str(calendar["x-wr-calname"]) == "Team END:VCALENDAR: follow-ups"
+    assert len(events(export(root, "ics"))) == len(EXPECTED)
 
 
 def test_exporting_writes_nothing_into_the_journal(tmp_path):
