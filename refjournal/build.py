@@ -14,11 +14,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .cache import ParseCache
 from .derive import Derived, derive
 from .encrypt import encrypt_site, new_keys
 from .model import Contact, Journal, Meeting, Source
 from .problems import Problem, error, has_errors, sort_key, strict, warning
-from .read import CONTACTS, MEETINGS, discover, note_stem, read_config, read_note, walk
+from .read import (
+    CONTACTS,
+    MEETINGS,
+    discover,
+    note_stem,
+    parse_note,
+    read_config,
+    read_note,
+    walk,
+)
 from .render import USER_THEME, RenderCache, render_site, theme_dirs
 from .resolve import LinkCache, build_journal
 from .slug import slugify
@@ -62,11 +72,13 @@ Memo = dict[str, tuple[tuple[int, int, int, int], _Note]]
 
 
 def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
-         links: LinkCache | None = None) -> Loaded:
+         links: LinkCache | None = None, cache: ParseCache | None = None) -> Loaded:
     """Read, validate and model the journal at `root`; collect every problem on the way.
 
     With a `memo` (kept by the caller between runs, as `serve` does), a note whose size,
-    mtime and inode are unchanged is not read again; with `links`, not linked again.
+    mtime and inode are unchanged is not read again; with `links`, not linked again. With
+    a parse `cache` (kept on disk between runs), a note whose bytes are unchanged is read
+    but not parsed again.
     """
     raw_config, problems = read_config(root)
     config, config_problems = validate_config(raw_config)
@@ -83,7 +95,8 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
     problems += walk_problems
     seen: set[str] = set()
     for rel, kind in notes:
-        note = _remembered(root, rel, kind, memo)
+        note = (_cached(root, rel, kind, cache) if cache is not None
+                else _remembered(root, rel, kind, memo))
         seen.add(rel)
         problems += note.problems
         heads[rel] = note.head
@@ -121,8 +134,24 @@ def _remembered(root: Path, rel: str, kind: str, memo: Memo | None) -> _Note:
     return note
 
 
-def _read(root: Path, rel: str, kind: str) -> _Note:
-    raw, problems = read_note(root, rel, kind)
+def _cached(root: Path, rel: str, kind: str, cache: ParseCache) -> _Note:
+    """The note at `rel`, from the parse cache when its bytes are the ones parsed before."""
+    try:
+        data = (root / rel).read_bytes()
+    except OSError:
+        return _read(root, rel, kind)  # and the read says why
+    digest = cache.digest(data)
+    known = cache.get(rel, digest)
+    if isinstance(known, _Note):
+        return known
+    note = _read(root, rel, kind, data)
+    cache.put(rel, digest, note)
+    return note
+
+
+def _read(root: Path, rel: str, kind: str, data: bytes | None = None) -> _Note:
+    raw, problems = (read_note(root, rel, kind) if data is None
+                     else parse_note(rel, kind, data))
     if raw is None:
         stem = note_stem(rel)
         slug = slugify(stem)
@@ -138,10 +167,13 @@ def _read(root: Path, rel: str, kind: str) -> _Note:
 
 
 def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
-          password: str | None = None) -> Built:
+          password: str | None = None, cache: ParseCache | None = None) -> Built:
     """Build the site of the journal at `root` into `out`, or leave `out` untouched."""
     check_output(out, root)
-    files, problems = _render(load(root, strict_mode=strict_mode), root, today, strict_mode)
+    loaded = load(root, strict_mode=strict_mode, cache=cache)
+    if cache is not None:
+        cache.save()
+    files, problems = _render(loaded, root, today, strict_mode)
     if files is None:
         return Built(problems, written=False)
     pages = _pages(files)

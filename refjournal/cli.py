@@ -25,6 +25,7 @@ from .authoring import (
 )
 from .balances import balances as compute_balances
 from .build import Loaded, build, load
+from .cache import ParseCache, default_folder
 from .deploy import DeployError, check_target, publish, repository
 from .derive import derive
 from .due import due_items
@@ -143,8 +144,36 @@ def _report(problems: list[Problem]) -> None:
         click.echo(summary(problems), err=True)
 
 
+def _set_meta(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta[param.name or ""] = value
+    return value
+
+
+def cache_options(func: Any) -> Any:
+    """`--cache-dir` and `--no-cache`, for every command that reads a journal."""
+    func = click.option("--no-cache", is_flag=True, expose_value=False, callback=_set_meta,
+                        help="Parse every note again, and keep nothing for the next run.")(func)
+    return click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                        expose_value=False, callback=_set_meta,
+                        help="Where to keep parsed notes between runs. Default: "
+                        "$REFJOURNAL_CACHE_DIR, else the platform's cache folder "
+                        "(~/.cache/refjournal on Linux).")(func)
+
+
+def _parse_cache(root: Path) -> ParseCache | None:
+    meta = click.get_current_context().meta
+    if meta.get("no_cache"):
+        return None
+    folder = meta.get("cache_dir") or os.environ.get("REFJOURNAL_CACHE_DIR")
+    return ParseCache(Path(folder) if folder else default_folder(), root)
+
+
 def _load_or_exit(journal: Path | None, strict: bool = False) -> Loaded:
-    loaded = load(_journal_root(journal), strict_mode=strict)
+    root = _journal_root(journal)
+    cache = _parse_cache(root)
+    loaded = load(root, strict_mode=strict, cache=cache)
+    if cache is not None:
+        cache.save()
     _report(loaded.problems)
     if not loaded.ok:
         sys.exit(EXIT_PROBLEMS)
@@ -166,6 +195,7 @@ def main() -> None:
 
 
 @main.command("build")
+@cache_options
 @journal_option
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
               help="Folder to write the site into (replaced as a whole on success).")
@@ -187,7 +217,7 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
         raise click.UsageError(str(exc)) from None
     try:
         result = build(root, out, today, strict_mode=strict,
-                       password=_password() if encrypt else None)
+                       password=_password() if encrypt else None, cache=_parse_cache(root))
     except OSError as exc:
         click.echo(f"error: cannot write the site to {out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
@@ -200,6 +230,7 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
 
 
 @main.command("check")
+@cache_options
 @journal_option
 @strict_option
 def check_command(journal: Path | None, strict: bool) -> None:
@@ -219,6 +250,7 @@ def _count(n: int, noun: str) -> str:
 
 
 @main.command("due")
+@cache_options
 @journal_option
 @today_option
 @json_option
@@ -243,6 +275,7 @@ def due_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
 
 
 @main.command("balances")
+@cache_options
 @journal_option
 @click.option("--today", type=DateType(), default=None,
               help="Accepted as in the other commands; balances count every exchange, "
@@ -265,6 +298,7 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
 
 
 @main.command("stats")
+@cache_options
 @journal_option
 @today_option
 @json_option
@@ -371,6 +405,7 @@ def new_meeting_command(journal: Path | None, refs: tuple[str, ...], kind: str,
 
 
 @main.command("export")
+@cache_options
 @click.argument("format", type=click.Choice(sorted(EXPORTS)))
 @click.option("--what", type=click.Choice(["referrals", "contacts"]), default="referrals",
               show_default=True, help="For csv: one row per exchange, or per contact.")

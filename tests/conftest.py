@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -21,6 +22,8 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
     settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
+# The parse cache of every command run by the tests goes here, not into ~/.cache.
+os.environ["REFJOURNAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="refjournal-test-cache-")
 TODAY = dt.date(2026, 11, 24)
 
 

@@ -1,0 +1,95 @@
+"""The parse cache: notes read and validated by an earlier run, kept outside the journal.
+
+Parsing YAML is most of what reading a journal costs. The cache keeps each note's
+validated record under its path and the SHA-256 of its bytes, in one file per journal in
+the platform's cache folder (or `--cache-dir`). A note whose bytes are unchanged is not
+parsed again. The whole cache is dropped when refjournal's version or `refjournal.yaml`
+changes, and a cache that cannot be read is ignored (and rewritten), never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .read import CONFIG
+
+FORMAT = 1
+
+
+def default_folder() -> Path:
+    """The platform's cache folder for refjournal."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "refjournal"
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "refjournal" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "refjournal"
+
+
+class ParseCache:
+    """What one journal's notes parsed to, by path and content digest."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        real = os.path.realpath(root)
+        self.path = folder / f"{hashlib.sha256(real.encode()).hexdigest()[:24]}.pickle"
+        self.stamp = (FORMAT, __version__, _config_digest(root))
+        self.entries: dict[str, tuple[bytes, Any]] = {}
+        self.used: dict[str, tuple[bytes, Any]] = {}
+        self.hits = 0
+        self.dirty = False
+        try:
+            with open(self.path, "rb") as stored:
+                stamp, entries = pickle.load(stored)  # noqa: S301 - our own file, 0700
+            if stamp == self.stamp and isinstance(entries, dict):
+                self.entries = entries
+        except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
+            self.dirty = True
+
+    @staticmethod
+    def digest(data: bytes) -> bytes:
+        return hashlib.sha256(data).digest()
+
+    def get(self, rel: str, digest: bytes) -> Any | None:
+        known = self.entries.get(rel)
+        if known is None or known[0] != digest:
+            return None
+        self.used[rel] = known
+        self.hits += 1
+        return known[1]
+
+    def put(self, rel: str, digest: bytes, note: Any) -> None:
+        self.used[rel] = (digest, note)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Keep what this run used (notes deleted since are dropped), written atomically;
+        a cache folder that cannot be written is skipped."""
+        if not self.dirty and len(self.used) == len(self.entries):
+            return
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    pickle.dump((self.stamp, self.used), out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            pass
+
+
+def _config_digest(root: Path) -> bytes:
+    try:
+        return hashlib.sha256((root / CONFIG).read_bytes()).digest()
+    except OSError:
+        return b""

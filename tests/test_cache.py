@@ -1,0 +1,111 @@
+"""The parse cache: a note whose bytes are unchanged is not parsed again, and nothing it
+keeps ever changes what a build says or writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from refjournal import cache as cache_module
+from refjournal.build import build, load
+from refjournal.cache import ParseCache
+from refjournal.cli import main
+
+from .conftest import TODAY, write_journal
+
+JOURNAL = {
+    "refjournal.yaml": "owner: Test\n",
+    "contacts/ada.md": "---\nname: Ada Lovelace\ncadence: 30\n---\nAda.\n",
+    "contacts/bob.md": "---\nname: Bob\ntier: close\n---\n",
+    "meetings/2026-11-01-coffee.md": "---\nwith: [ada, bob]\ngave:\n  - to: bob\n---\nHi.\n",
+    "meetings/2026-11-02-bad.md": "---\nwith: ada\nkind: [oops\n---\n",  # a problem, cached too
+}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cached_load(root: Path, folder: Path):
+    cache = ParseCache(folder, root)
+    loaded = load(root, cache=cache)
+    cache.save()
+    return loaded, cache
+
+
+def test_unchanged_notes_are_not_parsed_again_and_give_the_same_result(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    first, cache = cached_load(root, tmp_path / "cache")
+    assert cache.hits == 0 and len(list((tmp_path / "cache").iterdir())) == 1
+    second, cache = cached_load(root, tmp_path / "cache")
+    assert cache.hits == 4
+    assert second.problems == first.problems == load(root).problems
+    assert second.journal == load(root).journal
+
+
+def test_an_edit_is_parsed_again_even_with_the_same_size_and_time(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    cached_load(root, tmp_path / "cache")
+    note = root / "contacts" / "ada.md"
+    info = note.stat()
+    note.write_text(JOURNAL["contacts/ada.md"].replace("Ada.", "Eve."))  # same size
+    os.utime(note, ns=(info.st_atime_ns, info.st_mtime_ns))
+    loaded, cache = cached_load(root, tmp_path / "cache")
+    assert cache.hits == 3
+    assert loaded.journal.contacts["ada"].body == "Eve.\n"
+
+
+def test_a_new_version_or_new_settings_start_afresh(tmp_path, monkeypatch):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    cached_load(root, tmp_path / "cache")
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    assert cached_load(root, tmp_path / "cache")[1].hits == 0
+    assert cached_load(root, tmp_path / "cache")[1].hits == 4
+    (root / "refjournal.yaml").write_text("owner: Someone else\n")
+    assert cached_load(root, tmp_path / "cache")[1].hits == 0
+
+
+def test_a_damaged_or_unwritable_cache_is_only_slower(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    _, cache = cached_load(root, tmp_path / "cache")
+    cache.path.write_bytes(b"not a pickle")
+    loaded, cache = cached_load(root, tmp_path / "cache")
+    assert cache.hits == 0 and loaded.problems == load(root).problems
+    assert cached_load(root, tmp_path / "cache")[1].hits == 4  # rewritten
+    (tmp_path / "a-file").write_text("x")
+    loaded, cache = cached_load(root, tmp_path / "a-file" / "cache")  # cannot be made
+    assert loaded.problems == load(root).problems
+
+
+def test_deleted_notes_leave_the_cache(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    cached_load(root, tmp_path / "cache")
+    (root / "contacts" / "bob.md").unlink()
+    _, cache = cached_load(root, tmp_path / "cache")
+    assert sorted(cache.used) == ["contacts/ada.md", "meetings/2026-11-01-coffee.md",
+                                  "meetings/2026-11-02-bad.md"]
+
+
+def test_the_command_line_uses_the_cache_folder_it_is_given(tmp_path):
+    files = {k: v for k, v in JOURNAL.items() if "bad" not in k}
+    root = write_journal(tmp_path / "j", files)
+    runner = CliRunner()
+    args = ["build", "--journal", str(root), "--today", "2026-11-24"]
+    result = runner.invoke(main, [*args, "--out", str(tmp_path / "a"), "--no-cache",
+                                  "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "c").exists()
+    for out in ("b", "c-site"):
+        result = runner.invoke(main, [*args, "--out", str(tmp_path / out), "--cache-dir",
+                                      str(tmp_path / "c")])
+        assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "c").iterdir())) == 1
+    assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c-site")
+    assert build(root, tmp_path / "d", TODAY).written
+    assert tree(tmp_path / "d") == tree(tmp_path / "a")
+    check = runner.invoke(main, ["check", "--journal", str(root), "--cache-dir",
+                                 str(tmp_path / "c")])
+    assert check.exit_code == 0 and check.output.startswith("ok")
