@@ -29,7 +29,7 @@ from .read import (
     read_note,
     walk,
 )
-from .render import USER_THEME, RenderCache, render_site, theme_dirs
+from .render import USER_THEME, Progress, RenderCache, render_site, theme_dirs
 from .resolve import LinkCache, build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
@@ -167,13 +167,14 @@ def _read(root: Path, rel: str, kind: str, data: bytes | None = None) -> _Note:
 
 
 def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
-          password: str | None = None, cache: ParseCache | None = None) -> Built:
+          password: str | None = None, cache: ParseCache | None = None,
+          progress: Progress | None = None) -> Built:
     """Build the site of the journal at `root` into `out`, or leave `out` untouched."""
     check_output(out, root)
     loaded = load(root, strict_mode=strict_mode, cache=cache)
     if cache is not None:
         cache.save()
-    files, problems = _render(loaded, root, today, strict_mode)
+    files, problems = _render(loaded, root, today, strict_mode, progress=progress)
     if files is None:
         return Built(problems, written=False)
     pages = _pages(files)
@@ -239,13 +240,14 @@ class Session:
 
 
 def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
-            cache: RenderCache | None = None) -> tuple[dict[str, bytes] | None, list[Problem]]:
+            cache: RenderCache | None = None, progress: Progress | None = None
+            ) -> tuple[dict[str, bytes] | None, list[Problem]]:
     """Derive and render a loaded journal: the site's files, or None when there are errors,
     with every problem so far."""
     if not loaded.ok:
         return None, loaded.problems
     site: Derived = derive(loaded.journal, today)
-    files, render_problems = render_site(site, theme_dirs(root), cache)
+    files, render_problems = render_site(site, theme_dirs(root), cache, progress)
     if strict_mode:
         render_problems = strict(render_problems)
     problems = sorted(loaded.problems + render_problems, key=sort_key)

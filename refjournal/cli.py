@@ -34,6 +34,7 @@ from .fields import BadValue
 from .fields import cadence as parse_cadence
 from .hosting import HOSTS, HostingError, write_recipe
 from .problems import Problem, summary
+from .progress import progress_bar
 from .read import CONFIG
 from .serve import Options, serve
 from .stats import stats_json, stats_lines
@@ -215,12 +216,17 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
         check_output(out, root)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
+    password = _password() if encrypt else None
+    bar = progress_bar()
     try:
-        result = build(root, out, today, strict_mode=strict,
-                       password=_password() if encrypt else None, cache=_parse_cache(root))
+        result = build(root, out, today, strict_mode=strict, password=password,
+                       cache=_parse_cache(root), progress=bar)
     except OSError as exc:
         click.echo(f"error: cannot write the site to {out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
+    finally:
+        if bar is not None:
+            bar.close()
     _report(result.problems)
     if not result.written:
         kept = f"; the previous site in {out} is unchanged" if (out / MARKER).exists() else ""

@@ -96,12 +96,16 @@ def theme_dirs(journal_root: Path) -> list[Path]:
     return [user, default] if user.is_dir() else [default]
 
 
-def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = None
-                ) -> tuple[dict[str, bytes], list[Problem]]:
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+
+def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = None,
+                progress: Progress | None = None) -> tuple[dict[str, bytes], list[Problem]]:
     """Render every page and collect the theme's static files, keyed by output path.
 
     With the `cache` of the last render, a page whose `deps` and the site-wide stamp did
     not change is taken from it instead of rendered again; the cache is updated in place.
+    `progress` is told every hundred pages how far the render is.
     """
     theme_files = _theme_files(themes) if cache is not None else ()
     if cache is not None and cache.theme_files != theme_files:
@@ -124,7 +128,10 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
         memo = None
     kept: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...]]] = {}
     rendered = 0
-    for page in pages(site):
+    total = page_count(site)
+    for done, page in enumerate(pages(site)):
+        if progress is not None and done % 100 == 0:
+            progress(done, total)
         if memo is not None and page.deps is not None and page.template not in own:
             known = memo.get(page.path)
             if known is not None and known[0] == page.deps:
@@ -156,6 +163,8 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
         rendered += 1
         if page.deps is not None and page.template not in own:
             kept[page.path] = (page.deps, files[page.path], tuple(problems[start:]))
+    if progress is not None:
+        progress(total, total)
     if cache is not None:
         cache.pages = kept
         cache.last_rendered = rendered
@@ -194,6 +203,16 @@ def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:
     if cache is not None:
         cache.data_key, cache.data_files = key, files
     return files
+
+
+def page_count(site: Derived) -> int:
+    """How many pages `pages` yields: one per contact, meeting and tag, and the index pages."""
+    return (len(site.journal.contacts) + len(site.journal.meetings) + len(site.tags)
+            + sum(1 for _ in INDEX_PAGES))
+
+
+INDEX_PAGES = ("index", "follow-ups", "contacts", "meetings", "referrals", "balances",
+               "insights", "review", "connections", "tags")
 
 
 def pages(site: Derived) -> Iterator[Page]:
