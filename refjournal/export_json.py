@@ -56,22 +56,54 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
             "source": str(m.source)}
 
 
-def model_json(site: Derived) -> dict[str, Any]:
+def model_json(site: Derived, parts: bool = True) -> dict[str, Any]:
+    """The whole document; with `parts` False, without meetings and exchanges (which
+    json_bytes then adds at the end)."""
     journal = site.journal
-    return {
+    data: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "today": site.today.isoformat(),
         "owner": journal.config.owner,
         "title": journal.config.title,
         "contacts": [contact_json(site, c) for c in journal.contacts.values()],
-        "meetings": [meeting_json(m) for m in journal.meetings],
-        "exchanges": [exchange_json(ex) for ex in journal.exchanges],
         "due": [item.as_json() for item in site.items],
         "balances": [b.as_json() for b in site.balances.values()],
         "insights": stats_json(site),
     }
+    if parts:
+        data["meetings"] = [meeting_json(m) for m in journal.meetings]
+        data["exchanges"] = [exchange_json(ex) for ex in journal.exchanges]
+    return data
 
 
-def json_bytes(site: Derived) -> bytes:
-    return (json.dumps(model_json(site), ensure_ascii=False, separators=(",", ":"))
-            + "\n").encode("utf-8")
+Memo = dict[int, tuple[object, str]]  # id of a record -> (the record, its JSON)
+
+
+def json_bytes(site: Derived, memo: Memo | None = None) -> bytes:
+    """The document, compact. With a `memo` kept between builds (serve), the JSON of a
+    meeting or an exchange whose record is the very same object as last time is reused:
+    they are most of the document, and most of them do not change between two builds."""
+    if memo is None:
+        return (_dump(model_json(site)) + "\n").encode("utf-8")
+    journal = site.journal
+    fresh: Memo = {}
+    meetings = _fragments(journal.meetings, meeting_json, memo, fresh)
+    exchanges = _fragments(journal.exchanges, exchange_json, memo, fresh)
+    memo.clear()
+    memo.update(fresh)
+    text = _dump(model_json(site, parts=False))[:-1]  # without its closing brace
+    return (f'{text},"meetings":[{meetings}],"exchanges":[{exchanges}]}}\n').encode()
+
+
+def _fragments(records: Any, make: Any, memo: Memo, fresh: Memo) -> str:
+    out = []
+    for record in records:
+        known = memo.get(id(record))
+        text = known[1] if known is not None and known[0] is record else _dump(make(record))
+        fresh[id(record)] = (record, text)
+        out.append(text)
+    return ",".join(out)
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -22,7 +22,8 @@ from . import __version__
 from .charts import gave_got_chart, goal_chart, graph_chart, weeks_chart
 from .derive import Derived
 from .due import STATES
-from .exports import FEED, SITE_EXPORTS
+from .export_json import json_bytes
+from .exports import FEED, JSON_EXPORT, SITE_EXPORTS
 from .feed import ics_bytes
 from .markdown import TooDeep, make_markdown, render_markdown
 from .model import Meeting
@@ -85,6 +86,7 @@ class RenderCache:
     data_key: tuple[Any, ...] = ()  # the records and day the data files were made from
     data_files: dict[str, bytes] = field(default_factory=dict)
     events: dict[tuple[Any, ...], bytes] = field(default_factory=dict)  # of the calendar
+    json_parts: dict[int, tuple[object, str]] = field(default_factory=dict)  # journal.json
 
 
 def theme_dirs(journal_root: Path) -> list[Path]:
@@ -197,8 +199,9 @@ def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:
     files[REVIEW_CSV] = review_csv(site.review, {slug: c.name for slug, c
                                                  in journal.contacts.items()})
     files[FEED] = ics_bytes(site, cache.events if cache is not None else None)
+    files[JSON_EXPORT] = json_bytes(site, cache.json_parts if cache is not None else None)
     for name, make in SITE_EXPORTS.items():
-        if name != FEED:
+        if name not in files:
             files[name] = make(site)
     if cache is not None:
         cache.data_key, cache.data_files = key, files
