@@ -7,6 +7,7 @@ user can restyle by shadowing one file by name. Every link is relative to its pa
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import traceback
 from collections import defaultdict
@@ -131,40 +132,29 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     kept: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...]]] = {}
     rendered = 0
     total = page_count(site)
-    for done, page in enumerate(pages(site)):
-        if progress is not None and done % 100 == 0:
-            progress(done, total)
-        if memo is not None and page.deps is not None and page.template not in own:
-            known = memo.get(page.path)
-            if known is not None and known[0] == page.deps:
-                files[page.path] = kept.setdefault(page.path, known)[1]
-                problems += known[2]  # its warnings, as a fresh render would give them
+    if cache is None and total >= PARALLEL_MIN and _workers() > 1:
+        rendered = _render_in_parallel(site, env, md, themes, files, problems, progress)
+        total = rendered  # reported as done below
+    else:
+        for done, page in enumerate(pages(site)):
+            if progress is not None and done % 100 == 0:
+                progress(done, total)
+            if memo is not None and page.deps is not None and page.template not in own:
+                known = memo.get(page.path)
+                if known is not None and known[0] == page.deps:
+                    files[page.path] = kept.setdefault(page.path, known)[1]
+                    problems += known[2]  # its warnings, as a fresh render would give them
+                    continue
+            html, page_problems = _render_page(page, site, env, md, themes)
+            problems += page_problems
+            if html is None:
+                if sum(p.severity == "error" for p in problems) >= 20:
+                    break
                 continue
-        start = len(problems)
-        root = "../" * page.path.count("/")
-        context = dict(page.context, root=root)
-        if "body" in context:
-            try:
-                context["body_html"] = render_markdown(md, context["body"], root,
-                                                       site.journal.ref_index)
-            except TooDeep:
-                note = context.get("contact") or context["meeting"]
-                problems.append(warning(note.source.path, note.body_line, "the body is nested "
-                                        "too deeply to read as Markdown; it is shown as plain "
-                                        "text"))
-                context["body_html"] = Markup('<pre class="plain-body">{}</pre>').format(
-                    context["body"])
-        try:
-            html = env.get_template(page.template).render(context)
-        except Exception as exc:  # noqa: BLE001 - a user's template may raise anything
-            problems.append(_template_problem(exc, page, themes))
-            if sum(p.severity == "error" for p in problems) >= 20:
-                break
-            continue
-        files[page.path] = html.encode("utf-8")
-        rendered += 1
-        if page.deps is not None and page.template not in own:
-            kept[page.path] = (page.deps, files[page.path], tuple(problems[start:]))
+            files[page.path] = html
+            rendered += 1
+            if page.deps is not None and page.template not in own:
+                kept[page.path] = (page.deps, html, tuple(page_problems))
     if progress is not None:
         progress(total, total)
     if cache is not None:
@@ -185,6 +175,81 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
                 continue
             files[f"{ASSETS}/{source.relative_to(theme / 'static').as_posix()}"] = data
     return files, problems
+
+
+def _render_page(page: Page, site: Derived, env: jinja2.Environment, md: Any,
+                 themes: list[Path]) -> tuple[bytes | None, list[Problem]]:
+    """One page's bytes (None when its template failed) and the problems it met."""
+    problems: list[Problem] = []
+    root = "../" * page.path.count("/")
+    context = dict(page.context, root=root)
+    if "body" in context:
+        try:
+            context["body_html"] = render_markdown(md, context["body"], root,
+                                                   site.journal.ref_index)
+        except TooDeep:
+            note = context.get("contact") or context["meeting"]
+            problems.append(warning(note.source.path, note.body_line, "the body is nested "
+                                    "too deeply to read as Markdown; it is shown as plain "
+                                    "text"))
+            context["body_html"] = Markup('<pre class="plain-body">{}</pre>').format(
+                context["body"])
+    try:
+        html = env.get_template(page.template).render(context)
+    except Exception as exc:  # noqa: BLE001 - a user's template may raise anything
+        problems.append(_template_problem(exc, page, themes))
+        return None, problems
+    return html.encode("utf-8"), problems
+
+
+# A cold build of this many pages or more renders on every core: forked workers share the
+# journal already in memory and send back bytes. Below it, starting them costs more.
+PARALLEL_MIN = 2000
+_SHARED: dict[str, Any] = {}  # what forked workers find in memory, set just before the fork
+
+
+def _workers() -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+def _render_in_parallel(site: Derived, env: jinja2.Environment, md: Any,
+                        themes: list[Path], files: dict[str, bytes], problems: list[Problem],
+                        progress: Progress | None) -> int:
+    """Render every page in forked workers, in order; returns the pages rendered."""
+    todo = list(pages(site))
+    for name in {page.template for page in todo}:  # compiled once, before the fork
+        env.get_template(name)
+    workers = _workers()
+    step = max(50, len(todo) // (workers * 8))
+    chunks = [(start, min(start + step, len(todo))) for start in range(0, len(todo), step)]
+    _SHARED.update(site=site, env=env, md=md, themes=themes, todo=todo)
+    rendered = done = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_render_chunk, chunks):
+                for path, html, page_problems in results:
+                    problems += page_problems
+                    if html is not None:
+                        files[path] = html
+                        rendered += 1
+                done += len(results)
+                if progress is not None:
+                    progress(done, len(todo))
+    finally:
+        _SHARED.clear()
+    return rendered
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | None, list[Problem]]]:
+    shared = _SHARED
+    out = []
+    for page in shared["todo"][bounds[0]:bounds[1]]:
+        html, page_problems = _render_page(page, shared["site"], shared["env"], shared["md"],
+                                           shared["themes"])
+        out.append((page.path, html, page_problems))
+    return out
 
 
 def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:
