@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .authoring import (
     AuthoringError,
+    Written,
     import_vcards,
     init_journal,
     looks_like_journal,
@@ -372,9 +373,14 @@ def new_contact_command(name: str, journal: Path | None, company: str, role: str
             parse_cadence(int(cadence) if cadence.isdigit() else cadence)
         except BadValue as exc:
             raise click.BadParameter(str(exc), param_hint="--cadence") from None
+    _write_note(lambda: new_contact(root, name, company=company, role=role, cadence=cadence,
+                                    tags=tags, today=today), edit)
+
+
+def _write_note(write: Callable[[], Written], edit: bool) -> None:
+    """Write a note, print its path, and open it in the user's editor when asked."""
     try:
-        written = new_contact(root, name, company=company, role=role, cadence=cadence,
-                              tags=tags, today=today)
+        written = write()
     except AuthoringError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(written.path)
@@ -400,14 +406,8 @@ def new_meeting_command(journal: Path | None, refs: tuple[str, ...], kind: str,
     on the same day gets a suffix.
     """
     root = _writable_journal(journal)
-    try:
-        written = new_meeting(root, load(root).journal, refs, date=date or today, kind=kind,
-                              title=title)
-    except AuthoringError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(written.path)
-    if edit:
-        click.edit(filename=str(written.path))
+    _write_note(lambda: new_meeting(root, load(root).journal, refs, date=date or today,
+                                    kind=kind, title=title), edit)
 
 
 @main.command("export")
