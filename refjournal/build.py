@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -29,11 +30,11 @@ from .read import (
     read_note,
     walk,
 )
-from .render import USER_THEME, Progress, RenderCache, render_site, theme_dirs
+from .render import USER_THEME, Progress, RenderCache, render_site, theme_dirs, theme_files
 from .resolve import LinkCache, build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
-from .write import check_output, write_changes, write_site
+from .write import MARKER, check_output, recover, write_changes, write_site
 
 UNLOCK_JS = (Path(__file__).parent / "unlock.js").read_bytes()
 
@@ -54,6 +55,7 @@ class Built:
     written: bool
     pages: int = 0
     changed: tuple[str, ...] = ()  # files written or removed, by a build Session
+    up_to_date: bool = False  # the site held this very build already: nothing was written
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,26 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
     """Build the site of the journal at `root` into `out`, or leave `out` untouched."""
     check_output(out, root)
     loaded = load(root, strict_mode=strict_mode, cache=cache)
-    if cache is not None:
-        cache.save()
+    inputs = None
+    if cache is not None and password is None and loaded.ok:
+        recover(out)  # what a killed build left beside it, as writing would do first
+        inputs = _inputs(root, out, today, strict_mode, cache)
+        known = cache.site(out)
+        if known is not None and known[0] == inputs:  # the site holds this build already
+            cache.save()
+            return Built(sorted(loaded.problems + list(known[2]), key=sort_key), written=True,
+                         pages=known[1], up_to_date=True)
+    try:
+        return _build_site(root, out, today, loaded, strict_mode, password, cache, inputs,
+                           progress)
+    finally:
+        if cache is not None:  # last: the pickling's memory then reuses the pages' memory
+            cache.save()
+
+
+def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mode: bool,
+                password: str | None, cache: ParseCache | None, inputs: bytes | None,
+                progress: Progress | None) -> Built:
     files, problems = _render(loaded, root, today, strict_mode, progress=progress)
     if files is None:
         return Built(problems, written=False)
@@ -187,7 +207,31 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
                                            "or build without --encrypt")], written=False)
         files = encrypt_site(files, new_keys(password), UNLOCK_JS)
     write_site(out, files)
+    del files
+    if cache is not None:
+        if inputs is not None:
+            warnings = tuple(p for p in problems if p not in loaded.problems)
+            cache.built(out, _inputs(root, out, today, strict_mode, cache), pages, warnings)
+        else:
+            cache.forget(out)
     return Built(problems, written=True, pages=pages)
+
+
+def _inputs(root: Path, out: Path, today: dt.date, strict_mode: bool,
+            cache: ParseCache) -> bytes:
+    """Everything a plain build's output follows from: the notes' bytes, the settings and
+    the version (the cache's stamp), the day, the theme's files, and the site folder as
+    this build leaves it (its marker's inode and time: a site built since by someone else,
+    or removed, is built again)."""
+    try:
+        marker = os.stat(out / MARKER)
+        site: tuple[int, ...] = (marker.st_ino, marker.st_mtime_ns)
+    except OSError:
+        site = ()
+    whole = hashlib.sha256(repr((cache.stamp, today.isoformat(), strict_mode,
+                                 theme_files(theme_dirs(root)), site)).encode())
+    whole.update(cache.digests())
+    return whole.digest()
 
 
 class Session:

@@ -39,10 +39,15 @@ class ParseCache:
 
     def __init__(self, folder: Path, root: Path) -> None:
         real = os.path.realpath(root)
-        self.path = folder / f"{hashlib.sha256(real.encode()).hexdigest()[:24]}.pickle"
+        name = hashlib.sha256(real.encode()).hexdigest()[:24]
+        self.path = folder / f"{name}.pickle"
+        self.sites_path = folder / f"{name}.sites"
         self.stamp = (FORMAT, __version__, _config_digest(root))
         self.entries: dict[str, tuple[bytes, Any]] = {}
         self.used: dict[str, tuple[bytes, Any]] = {}
+        # Sites built from this journal, by output folder: what they were built from (see
+        # build.py, `_inputs`), their page count and the warnings their render gave.
+        self.sites: dict[str, tuple[bytes, int, tuple[Any, ...]]] = {}
         self.hits = 0
         self.dirty = False
         try:
@@ -52,6 +57,13 @@ class ParseCache:
                 self.entries = entries
         except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
             self.dirty = True
+        try:  # small, and written after a build: apart from the notes
+            with open(self.sites_path, "rb") as stored:
+                stamp, sites = pickle.load(stored)  # noqa: S301 - our own file, 0700
+            if stamp == self.stamp and isinstance(sites, dict):
+                self.sites = sites
+        except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
+            pass
 
     @staticmethod
     def digest(data: bytes) -> bytes:
@@ -69,18 +81,40 @@ class ParseCache:
         self.used[rel] = (digest, note)
         self.dirty = True
 
+    def digests(self) -> bytes:
+        """One digest of every note this run read, by path: the journal's content."""
+        whole = hashlib.sha256()
+        for rel in sorted(self.used):
+            whole.update(rel.encode() + b"\0" + self.used[rel][0])
+        return whole.digest()
+
+    def built(self, out: Path, inputs: bytes, pages: int, warnings: tuple[Any, ...]) -> None:
+        """Remember what the site in `out` was built from (saved at once)."""
+        self.sites[os.path.realpath(out)] = (inputs, pages, warnings)
+        self._write(self.sites_path, (self.stamp, self.sites))
+
+    def forget(self, out: Path) -> None:
+        if self.sites.pop(os.path.realpath(out), None) is not None:
+            self._write(self.sites_path, (self.stamp, self.sites))
+
+    def site(self, out: Path) -> tuple[bytes, int, tuple[Any, ...]] | None:
+        return self.sites.get(os.path.realpath(out))
+
     def save(self) -> None:
-        """Keep what this run used (notes deleted since are dropped), written atomically;
-        a cache folder that cannot be written is skipped."""
-        if not self.dirty and len(self.used) == len(self.entries):
-            return
+        """Keep the notes this run used (notes deleted since are dropped)."""
+        if self.dirty or len(self.used) != len(self.entries):
+            self._write(self.path, (self.stamp, self.used))
+
+    @staticmethod
+    def _write(path: Path, data: Any) -> None:
+        """Write atomically; a cache folder that cannot be written is skipped."""
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as out:
-                    pickle.dump((self.stamp, self.used), out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.path)
+                    pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
             except BaseException:
                 os.unlink(temporary)
                 raise

@@ -233,6 +233,10 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
         kept = f"; the previous site in {out} is unchanged" if (out / MARKER).exists() else ""
         click.echo(f"site not written{kept}", err=True)
         sys.exit(EXIT_PROBLEMS)
+    if result.up_to_date:
+        click.echo(f"{out}/ is up to date: nothing changed since it was built "
+                   f"({result.pages} pages)")
+        return
     click.echo(f"built {result.pages} pages into {out}/ (open {out / 'index.html'})")
 
 

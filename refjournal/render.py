@@ -110,16 +110,16 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     not change is taken from it instead of rendered again; the cache is updated in place.
     `progress` is told every hundred pages how far the render is.
     """
-    theme_files = _theme_files(themes) if cache is not None else ()
-    if cache is not None and cache.theme_files != theme_files:
-        cache.env, cache.theme_files = None, theme_files  # a template added: compile afresh
+    of_themes = theme_files(themes) if cache is not None else ()
+    if cache is not None and cache.theme_files != of_themes:
+        cache.env, cache.theme_files = None, of_themes  # a template added: compile afresh
     env = _environment(site, themes, cache)
     memo = cache.pages if cache is not None else None
     md = make_markdown(site.journal.config.allow_html)
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     if cache is not None:
-        stamp = _stamp(site, theme_files)
+        stamp = _stamp(site, of_themes)
         if stamp != cache.stamp:  # compared once here, not once per page
             memo = {}
             cache.stamp = stamp
@@ -375,7 +375,7 @@ def _own_templates(themes: list[Path]) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def _theme_files(themes: list[Path]) -> tuple[Any, ...]:
+def theme_files(themes: list[Path]) -> tuple[Any, ...]:
     """Every file of the themes, with its mtime and size (dot files skipped, as by walk)."""
     found = []
     for theme in themes:

@@ -39,7 +39,7 @@ def cached_load(root: Path, folder: Path):
 def test_unchanged_notes_are_not_parsed_again_and_give_the_same_result(tmp_path):
     root = write_journal(tmp_path / "j", JOURNAL)
     first, cache = cached_load(root, tmp_path / "cache")
-    assert cache.hits == 0 and len(list((tmp_path / "cache").iterdir())) == 1
+    assert cache.hits == 0 and len(list((tmp_path / "cache").glob("*.pickle"))) == 1
     second, cache = cached_load(root, tmp_path / "cache")
     assert cache.hits == 4
     assert second.problems == first.problems == load(root).problems
@@ -102,10 +102,75 @@ def test_the_command_line_uses_the_cache_folder_it_is_given(tmp_path):
         result = runner.invoke(main, [*args, "--out", str(tmp_path / out), "--cache-dir",
                                       str(tmp_path / "c")])
         assert result.exit_code == 0, result.output
-    assert len(list((tmp_path / "c").iterdir())) == 1
+    assert len(list((tmp_path / "c").glob("*.pickle"))) == 1
     assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c-site")
     assert build(root, tmp_path / "d", TODAY).written
     assert tree(tmp_path / "d") == tree(tmp_path / "a")
     check = runner.invoke(main, ["check", "--journal", str(root), "--cache-dir",
                                  str(tmp_path / "c")])
     assert check.exit_code == 0 and check.output.startswith("ok")
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
+    files = {k: v for k, v in JOURNAL.items() if "bad" not in k}
+    files["contacts/deep.md"] = "---\nname: Deep\nsome_key: 1\n---\n" + "> " * 3000 + "x\n"
+    root = write_journal(tmp_path / "j", files)
+    runner = CliRunner()
+
+    def build_site(*extra: str):
+        return runner.invoke(main, ["build", "--journal", str(root), "--out",
+                                    str(tmp_path / "site"), "--cache-dir",
+                                    str(tmp_path / "c"), *extra])
+
+    first = build_site("--today", "2026-11-24")
+    assert first.exit_code == 0 and first.stdout.startswith("built ")
+    before = mtimes(tmp_path / "site")
+    again = build_site("--today", "2026-11-24")
+    assert again.exit_code == 0, again.output
+    assert "is up to date: nothing changed" in again.stdout
+    assert mtimes(tmp_path / "site") == before
+    # The warnings are said again: the unknown key (read) and the deep body (rendered).
+    assert again.stderr == first.stderr and "some_key" in again.stderr
+    assert "nested too deeply" in again.stderr
+    # Each of these builds again.
+    changes = [
+        lambda: (root / "contacts" / "ada.md").write_text("---\nname: Ada L\n---\n"),
+        lambda: None,  # another day, below
+        lambda: write_journal(root, {"theme/static/extra.css": "p {}\n"}),
+        lambda: (tmp_path / "site" / ".refjournal-site").write_text("rebuilt by someone\n"),
+    ]
+    for n, change in enumerate(changes):
+        change()
+        result = build_site("--today", "2026-11-25" if n == 1 else "2026-11-24")
+        assert result.stdout.startswith("built "), (n, result.output)
+        if n == 1:
+            build_site("--today", "2026-11-24")
+    assert "up to date" in build_site("--today", "2026-11-24").stdout
+    assert build_site("--today", "2026-11-24", "--no-cache").stdout.startswith("built ")
+    assert build_site("--today", "2026-11-24", "--strict").exit_code == 1  # warnings
+
+
+def test_an_encrypted_build_is_always_made_afresh(tmp_path):
+    root = write_journal(tmp_path / "j", {k: v for k, v in JOURNAL.items() if "bad" not in k})
+    runner = CliRunner(env={"REFJOURNAL_PASSWORD": "pw"})
+    args = ["build", "--journal", str(root), "--out", str(tmp_path / "site"), "--cache-dir",
+            str(tmp_path / "c"), "--today", "2026-11-24", "--encrypt"]
+    for _ in range(2):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0 and result.stdout.startswith("built "), result.output
+
+
+def test_an_up_to_date_build_still_tidies_what_a_killed_build_left(tmp_path):
+    root = write_journal(tmp_path / "j", {k: v for k, v in JOURNAL.items() if "bad" not in k})
+    args = ["build", "--journal", str(root), "--out", str(tmp_path / "site"), "--cache-dir",
+            str(tmp_path / "c"), "--today", "2026-11-24"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (tmp_path / ".site.tmp-killed").mkdir()
+    result = CliRunner().invoke(main, args)
+    assert "up to date" in result.stdout
+    assert not (tmp_path / ".site.tmp-killed").exists()
