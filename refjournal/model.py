@@ -178,6 +178,11 @@ class Meeting:
     def exchanges(self) -> tuple[Exchange, ...]:
         return self.gave + self.got
 
+    @property
+    def heading(self) -> str:
+        """What the meeting is called in links and lists: its title, else its kind."""
+        return self.title or self.kind.capitalize() or "Meeting"
+
 
 @dataclass(frozen=True)
 class Journal:

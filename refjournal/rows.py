@@ -40,9 +40,8 @@ def heat_dots(heat: int | str | None) -> str:
 
 
 def meeting_link(root: str, meeting: Meeting) -> Markup:
-    title = meeting.title or meeting.kind.capitalize() or "Meeting"
     return Markup(f'<a href="{escape(root)}meetings/{escape(meeting.id)}/index.html">'
-                  f"{escape(title)}</a>")
+                  f"{escape(meeting.heading)}</a>")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -16,7 +16,7 @@ def search_index(site: Derived) -> dict[str, list[list[str]]]:
     return {
         "contacts": [[c.name, c.company, c.role, " ".join(c.tags), c.needs,
                       f"contacts/{c.slug}/index.html"] for c in contacts.values()],
-        "meetings": [[m.title or m.kind.capitalize() or "Meeting", m.date.isoformat(),
+        "meetings": [[m.heading, m.date.isoformat(),
                       ", ".join(contacts[s].name for s in m.contacts),
                       f"meetings/{m.id}/index.html"] for m in reversed(site.journal.meetings)],
     }

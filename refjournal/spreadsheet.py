@@ -9,7 +9,6 @@ import io
 from collections.abc import Iterable, Sequence
 
 from .derive import Derived
-from .model import Meeting
 from .review import ReviewRow
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -64,7 +63,7 @@ def referrals_csv(site: Derived) -> bytes:
          "; ".join(contacts[slug].name for slug in ex.contacts), ex.type, ex.prospect,
          ex.heat, ex.status, ex.value, str(ex.source),
          ex.closed_on.isoformat() if ex.closed_on else None, " ".join(ex.contacts),
-         _title(meetings[ex.meeting]))
+         meetings[ex.meeting].heading)
         for ex in site.journal.exchanges))
 
 
@@ -85,6 +84,3 @@ def contacts_csv(site: Derived) -> bytes:
                      slug))
     return csv_bytes(CONTACTS_HEADER, rows)
 
-
-def _title(meeting: Meeting) -> str:
-    return meeting.title or meeting.kind.capitalize() or "Meeting"
