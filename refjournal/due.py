@@ -15,6 +15,8 @@ KEEP_IN_TOUCH = "keep-in-touch"
 REFERRAL_CHECK = "referral-check"
 BIRTHDAY = "birthday"
 KINDS = (FOLLOW_UP, KEEP_IN_TOUCH, REFERRAL_CHECK, BIRTHDAY)
+KIND_NAMES = {FOLLOW_UP: "Follow-up", KEEP_IN_TOUCH: "Keep in touch",
+              REFERRAL_CHECK: "Referral check", BIRTHDAY: "Birthday"}  # for people to read
 
 OVERDUE, TODAY, SOON, LATER = "overdue", "today", "soon", "later"
 STATES = (OVERDUE, TODAY, SOON, LATER)

@@ -15,10 +15,7 @@ from collections import Counter
 from icalendar import Calendar, Event
 
 from .derive import Derived
-from .due import DueItem
-
-KIND_WORDS = {"follow-up": "Follow-up", "keep-in-touch": "Keep in touch",
-              "referral-check": "Referral check", "birthday": "Birthday"}
+from .due import KIND_NAMES, DueItem
 
 
 def item_uid(item: DueItem, seen: Counter[str]) -> str:
@@ -76,10 +73,10 @@ def _event(uid: str, item: DueItem, names: tuple[str, ...], stamp: dt.datetime) 
     if item.due < dt.date.max:  # an all-day event ends the next day (none after the last)
         event.add("dtend", item.due + dt.timedelta(days=1))
     event.add("summary", summary(item, list(names)))
-    event.add("description", f"{KIND_WORDS[item.kind]}"
+    event.add("description", f"{KIND_NAMES[item.kind]}"
               + (f" with {', '.join(names)}" if names else "")
               + f".\nFrom your note {item.source}.")
-    event.add("categories", [KIND_WORDS[item.kind]])
+    event.add("categories", [KIND_NAMES[item.kind]])
     event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
     data: bytes = event.to_ical()
     return data

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from . import __version__
 from .charts import gave_got_chart, goal_chart, graph_chart, weeks_chart
 from .derive import Derived
-from .due import STATES
+from .due import KIND_NAMES, STATES
 from .export_json import json_bytes
 from .exports import FEED, JSON_EXPORT, SITE_EXPORTS
 from .feed import ics_bytes
@@ -455,10 +455,6 @@ def _link_contacts(context: Any, slugs: Iterable[str]) -> Markup:
 @jinja2.pass_context
 def _link_meeting(context: Any, meeting: Meeting) -> Markup:
     return meeting_link(context["root"], meeting)
-
-
-KIND_NAMES = {"follow-up": "Follow-up", "keep-in-touch": "Keep in touch",
-              "referral-check": "Referral check", "birthday": "Birthday"}
 
 
 def _state_badge(state: str, due: dt.date | None = None) -> Markup:
