@@ -9,11 +9,16 @@ from .derive import Derived
 from .health import LIGHTS
 
 
+def light_counts(site: Derived) -> Counter[str]:
+    """Contacts by health light; placeholders for unknown refs (no note) left out."""
+    names = site.journal.contacts
+    return Counter(h.light for slug, h in site.health.items() if not names[slug].unresolved)
+
+
 def stats_json(site: Derived) -> dict[str, Any]:
     """Everything `stats --json` prints; documented in docs/insights.md."""
     today = site.today
-    names = site.journal.contacts
-    lights = Counter(h.light for slug, h in site.health.items() if not names[slug].unresolved)
+    lights = light_counts(site)
     return {
         "today": today.isoformat(),
         "goals": {goal.key: goal.as_json() for goal in site.goals},
@@ -54,7 +59,7 @@ def stats_lines(site: Derived) -> list[str]:
     if r.owed:
         lines.append("  They gave, you have not given back: " + ", ".join(
             names[o.contact].name for o in r.owed))
-    lights = Counter(h.light for slug, h in site.health.items() if not names[slug].unresolved)
+    lights = light_counts(site)
     lines += ["", "Relationships: " + ", ".join(f"{lights[light]} {light}" for light in LIGHTS)]
     this = site.months[-1]
     lines.append(f"This month: gave {this.gave}, got {this.got}; "
