@@ -4,6 +4,10 @@ notes, in the same run.
     bash benchmarks/setup.sh                 # Hugo (Debian) and Pelican, MkDocs (PyPI)
     python benchmarks/run.py                 # 1,000 contacts + 10,000 meetings
     python benchmarks/run.py --sizes 200:2000,1000:10000,3000:32000 --repeat 3
+    python benchmarks/run.py --linearity     # the 2N/N check: 2,200 notes, then 4,400
+
+The project reports three sizes (contacts:meetings): 200:2000 (2,200 notes), 1000:10000
+(11,000, the default) and 3000:32000 (35,000).
 
 For each size it generates a journal (benchmarks/generate.py) and measures, as medians of
 `--repeat` runs, each in its own process (wall time, user and system CPU, peak RSS from
@@ -11,19 +15,36 @@ For each size it generates a journal (benchmarks/generate.py) and measures, as m
 
 - refjournal: a cold build (an empty parse cache), a build with nothing changed, a build
   after one note's text was edited, and `check`; then serve's edit-to-reload
-  (benchmarks/serve_reload.py) unless `--no-serve`;
+  (benchmarks/serve_reload.py, on the first size) unless `--no-serve`;
 - when installed, the same notes built by Hugo, Pelican and MkDocs, each rendering one
   HTML page per note with a minimal template (no navigation, no lists beyond Hugo's
   section pages). MkDocs runs on at most `--mkdocs-limit` notes (2,200 by default, the
   size at which a theme with its navigation over all pages already takes most of a
   minute; raise it to compare at full size).
 
-Ratios to Hugo are printed last. Everything runs under a temporary folder that is removed.
+After each size come the ratio of refjournal's cold build to Hugo's and the cost of the
+other builds relative to a cold one. With several sizes, a last table compares, for each
+pair of consecutive sizes, the cold build's cost per note at the larger over the smaller:
+1.00 is linear. It judges CPU time (user and system), which varies less than wall time on
+a virtual machine; wall time is shown too, and drops where the build starts rendering on
+every core. Python's start-up and imports (about 0.3 s) weigh more at small sizes.
+
+`--linearity` runs only the 2N/N check: it generates `--linearity-notes` notes (N, one
+contact for every ten meetings, as the sizes above) and twice as many, measures
+refjournal's cold build and `check` at both, prints the CPU time at 2N over the time at N
+for each, and exits 1 when one is over `--max-ratio` (2.6): a cost that grows linearly
+gives about 2, a quadratic one about 4. The ratio with the start-up (`refjournal
+--version`) taken off is shown beside it, not judged (`-` where the rest is under 0.05 s).
+
+    python benchmarks/run.py --linearity --linearity-notes 2200 --repeat 3 --max-ratio 2.6
+
+Everything runs under a temporary folder that is removed.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -37,11 +58,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # type: ignore[import-not-found]  # noqa: E402
+# Found beside this script; unused under --ignore-missing-imports, hence the second code.
+from generate import generate  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-24"
 VENV_BIN = REPO / "benchmarks" / ".venv" / "bin"  # made by benchmarks/setup.sh
+MEETINGS_PER_CONTACT = 10  # as in the sizes the project reports
+MAX_RATIO = 2.6  # time at 2N over time at N: linear cost gives about 2, quadratic 4
+NOISE = 0.05  # seconds; a time less start-up below this is not worth a ratio
 
 
 @dataclass(frozen=True)
@@ -70,28 +95,40 @@ def median(runs: list[Run]) -> Run:
                  for f in ("wall", "user", "system", "rss_mb")))
 
 
+def cpu(run: Run) -> float:
+    return run.user + run.system
+
+
 def refjournal(*args: str) -> list[str]:
     return [sys.executable, "-m", "refjournal.cli", *args]
 
 
-def bench_refjournal(journal: Path, work: Path, repeat: int) -> dict[str, Run]:
+def bench_refjournal(journal: Path, work: Path, repeat: int, rebuilds: bool = True
+                     ) -> dict[str, Run]:
+    """Median cost of refjournal's builds and `check`; without `rebuilds`, of the cold build
+    and `check` only.
+
+    `check` runs last in each round, with the parse cache the builds have filled.
+    """
     site, cache = work / "site", work / "cache"
     build = refjournal("build", "--journal", str(journal), "--out", str(site), "--today",
                        TODAY, "--cache-dir", str(cache))
-    results: dict[str, list[Run]] = {"cold build": [], "no-change build": [],
-                                     "one-note edit build": [], "check": []}
-    note = sorted((journal / "meetings").rglob("*.md"))[len(list(
-        (journal / "meetings").rglob("*.md"))) // 2]
+    check = refjournal("check", "--journal", str(journal), "--cache-dir", str(cache))
+    names = ("cold build", "no-change build", "one-note edit build", "check")
+    results: dict[str, list[Run]] = {name: [] for name in names
+                                     if rebuilds or name in ("cold build", "check")}
+    meetings = sorted((journal / "meetings").rglob("*.md"))
+    note = meetings[len(meetings) // 2]
     for n in range(repeat):
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         results["cold build"].append(measure(build))
-        results["no-change build"].append(measure(build))
-        with note.open("a", encoding="utf-8") as out:
-            out.write(f"\nOne more line, edit {n}.\n")
-        results["one-note edit build"].append(measure(build))
-        results["check"].append(measure(refjournal("check", "--journal", str(journal),
-                                                   "--cache-dir", str(cache))))
+        if rebuilds:
+            results["no-change build"].append(measure(build))
+            with note.open("a", encoding="utf-8") as out:
+                out.write(f"\nOne more line, edit {n}.\n")
+            results["one-note edit build"].append(measure(build))
+        results["check"].append(measure(check))
     return {name: median(runs) for name, runs in results.items()}
 
 
@@ -208,47 +245,129 @@ def row(name: str, run: Run, notes_count: int) -> str:
             f"{run.system:.2f} | {run.rss_mb:.0f} |")
 
 
+def header(repeat: int) -> None:
+    print(f"{platform.platform()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; medians of {repeat} runs; times in seconds, "
+          "RSS in MB\n")
+    print("| what | notes | wall | user | system | peak RSS |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+
+
+def bench_size(contacts: int, meetings: int, args: argparse.Namespace) -> tuple[int, Run]:
+    """Measure one size and print its rows; return its number of notes and cold build."""
+    with tempfile.TemporaryDirectory(prefix="refjournal-bench-") as tmp:
+        work = Path(tmp)
+        journal = generate(work / "journal", contacts, meetings)
+        total = len(notes(journal))
+        mine = bench_refjournal(journal, work, args.repeat)
+        for name, run in mine.items():
+            print(row(f"refjournal {name}", run, total), flush=True)
+        others = {} if args.no_others else bench_others(journal, work, args.repeat,
+                                                         args.mkdocs_limit)
+    for name, (run, count) in others.items():
+        print(row(name, run, count), flush=True)
+    cold = mine["cold build"]
+    if "hugo" in others:
+        hugo = others["hugo"][0]
+        print(f"|  | ratio refjournal cold / Hugo: wall {cold.wall / hugo.wall:.2f}, "
+              f"CPU {cpu(cold) / cpu(hugo):.2f} |  |  |  |  |")
+    print(f"|  | no-change / cold: {mine['no-change build'].wall / cold.wall:.0%}; "
+          f"one-note edit / cold: {mine['one-note edit build'].wall / cold.wall:.0%} "
+          "|  |  |  |  |", flush=True)
+    return total, cold
+
+
+def per_note(cold_builds: list[tuple[int, Run]]) -> None:
+    """For each pair of consecutive sizes, print the cold build's cost per note at the
+    larger size over its cost per note at the smaller: 1.00 is linear."""
+    ordered = sorted(cold_builds, key=lambda sized: sized[0])
+    if len(ordered) < 2:
+        return
+    print("\nCold build, cost per note at the larger size over the smaller (the time ratio "
+          "over the notes ratio; 1.00 is linear):\n")
+    print("| notes | notes ratio | CPU ratio | CPU per note | wall ratio | wall per note |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for (small, at_small), (large, at_large) in itertools.pairwise(ordered):
+        grown = large / small
+        cpu_ratio, wall_ratio = cpu(at_large) / cpu(at_small), at_large.wall / at_small.wall
+        print(f"| {small:,} → {large:,} | {grown:.2f} | {cpu_ratio:.2f} | "
+              f"{cpu_ratio / grown:.2f} | {wall_ratio:.2f} | {wall_ratio / grown:.2f} |")
+
+
+def startup(repeat: int) -> Run:
+    """What every refjournal command costs before its work: Python's start-up and imports."""
+    return median([measure(refjournal("--version")) for _ in range(repeat)])
+
+
+def linearity(n: int, repeat: int, max_ratio: float) -> int:
+    """The 2N/N check: exit code 1 when a command's CPU time at 2N is over `max_ratio` times
+    its time at N."""
+    contacts = max(1, round(n / (MEETINGS_PER_CONTACT + 1)))
+    header(repeat)
+    measured: list[dict[str, Run]] = []
+    for factor in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="refjournal-bench-") as tmp:
+            journal = generate(Path(tmp) / "journal", factor * contacts,
+                               factor * (n - contacts))
+            total = len(notes(journal))
+            measured.append(bench_refjournal(journal, Path(tmp), repeat, rebuilds=False))
+        for name, run in measured[-1].items():
+            print(row(f"refjournal {name}", run, total), flush=True)
+    fixed = cpu(startup(repeat))
+    print(f"\nTime at 2N over time at N (N = {n:,} notes; linear about 2, quadratic 4; "
+          f"start-up and imports: {fixed:.2f} s of CPU):\n")
+    print("| command | CPU at N | CPU at 2N | CPU ratio | less start-up | wall ratio |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    over = []
+    for name, at_n in measured[0].items():
+        at_2n = measured[1][name]
+        ratio = cpu(at_2n) / cpu(at_n)
+        net = (cpu(at_2n) - fixed) / (cpu(at_n) - fixed) if cpu(at_n) - fixed >= NOISE else None
+        print(f"| {name} | {cpu(at_n):.2f} | {cpu(at_2n):.2f} | {ratio:.2f} | "
+              f"{'-' if net is None else f'{net:.2f}'} | {at_2n.wall / at_n.wall:.2f} |")
+        if ratio > max_ratio:
+            over.append(f"{name} takes {ratio:.2f} times the CPU time at {2 * n:,} notes "
+                         f"as at {n:,}")
+    print(flush=True)
+    if over:
+        print(f"FAIL: not linear: {'; '.join(over)} (limit {max_ratio}; linear cost gives "
+              "about 2, quadratic 4).", file=sys.stderr)
+        return 1
+    print(f"OK: every CPU ratio is at most {max_ratio}.")
+    return 0
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000:10000",
                         help="contacts:meetings, comma-separated (default 1000:10000)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--mkdocs-limit", type=int, default=2200)
     parser.add_argument("--no-serve", action="store_true", help="skip serve's edit-to-reload")
     parser.add_argument("--no-others", action="store_true", help="refjournal only")
+    parser.add_argument("--linearity", action="store_true",
+                        help="only the 2N/N check of refjournal's cold build and check")
+    parser.add_argument("--linearity-notes", type=int, default=2200, metavar="N",
+                        help="N for --linearity, one contact per ten meetings (default 2200)")
+    parser.add_argument("--max-ratio", type=float, default=MAX_RATIO,
+                        help=f"--linearity fails above this time(2N)/time(N) "
+                             f"(default {MAX_RATIO})")
     args = parser.parse_args()
-    print(f"{platform.platform()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; medians of {args.repeat} runs; times in seconds, "
-          "RSS in MB\n")
-    print("| what | notes | wall | user | system | peak RSS |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for size in args.sizes.split(","):
-        contacts, meetings = (int(n) for n in size.split(":"))
-        with tempfile.TemporaryDirectory(prefix="refjournal-bench-") as tmp:
-            work = Path(tmp)
-            journal = generate(work / "journal", contacts, meetings)
-            total = len(notes(journal))
-            mine = bench_refjournal(journal, work, args.repeat)
-            for name, run in mine.items():
-                print(row(f"refjournal {name}", run, total), flush=True)
-            others = {} if args.no_others else bench_others(journal, work, args.repeat,
-                                                             args.mkdocs_limit)
-            for name, (run, count) in others.items():
-                print(row(name, run, count), flush=True)
-            cold = mine["cold build"]
-            if "hugo" in others:
-                hugo = others["hugo"][0]
-                print(f"|  | ratio refjournal cold / Hugo: wall {cold.wall / hugo.wall:.2f}, "
-                      f"CPU {(cold.user + cold.system) / (hugo.user + hugo.system):.2f} |"
-                      "  |  |  |  |")
-            print(f"|  | no-change / cold: {mine['no-change build'].wall / cold.wall:.0%}; "
-                  f"one-note edit / cold: {mine['one-note edit build'].wall / cold.wall:.0%} "
-                  "|  |  |  |  |", flush=True)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.linearity:
+        if args.linearity_notes < MEETINGS_PER_CONTACT + 1:
+            parser.error(f"--linearity-notes must be at least {MEETINGS_PER_CONTACT + 1}")
+        return linearity(args.linearity_notes, args.repeat, args.max_ratio)
+    header(args.repeat)
+    sizes = [[int(n) for n in size.split(":")] for size in args.sizes.split(",")]
+    cold_builds = [bench_size(contacts, meetings, args) for contacts, meetings in sizes]
+    per_note(cold_builds)
     if not args.no_serve:
-        sizes = args.sizes.split(",")[0].split(":")
+        contacts, meetings = sizes[0]
         subprocess.run([sys.executable, str(REPO / "benchmarks" / "serve_reload.py"),
-                        "--contacts", sizes[0], "--meetings", sizes[1], "--edits", "5"],
-                       check=True)
+                        "--contacts", str(contacts), "--meetings", str(meetings),
+                        "--edits", "5"], check=True)
     return 0
 
 

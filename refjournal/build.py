@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import parallel
 from .cache import ParseCache
 from .derive import Derived, derive
 from .encrypt import encrypt_site, new_keys
@@ -30,11 +31,19 @@ from .read import (
     read_note,
     walk,
 )
-from .render import USER_THEME, Progress, RenderCache, render_site, theme_dirs, theme_files
+from .render import (
+    USER_THEME,
+    Progress,
+    RenderCache,
+    Sink,
+    render_site,
+    theme_dirs,
+    theme_files,
+)
 from .resolve import LinkCache, build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
-from .write import MARKER, check_output, recover, write_changes, write_site
+from .write import MARKER, check_output, new_site, recover, write_changes, write_site
 
 UNLOCK_JS = (Path(__file__).parent / "unlock.js").read_bytes()
 
@@ -96,9 +105,12 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
     notes, non_notes, walk_problems = discover(root)
     problems += walk_problems
     seen: set[str] = set()
+    ahead = _parsed_ahead(root, notes, cache) if memo is None else {}
     for rel, kind in notes:
-        note = (_cached(root, rel, kind, cache) if cache is not None
-                else _remembered(root, rel, kind, memo))
+        note = ahead.get(rel)
+        if note is None:
+            note = (_cached(root, rel, kind, cache) if cache is not None
+                    else _remembered(root, rel, kind, memo))
         seen.add(rel)
         problems += note.problems
         heads[rel] = note.head
@@ -117,6 +129,46 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
     if strict_mode:
         problems = strict(problems)
     return Loaded(journal, sorted(problems, key=sort_key))
+
+
+def _parsed_ahead(root: Path, notes: list[tuple[str, str]], cache: ParseCache | None
+                  ) -> dict[str, _Note]:
+    """For a big journal, every note, parsed on every core where the cache does not know
+    it (see parallel.py); for a small one, nothing: `load` reads note by note."""
+    if not parallel.worth_it(len(notes)):
+        return {}
+    known: dict[str, _Note] = {}
+    todo: list[tuple[str, str, bytes | None, bytes]] = []  # rel, kind, bytes, digest
+    for rel, kind in notes:
+        if cache is None:
+            todo.append((rel, kind, None, b""))
+            continue
+        try:
+            data = (root / rel).read_bytes()
+        except OSError:
+            continue  # `load` reads it again, and says why it cannot
+        digest = cache.digest(data)
+        note = cache.get(rel, digest)
+        if isinstance(note, _Note):
+            known[rel] = note
+        else:
+            todo.append((rel, kind, data, digest))
+    if not parallel.worth_it(len(todo)):
+        return known  # and `load` parses the rest
+    with parallel.fork_map(_parse_chunk, (root, todo), len(todo)) as chunks:
+        for chunk in chunks:
+            for (rel, _, _, digest), note in chunk:
+                known[rel] = note
+                if cache is not None:
+                    cache.put(rel, digest, note)
+    return known
+
+
+def _parse_chunk(shared: tuple[Path, list[tuple[str, str, bytes | None, bytes]]],
+                 start: int, stop: int) -> list[tuple[tuple[str, str, None, bytes], _Note]]:
+    root, todo = shared
+    return [((rel, kind, None, digest), _read(root, rel, kind, data))
+            for rel, kind, data, digest in todo[start:stop]]
 
 
 def _remembered(root: Path, rel: str, kind: str, memo: Memo | None) -> _Note:
@@ -194,19 +246,28 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
 def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mode: bool,
                 password: str | None, cache: ParseCache | None, inputs: bytes | None,
                 progress: Progress | None) -> Built:
-    files, problems = _render(loaded, root, today, strict_mode, progress=progress)
+    if not loaded.ok:
+        return Built(loaded.problems, written=False)
+    if password is None:  # each file is written as soon as it is rendered
+        with new_site(out) as stage:
+            files, problems = _render(loaded, root, today, strict_mode, progress=progress,
+                                      sink=stage.put)
+            if files is not None:
+                stage.commit()
+    else:
+        files, problems = _render(loaded, root, today, strict_mode, progress=progress)
+        if files is not None:
+            own_static = walk(root, f"{USER_THEME}/static").files
+            if own_static:  # the journal's own styles and images would go out plain
+                return Built(problems + [error(own_static[0], None, "an encrypted site "
+                                               "publishes theme files unencrypted, and this "
+                                               "one is the journal's own; move theme/static "
+                                               "aside to encrypt, or build without "
+                                               "--encrypt")], written=False)
+            write_site(out, encrypt_site(files, new_keys(password), UNLOCK_JS))
     if files is None:
         return Built(problems, written=False)
     pages = _pages(files)
-    if password is not None:
-        own_static = walk(root, f"{USER_THEME}/static").files
-        if own_static:  # styles and images of the journal's own theme would go out plain
-            return Built(problems + [error(own_static[0], None, "an encrypted site publishes "
-                                           "theme files unencrypted, and this one is the "
-                                           "journal's own; move theme/static aside to encrypt, "
-                                           "or build without --encrypt")], written=False)
-        files = encrypt_site(files, new_keys(password), UNLOCK_JS)
-    write_site(out, files)
     del files
     if cache is not None:
         if inputs is not None:
@@ -284,14 +345,14 @@ class Session:
 
 
 def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
-            cache: RenderCache | None = None, progress: Progress | None = None
-            ) -> tuple[dict[str, bytes] | None, list[Problem]]:
+            cache: RenderCache | None = None, progress: Progress | None = None,
+            sink: Sink | None = None) -> tuple[dict[str, bytes] | None, list[Problem]]:
     """Derive and render a loaded journal: the site's files, or None when there are errors,
     with every problem so far."""
     if not loaded.ok:
         return None, loaded.problems
     site: Derived = derive(loaded.journal, today)
-    files, render_problems = render_site(site, theme_dirs(root), cache, progress)
+    files, render_problems = render_site(site, theme_dirs(root), cache, progress, sink)
     if strict_mode:
         render_problems = strict(render_problems)
     problems = sorted(loaded.problems + render_problems, key=sort_key)

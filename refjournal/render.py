@@ -7,7 +7,6 @@ user can restyle by shadowing one file by name. Every link is relative to its pa
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import traceback
 from collections import defaultdict
@@ -19,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__
+from . import __version__, parallel
 from .charts import gave_got_chart, goal_chart, graph_chart, weeks_chart
 from .derive import Derived
 from .due import KIND_NAMES, STATES
@@ -100,26 +99,53 @@ def theme_dirs(journal_root: Path) -> list[Path]:
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
+Sink = Callable[[str, bytes], None]  # (output path, bytes)
 
 
 def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = None,
-                progress: Progress | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+                progress: Progress | None = None, sink: Sink | None = None
+                ) -> tuple[dict[str, bytes], list[Problem]]:
     """Render every page and collect the theme's static files, keyed by output path.
 
     With the `cache` of the last render, a page whose `deps` and the site-wide stamp did
     not change is taken from it instead of rendered again; the cache is updated in place.
-    `progress` is told every hundred pages how far the render is.
+    `progress` is told every hundred pages how far the render is. `sink`, when given, is
+    handed each file as soon as it is made, so that writing overlaps rendering.
     """
     of_themes = theme_files(themes) if cache is not None else ()
     if cache is not None and cache.theme_files != of_themes:
         cache.env, cache.theme_files = None, of_themes  # a template added: compile afresh
     env = _environment(site, themes, cache)
-    memo = cache.pages if cache is not None else None
     md = make_markdown(site.journal.config.allow_html)
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
+
+    def emit(path: str, data: bytes) -> None:
+        files[path] = data
+        if sink is not None:
+            sink(path, data)
+
+    def others() -> None:
+        for path, data in _other_files(site, themes, cache, problems).items():
+            emit(path, data)
+
+    total = page_count(site)
+    if cache is None and parallel.worth_it(total):
+        _render_in_parallel(site, env, md, themes, emit, problems, progress, others)
+    else:
+        _render_serially(site, env, md, themes, emit, problems, progress, cache)
+        others()
+    if progress is not None:
+        progress(total, total)
+    return files, problems
+
+
+def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: list[Path],
+                     emit: Sink, problems: list[Problem], progress: Progress | None,
+                     cache: RenderCache | None) -> None:
+    memo = cache.pages if cache is not None else None
     if cache is not None:
-        stamp = _stamp(site, of_themes)
+        stamp = _stamp(site, cache.theme_files)
         if stamp != cache.stamp:  # compared once here, not once per page
             memo = {}
             cache.stamp = stamp
@@ -132,35 +158,35 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     kept: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...]]] = {}
     rendered = 0
     total = page_count(site)
-    if cache is None and total >= PARALLEL_MIN and _workers() > 1:
-        rendered = _render_in_parallel(site, env, md, themes, files, problems, progress)
-        total = rendered  # reported as done below
-    else:
-        for done, page in enumerate(pages(site)):
-            if progress is not None and done % 100 == 0:
-                progress(done, total)
-            if memo is not None and page.deps is not None and page.template not in own:
-                known = memo.get(page.path)
-                if known is not None and known[0] == page.deps:
-                    files[page.path] = kept.setdefault(page.path, known)[1]
-                    problems += known[2]  # its warnings, as a fresh render would give them
-                    continue
-            html, page_problems = _render_page(page, site, env, md, themes)
-            problems += page_problems
-            if html is None:
-                if sum(p.severity == "error" for p in problems) >= 20:
-                    break
+    for done, page in enumerate(pages(site)):
+        if progress is not None and done % 100 == 0:
+            progress(done, total)
+        if memo is not None and page.deps is not None and page.template not in own:
+            known = memo.get(page.path)
+            if known is not None and known[0] == page.deps:
+                emit(page.path, kept.setdefault(page.path, known)[1])
+                problems += known[2]  # its warnings, as a fresh render would give them
                 continue
-            files[page.path] = html
-            rendered += 1
-            if page.deps is not None and page.template not in own:
-                kept[page.path] = (page.deps, html, tuple(page_problems))
-    if progress is not None:
-        progress(total, total)
+        html, page_problems = _render_page(page, site, env, md, themes)
+        problems += page_problems
+        if html is None:
+            if sum(p.severity == "error" for p in problems) >= 20:
+                break
+            continue
+        emit(page.path, html)
+        rendered += 1
+        if page.deps is not None and page.template not in own:
+            kept[page.path] = (page.deps, html, tuple(page_problems))
     if cache is not None:
         cache.pages = kept
         cache.last_rendered = rendered
-    files.update(PRIVATE_FILES)
+
+
+def _other_files(site: Derived, themes: list[Path], cache: RenderCache | None,
+                 problems: list[Problem]) -> dict[str, bytes]:
+    """The files that are not pages: private files, data files and the theme's static
+    files (the theme's problems are added to `problems`)."""
+    files = dict(PRIVATE_FILES)
     files.update(_data_files(site, cache))
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
         problems += walk(theme.parent, f"{theme.name}/templates").problems
@@ -174,7 +200,7 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
                 problems.append(error(rel, None, f"cannot read file: {exc.strerror or exc}"))
                 continue
             files[f"{ASSETS}/{source.relative_to(theme / 'static').as_posix()}"] = data
-    return files, problems
+    return files
 
 
 def _render_page(page: Page, site: Derived, env: jinja2.Environment, md: Any,
@@ -202,52 +228,33 @@ def _render_page(page: Page, site: Derived, env: jinja2.Environment, md: Any,
     return html.encode("utf-8"), problems
 
 
-# A cold build of this many pages or more renders on every core: forked workers share the
-# journal already in memory and send back bytes. Below it, starting them costs more.
-PARALLEL_MIN = 2000
-_SHARED: dict[str, Any] = {}  # what forked workers find in memory, set just before the fork
-
-
-def _workers() -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(os.cpu_count() or 1, 8)
-
-
 def _render_in_parallel(site: Derived, env: jinja2.Environment, md: Any,
-                        themes: list[Path], files: dict[str, bytes], problems: list[Problem],
-                        progress: Progress | None) -> int:
-    """Render every page in forked workers, in order; returns the pages rendered."""
+                        themes: list[Path], emit: Sink, problems: list[Problem],
+                        progress: Progress | None, meanwhile: Callable[[], None]) -> None:
+    """Render every page in forked workers (see parallel.py), while this process runs
+    `meanwhile` and then hands on what the workers send back."""
     todo = list(pages(site))
     for name in {page.template for page in todo}:  # compiled once, before the fork
         env.get_template(name)
-    workers = _workers()
-    step = max(50, len(todo) // (workers * 8))
-    chunks = [(start, min(start + step, len(todo))) for start in range(0, len(todo), step)]
-    _SHARED.update(site=site, env=env, md=md, themes=themes, todo=todo)
-    rendered = done = 0
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for results in pool.imap(_render_chunk, chunks):
-                for path, html, page_problems in results:
-                    problems += page_problems
-                    if html is not None:
-                        files[path] = html
-                        rendered += 1
-                done += len(results)
-                if progress is not None:
-                    progress(done, len(todo))
-    finally:
-        _SHARED.clear()
-    return rendered
+    done = 0
+    with parallel.fork_map(_render_chunk, (todo, site, env, md, themes), len(todo)) as chunks:
+        meanwhile()
+        for results in chunks:
+            for path, html, page_problems in results:
+                problems += page_problems
+                if html is not None:
+                    emit(path, html)
+            done += len(results)
+            if progress is not None:
+                progress(done, len(todo))
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | None, list[Problem]]]:
-    shared = _SHARED
+def _render_chunk(shared: tuple[list[Page], Derived, jinja2.Environment, Any, list[Path]],
+                  start: int, stop: int) -> list[tuple[str, bytes | None, list[Problem]]]:
+    todo, site, env, md, themes = shared
     out = []
-    for page in shared["todo"][bounds[0]:bounds[1]]:
-        html, page_problems = _render_page(page, shared["site"], shared["env"], shared["md"],
-                                           shared["themes"])
+    for page in todo[start:stop]:
+        html, page_problems = _render_page(page, site, env, md, themes)
         out.append((page.path, html, page_problems))
     return out
 

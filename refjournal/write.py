@@ -58,7 +58,41 @@ def check_output(out: Path, journal_root: Path) -> None:
 
 
 def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write `files` (relative path -> bytes) as the whole content of `out`, atomically.
+    """Write `files` (relative path -> bytes) as the whole content of `out`, atomically
+    (see `new_site`)."""
+    with new_site(out) as stage:
+        for rel, data in files.items():
+            stage.put(rel, data)
+        stage.commit()
+
+
+class Stage:
+    """A new site being written in a temporary folder beside the output."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = os.fspath(folder)
+        self.made: set[str] = {""}
+        self.committed = False
+
+    def put(self, rel: str, data: bytes) -> None:
+        """Write one file of the new site (`rel` uses "/")."""
+        parent = rel.rpartition("/")[0]
+        if parent not in self.made:
+            os.makedirs(os.path.join(self.folder, parent), exist_ok=True)
+            self.made.add(parent)
+        with open(os.path.join(self.folder, rel), "wb") as target:
+            target.write(data)
+
+    def commit(self) -> None:
+        """Swap the new site in, when the `new_site` block ends."""
+        self.committed = True
+
+
+@contextmanager
+def new_site(out: Path) -> Iterator[Stage]:
+    """Write a new site into `out` as a whole: the files `put` into the stage are written
+    beside it, and swapped in at the end of the block if the stage was committed (else,
+    and on any error, thrown away).
 
     Whenever the process stops (an error, Ctrl-C, even SIGKILL), `out` holds either the
     previous site or the new one in full. On Linux the swap is one atomic exchange of the
@@ -74,10 +108,11 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
         old = parent / f".{out.name}.old-{os.getpid()}"
         try:
-            for rel, data in files.items():
-                target = tmp / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+            stage = Stage(tmp)
+            yield stage
+            if not stage.committed:
+                shutil.rmtree(tmp, ignore_errors=True)
+                return
             (tmp / MARKER).write_text(f"built by refjournal {__version__}\n", encoding="utf-8")
             if not out.exists():
                 os.rename(tmp, out)

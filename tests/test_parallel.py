@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from refjournal import render
+from refjournal import parallel, render
 from refjournal.build import build
 
 from .conftest import REPO, TODAY, write_journal
@@ -17,10 +17,10 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "_workers", lambda: 2)  # even on a machine of one core
-    monkeypatch.setattr(render, "PARALLEL_MIN", 10**9)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)  # even on a machine of one core
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)
     assert build(REPO / "journal", tmp_path / "serial", TODAY).written
-    monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     calls = []
     real = render._render_in_parallel
     monkeypatch.setattr(render, "_render_in_parallel",
@@ -31,8 +31,8 @@ def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path, monkeypatch):
 
 
 def test_problems_from_workers_are_reported(tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "_workers", lambda: 2)
-    monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     root = write_journal(tmp_path / "j", {
         "contacts/ada.md": "---\nname: Ada\n---\n" + "> " * 3000 + "deep\n",
         "theme/templates/meeting.html": "{{ nothing.here }}",
