@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import parallel
+from . import parallel, rebuild
 from .cache import ParseCache
 from .derive import Derived, derive
 from .encrypt import encrypt_site, new_keys
@@ -33,6 +32,7 @@ from .read import (
 )
 from .render import (
     USER_THEME,
+    Frames,
     Progress,
     RenderCache,
     Sink,
@@ -43,7 +43,7 @@ from .render import (
 from .resolve import LinkCache, build_journal
 from .slug import slugify
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
-from .write import MARKER, check_output, new_site, recover, write_changes, write_site
+from .write import check_output, new_site, recover, update_site, write_changes, write_site
 
 UNLOCK_JS = (Path(__file__).parent / "unlock.js").read_bytes()
 
@@ -52,6 +52,7 @@ UNLOCK_JS = (Path(__file__).parent / "unlock.js").read_bytes()
 class Loaded:
     journal: Journal
     problems: list[Problem]
+    heads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # front matter lines
 
     @property
     def ok(self) -> bool:
@@ -128,7 +129,7 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
     problems = _with_source_lines(problems + model_problems, heads)
     if strict_mode:
         problems = strict(problems)
-    return Loaded(journal, sorted(problems, key=sort_key))
+    return Loaded(journal, sorted(problems, key=sort_key), heads)
 
 
 def _parsed_ahead(root: Path, notes: list[tuple[str, str]], cache: ParseCache | None
@@ -223,38 +224,53 @@ def _read(root: Path, rel: str, kind: str, data: bytes | None = None) -> _Note:
 def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
           password: str | None = None, cache: ParseCache | None = None,
           progress: Progress | None = None) -> Built:
-    """Build the site of the journal at `root` into `out`, or leave `out` untouched."""
+    """Build the site of the journal at `root` into `out`, or leave `out` untouched.
+
+    With a parse `cache`, a plain build keeps a record of what it wrote (rebuild.py): the
+    next one writes nothing when nothing changed, puts edited note texts into their pages
+    without reading the rest of the journal, and otherwise rewrites only changed files.
+    """
     check_output(out, root)
-    loaded = load(root, strict_mode=strict_mode, cache=cache)
-    inputs = None
-    if cache is not None and password is None and loaded.ok:
+    found = record = settings = None
+    if cache is not None and password is None:
         recover(out)  # what a killed build left beside it, as writing would do first
-        inputs = _inputs(root, out, today, strict_mode, cache)
-        known = cache.site(out)
-        if known is not None and known[0] == inputs:  # the site holds this build already
-            cache.save()
-            return Built(sorted(loaded.problems + list(known[2]), key=sort_key), written=True,
-                         pages=known[1], up_to_date=True)
+        found = rebuild.scan(root)
+        settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode,
+                                           theme_files(theme_dirs(root)))
+        record = rebuild.usable(cache.site(out), out)
+        if record is not None:
+            quick = rebuild.quick(root, out, record, settings, found)
+            if quick is not None:
+                cache.built(out, quick.record)
+                return Built(list(record.problems), written=True, pages=record.pages,
+                             changed=quick.written, up_to_date=not quick.written)
+    loaded = load(root, strict_mode=strict_mode, cache=cache)
     try:
-        return _build_site(root, out, today, loaded, strict_mode, password, cache, inputs,
-                           progress)
+        built, frames, digests = _build_site(root, out, today, loaded, strict_mode, password,
+                                             record, progress)
+        if cache is not None:
+            if found is not None and settings is not None and built.written:
+                cache.built(out, _record(loaded, built, found, settings, frames, digests, out,
+                                         cache))
+            elif built.written:
+                cache.forget(out)
+        return built
     finally:
         if cache is not None:  # last: the pickling's memory then reuses the pages' memory
             cache.save()
 
 
 def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mode: bool,
-                password: str | None, cache: ParseCache | None, inputs: bytes | None,
-                progress: Progress | None) -> Built:
+                password: str | None, record: rebuild.Record | None,
+                progress: Progress | None) -> tuple[Built, Frames, dict[str, bytes]]:
+    """Render and write; with the `record` of the site in `out`, only changed files are
+    written. Gives the outcome, where note texts sit in their pages, and the digest of
+    each file written."""
+    frames: Frames = {}
+    digests: dict[str, bytes] = {}
     if not loaded.ok:
-        return Built(loaded.problems, written=False)
-    if password is None:  # each file is written as soon as it is rendered
-        with new_site(out) as stage:
-            files, problems = _render(loaded, root, today, strict_mode, progress=progress,
-                                      sink=stage.put)
-            if files is not None:
-                stage.commit()
-    else:
+        return Built(loaded.problems, written=False), frames, digests
+    if password is not None:
         files, problems = _render(loaded, root, today, strict_mode, progress=progress)
         if files is not None:
             own_static = walk(root, f"{USER_THEME}/static").files
@@ -263,36 +279,72 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
                                                "publishes theme files unencrypted, and this "
                                                "one is the journal's own; move theme/static "
                                                "aside to encrypt, or build without "
-                                               "--encrypt")], written=False)
+                                               "--encrypt")], written=False), frames, digests
             write_site(out, encrypt_site(files, new_keys(password), UNLOCK_JS))
+            digests = dict.fromkeys(files, b"")
+    elif record is not None:  # the site is known: write only what changed
+        changed: dict[str, bytes | None] = {}
+
+        def compare(path: str, data: bytes) -> None:
+            digests[path] = rebuild.digest(data)
+            if not _holds(out / path, data):
+                changed[path] = data
+
+        files, problems = _render(loaded, root, today, strict_mode, progress=progress,
+                                  sink=compare, frames=frames)
+        if files is not None:
+            changed.update((path, None) for path in record.files.keys() - digests.keys())
+            update_site(out, changed)
+            return (Built(problems, written=True, pages=_pages(digests),
+                          changed=tuple(sorted(changed)), up_to_date=not changed),
+                    frames, digests)
+    else:  # each file is written as soon as it is rendered
+        with new_site(out) as stage:
+
+            def put(path: str, data: bytes) -> None:
+                digests[path] = rebuild.digest(data)
+                stage.put(path, data)
+
+            files, problems = _render(loaded, root, today, strict_mode, progress=progress,
+                                      sink=put, frames=frames)
+            if files is not None:
+                stage.commit()
     if files is None:
-        return Built(problems, written=False)
-    pages = _pages(files)
-    del files
-    if cache is not None:
-        if inputs is not None:
-            warnings = tuple(p for p in problems if p not in loaded.problems)
-            cache.built(out, _inputs(root, out, today, strict_mode, cache), pages, warnings)
-        else:
-            cache.forget(out)
-    return Built(problems, written=True, pages=pages)
+        return Built(problems, written=False), frames, {}
+    return Built(problems, written=True, pages=_pages(digests)), frames, digests
 
 
-def _inputs(root: Path, out: Path, today: dt.date, strict_mode: bool,
-            cache: ParseCache) -> bytes:
-    """Everything a plain build's output follows from: the notes' bytes, the settings and
-    the version (the cache's stamp), the day, the theme's files, and the site folder as
-    this build leaves it (its marker's inode and time: a site built since by someone else,
-    or removed, is built again)."""
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds `data` (compared with the disk, not the record: a
+    file changed by hand is written again)."""
     try:
-        marker = os.stat(out / MARKER)
-        site: tuple[int, ...] = (marker.st_ino, marker.st_mtime_ns)
+        if os.stat(path).st_size != len(data):
+            return False
+        return path.read_bytes() == data
     except OSError:
-        site = ()
-    whole = hashlib.sha256(repr((cache.stamp, today.isoformat(), strict_mode,
-                                 theme_files(theme_dirs(root)), site)).encode())
-    whole.update(cache.digests())
-    return whole.digest()
+        return False
+
+
+def _record(loaded: Loaded, built: Built, found: rebuild.Scan, settings: bytes,
+            frames: Frames, digests: dict[str, bytes], out: Path, cache: ParseCache
+            ) -> rebuild.Record | None:
+    """The record of a plain build just written (None if a note changed meanwhile)."""
+    named = {problem.path for problem in built.problems}
+    notes = {}
+    for rel, key in found.stats.items():
+        used = cache.used.get(rel)
+        if used is None or rel not in loaded.heads:
+            return None
+        notes[rel] = rebuild.NoteState(key, used[0], rebuild.head_digest(loaded.heads[rel]),
+                                       rel not in named)
+    site_marker = rebuild.marker(out)
+    if site_marker is None:
+        return None
+    return rebuild.Record(
+        settings=settings, listing=found.listing, marker=site_marker, notes=notes,
+        frames=frames, files=digests,
+        problems=tuple(built.problems), ref_index=dict(loaded.journal.ref_index),
+        allow_html=loaded.journal.config.allow_html, pages=built.pages)
 
 
 class Session:
@@ -346,20 +398,22 @@ class Session:
 
 def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
             cache: RenderCache | None = None, progress: Progress | None = None,
-            sink: Sink | None = None) -> tuple[dict[str, bytes] | None, list[Problem]]:
+            sink: Sink | None = None, frames: Frames | None = None
+            ) -> tuple[dict[str, bytes] | None, list[Problem]]:
     """Derive and render a loaded journal: the site's files, or None when there are errors,
     with every problem so far."""
     if not loaded.ok:
         return None, loaded.problems
     site: Derived = derive(loaded.journal, today)
-    files, render_problems = render_site(site, theme_dirs(root), cache, progress, sink)
+    files, render_problems = render_site(site, theme_dirs(root), cache, progress, sink,
+                                         frames)
     if strict_mode:
         render_problems = strict(render_problems)
     problems = sorted(loaded.problems + render_problems, key=sort_key)
     return (None if has_errors(render_problems) else files), problems
 
 
-def _pages(files: dict[str, bytes]) -> int:
+def _pages(files: Mapping[str, bytes]) -> int:
     return sum(1 for path in files if path.endswith(".html"))
 
 

@@ -43,20 +43,13 @@ class ParseCache:
         self.path = folder / f"{name}.pickle"
         self.sites_path = folder / f"{name}.sites"
         self.stamp = (FORMAT, __version__, _config_digest(root))
-        self.entries: dict[str, tuple[bytes, Any]] = {}
+        self._entries: dict[str, tuple[bytes, Any]] | None = None  # read when first needed
         self.used: dict[str, tuple[bytes, Any]] = {}
-        # Sites built from this journal, by output folder: what they were built from (see
-        # build.py, `_inputs`), their page count and the warnings their render gave.
-        self.sites: dict[str, tuple[bytes, int, tuple[Any, ...]]] = {}
+        # Sites built from this journal, by output folder: the record of what each build
+        # wrote, and from what (see rebuild.py).
+        self.sites: dict[str, Any] = {}
         self.hits = 0
         self.dirty = False
-        try:
-            with open(self.path, "rb") as stored:
-                stamp, entries = pickle.load(stored)  # noqa: S301 - our own file, 0700
-            if stamp == self.stamp and isinstance(entries, dict):
-                self.entries = entries
-        except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
-            self.dirty = True
         try:  # small, and written after a build: apart from the notes
             with open(self.sites_path, "rb") as stored:
                 stamp, sites = pickle.load(stored)  # noqa: S301 - our own file, 0700
@@ -64,6 +57,19 @@ class ParseCache:
                 self.sites = sites
         except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
             pass
+
+    @property
+    def entries(self) -> dict[str, tuple[bytes, Any]]:
+        if self._entries is None:
+            self._entries = {}
+            try:
+                with open(self.path, "rb") as stored:
+                    stamp, entries = pickle.load(stored)  # noqa: S301 - our own file, 0700
+                if stamp == self.stamp and isinstance(entries, dict):
+                    self._entries = entries
+            except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
+                self.dirty = True
+        return self._entries
 
     @staticmethod
     def digest(data: bytes) -> bytes:
@@ -81,27 +87,26 @@ class ParseCache:
         self.used[rel] = (digest, note)
         self.dirty = True
 
-    def digests(self) -> bytes:
-        """One digest of every note this run read, by path: the journal's content."""
-        whole = hashlib.sha256()
-        for rel in sorted(self.used):
-            whole.update(rel.encode() + b"\0" + self.used[rel][0])
-        return whole.digest()
-
-    def built(self, out: Path, inputs: bytes, pages: int, warnings: tuple[Any, ...]) -> None:
-        """Remember what the site in `out` was built from (saved at once)."""
-        self.sites[os.path.realpath(out)] = (inputs, pages, warnings)
+    def built(self, out: Path, record: Any) -> None:
+        """Remember the record of the site just written in `out` (saved at once); None
+        forgets it."""
+        if record is None:
+            self.forget(out)
+            return
+        self.sites[os.path.realpath(out)] = record
         self._write(self.sites_path, (self.stamp, self.sites))
 
     def forget(self, out: Path) -> None:
         if self.sites.pop(os.path.realpath(out), None) is not None:
             self._write(self.sites_path, (self.stamp, self.sites))
 
-    def site(self, out: Path) -> tuple[bytes, int, tuple[Any, ...]] | None:
+    def site(self, out: Path) -> Any:
         return self.sites.get(os.path.realpath(out))
 
     def save(self) -> None:
         """Keep the notes this run used (notes deleted since are dropped)."""
+        if self._entries is None and not self.used:
+            return  # not used
         if self.dirty or len(self.used) != len(self.entries):
             self._write(self.path, (self.stamp, self.used))
 

@@ -237,6 +237,11 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
         click.echo(f"{out}/ is up to date: nothing changed since it was built "
                    f"({result.pages} pages)")
         return
+    if result.changed:
+        changed = f"{len(result.changed)} file{'s' if len(result.changed) != 1 else ''}"
+        click.echo(f"updated {out}/: {changed} changed, the rest kept ({result.pages} pages; "
+                   f"open {out / 'index.html'})")
+        return
     click.echo(f"built {result.pages} pages into {out}/ (open {out / 'index.html'})")
 
 

@@ -76,7 +76,7 @@ class RenderCache:
     as (deps, bytes, warnings), the stamp they share, and the Jinja environment with its
     compiled templates."""
 
-    pages: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...]]] = field(
+    pages: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...], Frame | None]] = field(
         default_factory=dict)
     stamp: tuple[Any, ...] = ()  # the site-wide stamp the pages were rendered with
     env: jinja2.Environment | None = None
@@ -100,17 +100,23 @@ def theme_dirs(journal_root: Path) -> list[Path]:
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 Sink = Callable[[str, bytes], None]  # (output path, bytes)
+Frame = tuple[int, int]  # bytes before and after a note's text in its page
+# Note path -> (page path, frame), for the pages of the default theme that show a text.
+Frames = dict[str, tuple[str, Frame]]
+Emit = Callable[[str, bytes, "Page | None", "Frame | None"], None]
 
 
 def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = None,
-                progress: Progress | None = None, sink: Sink | None = None
-                ) -> tuple[dict[str, bytes], list[Problem]]:
+                progress: Progress | None = None, sink: Sink | None = None,
+                frames: Frames | None = None) -> tuple[dict[str, bytes], list[Problem]]:
     """Render every page and collect the theme's static files, keyed by output path.
 
     With the `cache` of the last render, a page whose `deps` and the site-wide stamp did
     not change is taken from it instead of rendered again; the cache is updated in place.
     `progress` is told every hundred pages how far the render is. `sink`, when given, is
-    handed each file as soon as it is made, so that writing overlaps rendering.
+    handed each file as soon as it is made (so that writing overlaps rendering), instead
+    of returning it (so that the files are not all held in memory at once). `frames`,
+    when given, is filled with where each note's text sits in its page.
     """
     of_themes = theme_files(themes) if cache is not None else ()
     if cache is not None and cache.theme_files != of_themes:
@@ -119,15 +125,22 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     md = make_markdown(site.journal.config.allow_html)
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
+    own = _own_templates(themes)
+    framed = frames is not None and not own & {"base.html", "_macros.html"}
 
-    def emit(path: str, data: bytes) -> None:
-        files[path] = data
+    def emit(path: str, data: bytes, page: Page | None, frame: Frame | None) -> None:
         if sink is not None:
             sink(path, data)
+        else:
+            files[path] = data
+        if (frames is not None and framed and frame is not None and page is not None
+                and page.template not in own):
+            note = page.context.get("contact") or page.context["meeting"]
+            frames[note.source.path] = (path, frame)
 
     def others() -> None:
         for path, data in _other_files(site, themes, cache, problems).items():
-            emit(path, data)
+            emit(path, data, None, None)
 
     total = page_count(site)
     if cache is None and parallel.worth_it(total):
@@ -141,7 +154,7 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
 
 
 def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: list[Path],
-                     emit: Sink, problems: list[Problem], progress: Progress | None,
+                     emit: Emit, problems: list[Problem], progress: Progress | None,
                      cache: RenderCache | None) -> None:
     memo = cache.pages if cache is not None else None
     if cache is not None:
@@ -155,7 +168,7 @@ def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: li
     own = _own_templates(themes)
     if own & {"base.html", "_macros.html"}:
         memo = None
-    kept: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...]]] = {}
+    kept: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...], Frame | None]] = {}
     rendered = 0
     total = page_count(site)
     for done, page in enumerate(pages(site)):
@@ -164,19 +177,19 @@ def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: li
         if memo is not None and page.deps is not None and page.template not in own:
             known = memo.get(page.path)
             if known is not None and known[0] == page.deps:
-                emit(page.path, kept.setdefault(page.path, known)[1])
+                emit(page.path, kept.setdefault(page.path, known)[1], page, known[3])
                 problems += known[2]  # its warnings, as a fresh render would give them
                 continue
-        html, page_problems = _render_page(page, site, env, md, themes)
+        html, page_problems, frame = _render_page(page, site, env, md, themes)
         problems += page_problems
         if html is None:
             if sum(p.severity == "error" for p in problems) >= 20:
                 break
             continue
-        emit(page.path, html)
+        emit(page.path, html, page, frame)
         rendered += 1
         if page.deps is not None and page.template not in own:
-            kept[page.path] = (page.deps, html, tuple(page_problems))
+            kept[page.path] = (page.deps, html, tuple(page_problems), frame)
     if cache is not None:
         cache.pages = kept
         cache.last_rendered = rendered
@@ -203,33 +216,47 @@ def _other_files(site: Derived, themes: list[Path], cache: RenderCache | None,
     return files
 
 
+# Where a note's text goes in its page: rendered in its place first, so that the page can
+# later be made again around a new text, byte for byte (see rebuild.py).
+_TEXT = "\x00refjournal-note-text\x00"
+
+
 def _render_page(page: Page, site: Derived, env: jinja2.Environment, md: Any,
-                 themes: list[Path]) -> tuple[bytes | None, list[Problem]]:
-    """One page's bytes (None when its template failed) and the problems it met."""
+                 themes: list[Path]) -> tuple[bytes | None, list[Problem], Frame | None]:
+    """One page's bytes (None when its template failed), the problems it met, and where
+    the note's text sits in it (None if the page has no text or shows it twice)."""
     problems: list[Problem] = []
     root = "../" * page.path.count("/")
     context = dict(page.context, root=root)
+    body_html = None
     if "body" in context:
         try:
-            context["body_html"] = render_markdown(md, context["body"], root,
-                                                   site.journal.ref_index)
+            body_html = render_markdown(md, context["body"], root, site.journal.ref_index)
         except TooDeep:
             note = context.get("contact") or context["meeting"]
             problems.append(warning(note.source.path, note.body_line, "the body is nested "
                                     "too deeply to read as Markdown; it is shown as plain "
                                     "text"))
-            context["body_html"] = Markup('<pre class="plain-body">{}</pre>').format(
-                context["body"])
+            body_html = Markup('<pre class="plain-body">{}</pre>').format(context["body"])
+        context["body_html"] = Markup(_TEXT)
     try:
         html = env.get_template(page.template).render(context)
     except Exception as exc:  # noqa: BLE001 - a user's template may raise anything
         problems.append(_template_problem(exc, page, themes))
-        return None, problems
-    return html.encode("utf-8"), problems
+        return None, problems, None
+    if body_html is None:
+        return html.encode("utf-8"), problems, None
+    before, found, after = html.partition(_TEXT)
+    if not found:
+        return html.encode("utf-8"), problems, None
+    if _TEXT in after:  # shown twice: no frame
+        return html.replace(_TEXT, body_html).encode("utf-8"), problems, None
+    head, tail = before.encode("utf-8"), after.encode("utf-8")
+    return head + body_html.encode("utf-8") + tail, problems, (len(head), len(tail))
 
 
 def _render_in_parallel(site: Derived, env: jinja2.Environment, md: Any,
-                        themes: list[Path], emit: Sink, problems: list[Problem],
+                        themes: list[Path], emit: Emit, problems: list[Problem],
                         progress: Progress | None, meanwhile: Callable[[], None]) -> None:
     """Render every page in forked workers (see parallel.py), while this process runs
     `meanwhile` and then hands on what the workers send back."""
@@ -240,23 +267,21 @@ def _render_in_parallel(site: Derived, env: jinja2.Environment, md: Any,
     with parallel.fork_map(_render_chunk, (todo, site, env, md, themes), len(todo)) as chunks:
         meanwhile()
         for results in chunks:
-            for path, html, page_problems in results:
+            for index, html, page_problems, frame in results:
                 problems += page_problems
                 if html is not None:
-                    emit(path, html)
+                    emit(todo[index].path, html, todo[index], frame)
             done += len(results)
             if progress is not None:
                 progress(done, len(todo))
 
 
 def _render_chunk(shared: tuple[list[Page], Derived, jinja2.Environment, Any, list[Path]],
-                  start: int, stop: int) -> list[tuple[str, bytes | None, list[Problem]]]:
+                  start: int, stop: int
+                  ) -> list[tuple[int, bytes | None, list[Problem], Frame | None]]:
     todo, site, env, md, themes = shared
-    out = []
-    for page in todo[start:stop]:
-        html, page_problems = _render_page(page, site, env, md, themes)
-        out.append((page.path, html, page_problems))
-    return out
+    return [(index, *_render_page(todo[index], site, env, md, themes))
+            for index in range(start, stop)]
 
 
 def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:

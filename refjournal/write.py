@@ -9,10 +9,13 @@ from __future__ import annotations
 import ctypes
 import errno
 import glob
+import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,6 +132,72 @@ def new_site(out: Path) -> Iterator[Stage]:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def update_site(out: Path, changes: Mapping[str, bytes | None]) -> None:
+    """Change some files of the site in `out` in place (None removes a file), leaving the
+    others untouched, their bytes and times kept.
+
+    All or nothing, through a log: the new files are written into a stage folder beside
+    `out`, then a plan naming them is put there in one rename (from then on the update
+    is decided), then each file is moved into place in one rename. If the process is
+    killed during those moves, the next `recover` (every build's first step) finishes
+    them; Ctrl-C and SIGTERM wait until they are done.
+    """
+    out = out.resolve()
+    parent = out.parent
+    with _locked(parent):
+        _recover(out)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=parent))
+        try:
+            plan = []
+            for n, (rel, data) in enumerate(sorted(changes.items())):
+                if data is not None:
+                    (stage / str(n)).write_bytes(data)
+                plan.append({"file": str(n) if data is not None else None, "path": rel})
+            (stage / "plan.part").write_text(json.dumps(plan), encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        with _signals_held():
+            os.rename(stage / "plan.part", stage / PLAN)  # decided: from here, roll forward
+            _apply(out, stage)
+
+
+PLAN = "plan.json"
+
+
+def _apply(out: Path, stage: Path) -> None:
+    """Carry out a decided plan (again, after a crash: what was done is skipped)."""
+    for step in json.loads((stage / PLAN).read_text(encoding="utf-8")):
+        rel = step["path"]
+        target = out / rel
+        if step["file"] is None:
+            target.unlink(missing_ok=True)
+            continue
+        source = stage / step["file"]
+        if not source.exists():
+            continue  # moved before the crash
+        _make_folders(out, target.parent)
+        if target.is_dir() and not target.is_symlink():  # a folder where a file goes now
+            shutil.rmtree(target)
+        os.replace(source, target)
+    shutil.rmtree(stage)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is over (in the main thread, on POSIX)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not \
+            threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def write_changes(out: Path, files: Mapping[str, bytes], before: Mapping[str, bytes]) -> list[str]:
     """Make `out`, which holds `before`, hold `files`: remove what is gone, then write only
     what changed, each file replaced in one step. Return the paths written or removed.
@@ -210,9 +279,10 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def recover(out: Path) -> None:
-    """Undo what an interrupted earlier build left beside the output (`write_site` does
-    this first): a previous site set aside between the two renames is put back if the
-    output is missing; temporary folders are removed."""
+    """Tidy what an interrupted earlier build left beside the output (writing does this
+    first): a previous site set aside between the two renames is put back if the output
+    is missing; an update in place that was decided is finished; temporary folders are
+    removed."""
     out = out.resolve()
     if out.parent.is_dir():
         with _locked(out.parent):
@@ -229,5 +299,8 @@ def _recover(out: Path) -> None:
     set_aside = leftovers("old")
     if set_aside and not out.exists() and not out.is_symlink():
         os.rename(set_aside.pop(), out)
-    for leftover in (*set_aside, *leftovers("tmp")):
+    for stage in leftovers("stage"):
+        if (stage / PLAN).is_file() and out.is_dir():
+            _apply(out, stage)  # an update decided but not finished: finish it
+    for leftover in (*set_aside, *leftovers("tmp"), *leftovers("stage")):
         shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,180 @@
+"""Rebuilds that start from the record of the last build, kept in the parse cache.
+
+The record says what a plain build wrote into its output folder and what from: each
+note's file state and digests, the settings and theme, the digest of every file written,
+and where each note's text sits in its page. With it:
+
+- a build whose notes, settings, theme and day are unchanged writes nothing;
+- an edit of the text of notes (below the front matter, the usual edit) is put into
+  their pages in place: the rest of the journal is not read again, because the text of a
+  note shows on its own page and nowhere else;
+- anything else is a full build, which then writes only the files whose bytes changed.
+
+A note whose size, times and inode are the recorded ones is not read at all; one that
+was touched but holds the same bytes is not parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .markdown import TooDeep, make_markdown, render_markdown
+from .problems import Problem
+from .read import CONTACTS, discover, parse_note
+from .validate import validate_contact, validate_meeting
+from .write import MARKER, update_site
+
+StatKey = tuple[int, int, int, int]  # size, mtime, ctime (changed by any write), inode
+
+
+@dataclass(frozen=True)
+class NoteState:
+    stat: StatKey
+    digest: bytes  # of the note's bytes
+    head: bytes  # of its front matter's lines
+    clean: bool  # no problem names it
+
+
+@dataclass(frozen=True)
+class Record:
+    settings: bytes  # version, refjournal.yaml, day, --strict, theme files
+    listing: bytes  # the notes and other files found in contacts/ and meetings/
+    marker: tuple[int, int]  # the site's marker file (inode, mtime) as the build left it
+    notes: Mapping[str, NoteState]
+    frames: Mapping[str, tuple[str, tuple[int, int]]]  # note -> (page, bytes around text)
+    files: Mapping[str, bytes]  # output path -> digest of its bytes
+    problems: tuple[Problem, ...]  # all the build reported
+    ref_index: Mapping[str, str]  # for wikilinks in a text
+    allow_html: bool
+    pages: int
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The journal's notes as found before a build reads them."""
+
+    listing: bytes
+    stats: dict[str, StatKey]
+    kinds: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Quick:
+    """What a quick rebuild did: written files (none: the site was up to date)."""
+
+    written: tuple[str, ...]
+    record: Record
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def head_digest(head: tuple[str, ...]) -> bytes:
+    return digest("\n".join(head).encode("utf-8", "surrogatepass"))
+
+
+def settings_digest(stamp: object, today: str, strict_mode: bool, theme: object) -> bytes:
+    return digest(repr((stamp, today, strict_mode, theme)).encode())
+
+
+def scan(root: Path) -> Scan:
+    """Find the notes and take each one's file state, before anything is read (an edit
+    made while the build runs then shows as a changed state next time)."""
+    notes, non_notes, problems = discover(root)
+    stats: dict[str, StatKey] = {}
+    for rel, _ in notes:
+        key = stat_key(os.path.join(root, rel))
+        if key is not None:
+            stats[rel] = key
+    listing = digest(repr((notes, non_notes, problems)).encode())
+    return Scan(listing, stats, dict(notes))
+
+
+def stat_key(path: str | Path) -> StatKey | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def marker(out: Path) -> tuple[int, int] | None:
+    key = stat_key(out / MARKER)
+    return None if key is None else (key[3], key[1])
+
+
+def usable(record: object, out: Path) -> Record | None:
+    """The record, if the site in `out` is still the one it describes."""
+    if not isinstance(record, Record) or record.marker != marker(out):
+        return None
+    return record
+
+
+def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan
+          ) -> Quick | None:
+    """Rebuild from `record` when nothing changed but the text of notes; None when a full
+    build is needed."""
+    if (record.settings != settings or record.listing != found.listing
+            or record.notes.keys() != found.stats.keys()):
+        return None
+    notes = dict(record.notes)
+    texts: dict[str, str] = {}  # note -> its new text
+    for rel, key in found.stats.items():
+        known = notes[rel]
+        if known.stat == key:
+            continue
+        try:
+            data = (root / rel).read_bytes()
+        except OSError:
+            return None
+        if digest(data) == known.digest:
+            notes[rel] = replace(known, stat=key)  # touched, same bytes
+            continue
+        text = _text_only_edit(rel, found.kinds[rel], data, known, record)
+        if text is None:
+            return None
+        texts[rel] = text
+        notes[rel] = replace(known, stat=key, digest=digest(data))
+    files = dict(record.files)
+    changes: dict[str, bytes | None] = {}
+    md = make_markdown(record.allow_html)
+    for rel, text in texts.items():
+        page, (before, after) = record.frames[rel]
+        try:
+            old = (out / page).read_bytes()
+        except OSError:
+            return None
+        if digest(old) != files.get(page) or before + after > len(old):
+            return None  # the page is not what the record says
+        root_path = "../" * page.count("/")
+        try:
+            html = render_markdown(md, text, root_path, record.ref_index)
+        except TooDeep:
+            return None  # a warning to report: the full build does it
+        new = old[:before] + html.encode("utf-8") + old[len(old) - after:]
+        if new != old:
+            changes[page] = new
+            files[page] = digest(new)
+    if changes:
+        update_site(out, changes)
+    return Quick(tuple(sorted(changes)), replace(record, notes=notes, files=files))
+
+
+def _text_only_edit(rel: str, kind: str, data: bytes, known: NoteState, record: Record
+                    ) -> str | None:
+    """The new text of a note whose front matter is byte for byte the one recorded, which
+    had no problem and still has none, and whose text shows in its page; else None."""
+    if not known.clean or rel not in record.frames:
+        return None
+    raw, problems = parse_note(rel, kind, data)
+    if raw is None or problems or head_digest(raw.head) != known.head:
+        return None
+    validate = validate_contact if kind == CONTACTS else validate_meeting
+    if validate(raw)[1] or not raw.body.strip():  # a blank text hides its section
+        return None
+    return raw.body
