@@ -1,4 +1,9 @@
-"""Crash safety: a build stopped at any moment leaves the old site or the new one, whole."""
+"""Crash safety: a build stopped at any moment leaves the old site or the new one, whole.
+
+A build that replaces the site swaps in a new folder: the old site or the new one is there
+at every moment. A build that changes the recorded site in place moves its changed files
+in after deciding to (write.update_site): killed during those moves, it is finished by
+the next build's first step, `recover`."""
 
 from __future__ import annotations
 
@@ -33,16 +38,22 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def start_build(code: str, journal: Path, out: Path, day: str) -> subprocess.Popen[bytes]:
+def start_build(code: str, journal: Path, out: Path, day: str, cache: list[str]
+                ) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-c", code, "build", "--journal", str(journal), "--out", str(out),
-         "--today", day], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--today", day, *cache], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("code", [RUN, RUN_TWO_RENAMES], ids=["exchange", "two-renames"])
+@pytest.mark.parametrize("code, in_place", [(RUN, False), (RUN_TWO_RENAMES, False),
+                                            (RUN, True)],
+                         ids=["exchange", "two-renames", "in-place"])
 def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(
-        tmp_path: Path, code: str) -> None:
+        tmp_path: Path, code: str, in_place: bool) -> None:
+    # Without the cache, every build replaces the site; with it, every build after the
+    # first changes the recorded site in place.
+    cache = ["--cache-dir", str(tmp_path / "cache")] if in_place else ["--no-cache"]
     journal = generate(tmp_path / "journal", contacts=40, meetings=300, seed=3)
     notes = snapshot(journal)
     expected = {}
@@ -53,34 +64,39 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(
 
     out = tmp_path / "site"
     began = time.monotonic()
-    assert start_build(code, journal, out, OLD_DAY).wait() == 0
+    assert start_build(code, journal, out, OLD_DAY, cache).wait() == 0
     duration = time.monotonic() - began
     rng = random.Random(7)
     current = OLD_DAY
     for attempt in range(6):
         target = NEW_DAY if current == OLD_DAY else OLD_DAY
-        before = set(tmp_path.glob(".site.tmp-*"))  # an earlier kill's, until it is cleaned
-        process = start_build(code, journal, out, target)
+        before = set(tmp_path.glob(".site.*-*"))  # an earlier kill's, until it is cleaned
+        process = start_build(code, journal, out, target, cache)
         if attempt % 2:  # anywhere in the build
             time.sleep(rng.uniform(0, 1.1 * duration))
         else:  # while it writes: from the moment its own temporary folder appears
-            while process.poll() is None and not set(tmp_path.glob(".site.tmp-*")) - before:
+            while process.poll() is None and not set(tmp_path.glob(".site.*-*")) - before:
                 time.sleep(0.001)
             time.sleep(rng.uniform(0, 0.3 * duration))
         process.send_signal(signal.SIGKILL)
         process.wait()
+        leftovers = any(tmp_path.glob(".site.*"))
         if not out.exists():  # only the fallback can stop between its two renames
             assert code == RUN_TWO_RENAMES
             recover(out)  # what the next build does first
+        if in_place:
+            if snapshot(out) not in (expected[OLD_DAY], expected[NEW_DAY]):
+                # Only while moving the files of a decided update in.
+                assert list(tmp_path.glob(".site.stage-*/plan.json")), f"kill {attempt}"
+            recover(out)  # what the next build does first: finish the update
         now = snapshot(out)
         assert now in (expected[OLD_DAY], expected[NEW_DAY]), f"a mix after kill {attempt}"
         current = OLD_DAY if now == expected[OLD_DAY] else NEW_DAY
-        leftovers = any(tmp_path.glob(".site.*"))
         if not attempt % 2:  # the kill came while writing, or after the swap
             assert leftovers or current == target, f"kill {attempt} missed the write phase"
         assert snapshot(journal) == notes
 
-    assert start_build(code, journal, out, NEW_DAY).wait() == 0
+    assert start_build(code, journal, out, NEW_DAY, cache).wait() == 0
     assert snapshot(out) == expected[NEW_DAY]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
