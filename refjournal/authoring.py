@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -24,7 +24,9 @@ from .model import Journal
 from .read import CONFIG, CONTACTS, MEETINGS, NOTE_SUFFIX, inside, note_stem, walk
 from .resolve import find_contact
 from .slug import fold_name, slugify
-from .vcard import Bad, read_vcards
+
+if TYPE_CHECKING:
+    from .vcard import Bad
 
 GITIGNORE = ".gitignore"
 SAMPLE_CONTACT = "Alex Example"
@@ -295,6 +297,8 @@ class Imported:
 def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported:
     """One contact note per card; a card whose slug or name exists is skipped, never
     overwritten; a card that cannot be written is reported like a malformed one."""
+    from .vcard import Bad, read_vcards  # and vobject, only for this command
+
     parsed = read_vcards(data)
     result = Imported([], [], list(parsed.bad), parsed.found)
     taken = contact_slugs(root)

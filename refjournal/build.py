@@ -2,6 +2,10 @@
 
 `load` is everything up to the model (what `check`, `due` and `balances` need); `build`
 adds derive, render and write. Nothing is written unless every earlier stage succeeded.
+
+Derive, render and encrypt (with Jinja2, the exports' libraries and cryptography) are
+imported when a build gets to them: a build that its record shows to be up to date, or
+that only puts edited texts into their pages (rebuild.py), never loads them.
 """
 
 from __future__ import annotations
@@ -13,11 +17,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import parallel, rebuild
 from .cache import ParseCache
-from .derive import Derived, derive
-from .encrypt import encrypt_site, new_keys
 from .model import Contact, Journal, Meeting, Source
 from .problems import Problem, error, has_errors, sort_key, strict, warning
 from .read import (
@@ -30,20 +33,14 @@ from .read import (
     read_note,
     walk,
 )
-from .render import (
-    USER_THEME,
-    Frames,
-    Progress,
-    RenderCache,
-    Sink,
-    render_site,
-    theme_dirs,
-    theme_files,
-)
 from .resolve import LinkCache, build_journal
 from .slug import slugify
+from .theme import USER_THEME, theme_dirs, theme_files
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
 from .write import check_output, new_site, recover, update_site, write_changes, write_site
+
+if TYPE_CHECKING:
+    from .render import Frames, Progress, RenderCache, Sink
 
 UNLOCK_JS = (Path(__file__).parent / "unlock.js").read_bytes()
 
@@ -280,6 +277,8 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
                                                "one is the journal's own; move theme/static "
                                                "aside to encrypt, or build without "
                                                "--encrypt")], written=False), frames, digests
+            from .encrypt import encrypt_site, new_keys
+
             write_site(out, encrypt_site(files, new_keys(password), UNLOCK_JS))
             digests = dict.fromkeys(files, b"")
     elif record is not None:  # the site is known: write only what changed
@@ -358,6 +357,8 @@ class Session:
                  strict_mode: bool = False) -> None:
         self.root, self.out, self.today, self.strict_mode = root, out, today, strict_mode
         self.memo: Memo = {}
+        from .render import RenderCache
+
         self.links = LinkCache()
         self.rendered = RenderCache()
         self.files: dict[str, bytes] = {}  # what `out` holds now
@@ -404,7 +405,10 @@ def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
     with every problem so far."""
     if not loaded.ok:
         return None, loaded.problems
-    site: Derived = derive(loaded.journal, today)
+    from .derive import derive
+    from .render import render_site
+
+    site = derive(loaded.journal, today)
     files, render_problems = render_site(site, theme_dirs(root), cache, progress, sink,
                                          frames)
     if strict_mode:

@@ -23,8 +23,6 @@ SITE_EXPORTS: dict[str, Callable[[Derived], bytes]] = {
     "contacts.csv": contacts_csv,
     JSON_EXPORT: json_bytes,
 }
-# What `refjournal export FORMAT` prints.
-EXPORTS = ("ics", "csv", "json", "vcard")
 
 
 def export_bytes(name: str, journal: Journal, today: dt.date) -> bytes:

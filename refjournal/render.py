@@ -41,10 +41,8 @@ from .rows import (
 from .search import search_files
 from .slug import slugify
 from .spreadsheet import review_csv
+from .theme import USER_THEME, theme_files
 
-PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside the installed wheel
-SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a source checkout
-USER_THEME = "theme"
 ASSETS = "assets"
 REVIEW_CSV = "review.csv"
 
@@ -87,15 +85,6 @@ class RenderCache:
     data_files: dict[str, bytes] = field(default_factory=dict)
     events: dict[tuple[Any, ...], bytes] = field(default_factory=dict)  # of the calendar
     json_parts: dict[int, tuple[object, str]] = field(default_factory=dict)  # journal.json
-
-
-def theme_dirs(journal_root: Path) -> list[Path]:
-    """Theme folders, most specific first: the journal's `theme/`, then the default theme."""
-    default = PACKAGE_THEMES / "default"
-    if not default.is_dir():
-        default = SOURCE_THEMES / "default"
-    user = journal_root / USER_THEME
-    return [user, default] if user.is_dir() else [default]
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -405,21 +394,6 @@ def _own_templates(themes: list[Path]) -> set[str]:
         return set()
     folder = themes[0] / "templates"
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-
-
-def theme_files(themes: list[Path]) -> tuple[Any, ...]:
-    """Every file of the themes, with its mtime and size (dot files skipped, as by walk)."""
-    found = []
-    for theme in themes:
-        for folder, dirs, names in os.walk(theme):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(n for n in names if not n.startswith(".")):
-                try:
-                    info = os.stat(os.path.join(folder, name))
-                except OSError:  # a dangling link (walk reports it) or a file just removed
-                    continue
-                found.append((folder, name, info.st_mtime_ns, info.st_size))
-    return tuple(found)
 
 
 def _environment(site: Derived, themes: list[Path], cache: RenderCache | None

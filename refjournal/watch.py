@@ -21,7 +21,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from .read import CONFIG, CONTACTS, MEETINGS, inside
-from .render import USER_THEME
+from .theme import USER_THEME
 
 WATCHED_FOLDERS = (CONTACTS, MEETINGS, USER_THEME)
 # Files editors write beside the one being edited: vim (.swp, .swx, 4913, ~), emacs (.#x,
