@@ -36,6 +36,7 @@ from .read import (
 from .resolve import LinkCache, build_journal
 from .slug import slugify
 from .theme import USER_THEME, theme_dirs, theme_files
+from .timings import stage
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
 from .write import check_output, new_site, recover, update_site, write_changes, write_site
 
@@ -230,31 +231,35 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
     check_output(out, root)
     found = record = settings = None
     if cache is not None and password is None:
-        recover(out)  # what a killed build left beside it, as writing would do first
-        found = rebuild.scan(root)
-        settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode,
-                                           theme_files(theme_dirs(root)))
-        record = rebuild.usable(cache.site(out), out)
-        if record is not None:
-            quick = rebuild.quick(root, out, record, settings, found)
-            if quick is not None:
+        with stage("record"):
+            recover(out)  # what a killed build left beside it, as writing would do first
+            found = rebuild.scan(root)
+            settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode,
+                                               theme_files(theme_dirs(root)))
+            record = rebuild.usable(cache.site(out), out)
+            quick = None if record is None else rebuild.quick(root, out, record, settings,
+                                                              found)
+            if record is not None and quick is not None:
                 cache.built(out, quick.record)
                 return Built(list(record.problems), written=True, pages=record.pages,
                              changed=quick.written, up_to_date=not quick.written)
-    loaded = load(root, strict_mode=strict_mode, cache=cache)
+    with stage("read"):
+        loaded = load(root, strict_mode=strict_mode, cache=cache)
     try:
         built, frames, digests = _build_site(root, out, today, loaded, strict_mode, password,
                                              record, progress)
-        if cache is not None:
-            if found is not None and settings is not None and built.written:
-                cache.built(out, _record(loaded, built, found, settings, frames, digests, out,
-                                         cache))
-            elif built.written:
+        with stage("record"):
+            if cache is not None and found is not None and settings is not None:
+                if built.written:
+                    cache.built(out, _record(loaded, built, found, settings, frames, digests,
+                                             out, cache))
+            elif cache is not None and built.written:
                 cache.forget(out)
         return built
     finally:
         if cache is not None:  # last: the pickling's memory then reuses the pages' memory
-            cache.save()
+            with stage("cache"):
+                cache.save()
 
 
 def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mode: bool,
@@ -293,21 +298,22 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
                                   sink=compare, frames=frames)
         if files is not None:
             changed.update((path, None) for path in record.files.keys() - digests.keys())
-            update_site(out, changed)
+            with stage("write"):
+                update_site(out, changed)
             return (Built(problems, written=True, pages=_pages(digests),
                           changed=tuple(sorted(changed)), up_to_date=not changed),
                     frames, digests)
     else:  # each file is written as soon as it is rendered
-        with new_site(out) as stage:
+        with new_site(out) as site:  # written as rendered: "render" counts the writing
 
             def put(path: str, data: bytes) -> None:
                 digests[path] = rebuild.digest(data)
-                stage.put(path, data)
+                site.put(path, data)
 
             files, problems = _render(loaded, root, today, strict_mode, progress=progress,
                                       sink=put, frames=frames)
             if files is not None:
-                stage.commit()
+                site.commit()
     if files is None:
         return Built(problems, written=False), frames, {}
     return Built(problems, written=True, pages=_pages(digests)), frames, digests
@@ -408,9 +414,11 @@ def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
     from .derive import derive
     from .render import render_site
 
-    site = derive(loaded.journal, today)
-    files, render_problems = render_site(site, theme_dirs(root), cache, progress, sink,
-                                         frames)
+    with stage("derive"):
+        site = derive(loaded.journal, today)
+    with stage("render"):
+        files, render_problems = render_site(site, theme_dirs(root), cache, progress, sink,
+                                             frames)
     if strict_mode:
         render_problems = strict(render_problems)
     problems = sorted(loaded.problems + render_problems, key=sort_key)

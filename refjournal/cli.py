@@ -35,6 +35,9 @@ from .hosting import HOSTS, HostingError, write_recipe
 from .problems import Problem, summary
 from .progress import progress_bar
 from .read import CONFIG
+from .timings import line as timings_line
+from .timings import record as record_timings
+from .timings import recorded as recorded_timings
 from .write import MARKER, OutputError, check_output
 
 # Commands import what only they need when they run (serving, exporting, the insights),
@@ -207,8 +210,11 @@ def main() -> None:
 @click.option("--encrypt", is_flag=True,
               help="Encrypt every page with a password (REFJOURNAL_PASSWORD, or asked on a "
               "terminal), for hosts that cannot restrict access.")
+@click.option("--timings", is_flag=True,
+              help="Say how long each stage took (on stderr), to see where a slow build "
+              "spends its time.")
 def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
-                  encrypt: bool) -> None:
+                  encrypt: bool, timings: bool) -> None:
     """Build the journal into a static site.
 
     Nothing is written when the journal has errors: the previous site stays as it was.
@@ -219,6 +225,8 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
     password = _password() if encrypt else None
+    if timings:
+        record_timings()
     bar = progress_bar()
     try:
         result = build(root, out, today, strict_mode=strict, password=password,
@@ -229,6 +237,8 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
     finally:
         if bar is not None:
             bar.close()
+        if timings:
+            click.echo(timings_line(recorded_timings()), err=True)
     _report(result.problems)
     if not result.written:
         kept = f"; the previous site in {out} is unchanged" if (out / MARKER).exists() else ""
