@@ -72,30 +72,52 @@ MAX_RATIO = 2.6  # time at 2N over time at N: linear cost gives about 2, quadrat
 NOISE = 0.05  # seconds; a time less start-up below this is not worth a ratio
 
 
+# The stages of a build whose time the 2N/N check judges, as `refjournal build --timings`
+# names them: reading, deriving, and rendering without writing (a front-matter edit
+# compares its pages with the site's instead). Writing is shown, not judged (see above).
+JUDGED_STAGES = (("cold build", "read"), ("cold build", "derive"),
+                 ("front-matter edit build", "render"))
+
+
 @dataclass(frozen=True)
 class Run:
     wall: float
     user: float
     system: float
     rss_mb: float
+    stages: tuple[tuple[str, float], ...] = ()  # from `--timings`, in seconds
 
 
 def measure(command: Sequence[str], cwd: Path | None = None) -> Run:
     """Run `command` to its end, and say what it cost; a failure stops the benchmark."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        stderr.seek(0)
+        errors = stderr.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{errors[-2000:]}")
-    return Run(wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024)
+    return Run(wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024,
+               _stages(errors))
+
+
+def _stages(errors: str) -> tuple[tuple[str, float], ...]:
+    """`timings: read 1.92 s, derive 0.34 s` -> (("read", 1.92), ("derive", 0.34))."""
+    for line in errors.splitlines():
+        if line.startswith("timings: "):
+            parts = (part.rsplit(" ", 2) for part in line.removeprefix("timings: ").split(", "))
+            return tuple((name, float(seconds)) for name, seconds, _ in parts)
+    return ()
 
 
 def median(runs: list[Run]) -> Run:
+    stages = {name for run in runs for name, _ in run.stages}
     return Run(*(statistics.median(getattr(r, f) for r in runs)
-                 for f in ("wall", "user", "system", "rss_mb")))
+                 for f in ("wall", "user", "system", "rss_mb")),
+               tuple((name, statistics.median(dict(r.stages).get(name, 0.0) for r in runs))
+                     for name in sorted(stages)))
 
 
 def cpu(run: Run) -> float:
@@ -113,7 +135,7 @@ def bench_refjournal(journal: Path, work: Path, repeat: int) -> dict[str, Run]:
     """
     site, cache = work / "site", work / "cache"
     build = refjournal("build", "--journal", str(journal), "--out", str(site), "--today",
-                       TODAY, "--cache-dir", str(cache))
+                       TODAY, "--cache-dir", str(cache), "--timings")
     check = refjournal("check", "--journal", str(journal), "--cache-dir", str(cache))
     names = ("cold build", "no-change build", "one-note edit build",
              "front-matter edit build", "check")
@@ -338,6 +360,20 @@ def linearity(n: int, repeat: int, max_ratio: float) -> int:
         if net is not None and net > max_ratio:
             over.append(f"{name} takes {net:.2f} times the CPU time at {2 * n:,} notes "
                         f"as at {n:,}")
+    print("\nStage by stage (seconds from `--timings`; judged where marked):\n")
+    print("| build | stage | at N | at 2N | ratio |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for name, at_n in measured[0].items():
+        at_2n = dict(measured[1][name].stages)
+        for stage_name, seconds in at_n.stages:
+            judged = (name, stage_name) in JUDGED_STAGES
+            ratio = at_2n.get(stage_name, 0.0) / seconds if seconds >= NOISE else None
+            print(f"| {name} | {stage_name}{' (judged)' if judged else ''} | {seconds:.2f} | "
+                  f"{at_2n.get(stage_name, 0.0):.2f} | "
+                  f"{'-' if ratio is None else f'{ratio:.2f}'} |")
+            if judged and ratio is not None and ratio > max_ratio:
+                over.append(f"the {stage_name} stage of a {name} takes {ratio:.2f} times as "
+                            f"long at {2 * n:,} notes as at {n:,}")
     print(flush=True)
     if over:
         print(f"FAIL: not linear: {'; '.join(over)} (limit {max_ratio}; linear cost gives "
