@@ -14,7 +14,7 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +38,18 @@ from .slug import slugify
 from .theme import USER_THEME, theme_dirs, theme_files
 from .timings import stage
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
-from .write import check_output, new_site, recover, update_site, write_changes, write_site
+from .write import (
+    MARKER,
+    StatKey,
+    check_output,
+    locked,
+    new_site,
+    recover,
+    stat_key,
+    updating,
+    write_changes,
+    write_site,
+)
 
 if TYPE_CHECKING:
     from .render import Frames, Progress, RenderCache, Sink
@@ -227,8 +238,17 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
     With a parse `cache`, a plain build keeps a record of what it wrote (rebuild.py): the
     next one writes nothing when nothing changed, puts edited note texts into their pages
     without reading the rest of the journal, and otherwise rewrites only changed files.
+    One build at a time works on an output folder, from the record it reads to the one it
+    leaves.
     """
     check_output(out, root)
+    parent = out.resolve().parent
+    with locked(parent) if parent.is_dir() else nullcontext():
+        return _build(root, out, today, strict_mode, password, cache, progress)
+
+
+def _build(root: Path, out: Path, today: dt.date, strict_mode: bool, password: str | None,
+           cache: ParseCache | None, progress: Progress | None) -> Built:
     found = record = settings = None
     if cache is not None and password is None:
         with stage("record"):
@@ -240,21 +260,23 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
             quick = None if record is None else rebuild.quick(root, out, record, settings,
                                                               found)
             if record is not None and quick is not None:
-                cache.built(out, quick.record)
+                if quick.record is not None:
+                    cache.built(out, quick.record)
                 return Built(list(record.problems), written=True, pages=record.pages,
                              changed=quick.written, up_to_date=not quick.written)
     with stage("read"):
         loaded = load(root, strict_mode=strict_mode, cache=cache)
     try:
-        built, frames, digests = _build_site(root, out, today, loaded, strict_mode, password,
-                                             record, progress)
+        built, frames, files = _build_site(root, out, today, loaded, strict_mode, password,
+                                           record, progress)
         with stage("record"):
-            if cache is not None and found is not None and settings is not None:
-                if built.written:
-                    cache.built(out, _record(loaded, built, found, settings, frames, digests,
-                                             out, cache))
-            elif cache is not None and built.written:
-                cache.forget(out)
+            if cache is None or not built.written:
+                pass
+            elif found is None or settings is None or cache.config_changed():
+                cache.forget(out)  # encrypted, or built from settings read midway
+            else:
+                cache.built(out, _record(loaded, built, found, settings, frames, files, out,
+                                         cache))
         return built
     finally:
         if cache is not None:  # last: the pickling's memory then reuses the pages' memory
@@ -262,93 +284,112 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
                 cache.save()
 
 
+Files = dict[str, tuple[bytes, StatKey]]  # output path -> digest of its bytes, its state
+
+
 def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mode: bool,
                 password: str | None, record: rebuild.Record | None,
-                progress: Progress | None) -> tuple[Built, Frames, dict[str, bytes]]:
+                progress: Progress | None) -> tuple[Built, Frames, Files]:
     """Render and write; with the `record` of the site in `out`, only changed files are
-    written. Gives the outcome, where note texts sit in their pages, and the digest of
-    each file written."""
+    written. Gives the outcome, where note texts sit in their pages, and each file's
+    digest and state as written."""
     frames: Frames = {}
     digests: dict[str, bytes] = {}
     if not loaded.ok:
-        return Built(loaded.problems, written=False), frames, digests
+        return Built(loaded.problems, written=False), frames, {}
     if password is not None:
         files, problems = _render(loaded, root, today, strict_mode, progress=progress)
-        if files is not None:
-            own_static = walk(root, f"{USER_THEME}/static").files
-            if own_static:  # the journal's own styles and images would go out plain
-                return Built(problems + [error(own_static[0], None, "an encrypted site "
-                                               "publishes theme files unencrypted, and this "
-                                               "one is the journal's own; move theme/static "
-                                               "aside to encrypt, or build without "
-                                               "--encrypt")], written=False), frames, digests
-            from .encrypt import encrypt_site, new_keys
+        if files is None:
+            return Built(problems, written=False), frames, {}
+        own_static = walk(root, f"{USER_THEME}/static").files
+        if own_static:  # the journal's own styles and images would go out plain
+            return Built(problems + [error(own_static[0], None, "an encrypted site "
+                                           "publishes theme files unencrypted, and this "
+                                           "one is the journal's own; move theme/static "
+                                           "aside to encrypt, or build without "
+                                           "--encrypt")], written=False), frames, {}
+        from .encrypt import encrypt_site, new_keys
 
-            write_site(out, encrypt_site(files, new_keys(password), UNLOCK_JS))
-            digests = dict.fromkeys(files, b"")
-    elif record is not None:  # the site is known: write only what changed
-        changed: dict[str, bytes | None] = {}
+        write_site(out, encrypt_site(files, new_keys(password), UNLOCK_JS))
+        return Built(problems, written=True, pages=_pages(files)), frames, {}
+    if record is not None:  # the site is known: write only what changed
+        with updating(out) as update:
 
-        def compare(path: str, data: bytes) -> None:
-            digests[path] = rebuild.digest(data)
-            if not _holds(out / path, data):
-                changed[path] = data
-
-        files, problems = _render(loaded, root, today, strict_mode, progress=progress,
-                                  sink=compare, frames=frames)
-        if files is not None:
-            changed.update((path, None) for path in record.files.keys() - digests.keys())
-            with stage("write"):
-                update_site(out, changed)
-            return (Built(problems, written=True, pages=_pages(digests),
-                          changed=tuple(sorted(changed)), up_to_date=not changed),
-                    frames, digests)
-    else:  # each file is written as soon as it is rendered
-        with new_site(out) as site:  # written as rendered: "render" counts the writing
-
-            def put(path: str, data: bytes) -> None:
+            def compare(path: str, data: bytes) -> None:
                 digests[path] = rebuild.digest(data)
-                site.put(path, data)
+                if record.files.get(path, (b"", None))[0] != digests[path] or \
+                        stat_key(out / path) != record.files[path][1]:
+                    update.put(path, data)
 
             files, problems = _render(loaded, root, today, strict_mode, progress=progress,
-                                      sink=put, frames=frames)
-            if files is not None:
-                site.commit()
+                                      sink=compare, frames=frames)
+            if files is None:
+                return Built(problems, written=False), frames, {}
+            for path in sorted(_site_files(out) - digests.keys()):
+                update.remove(path)  # gone from the journal, or put there by hand
+            update.commit()
+        written = {path: (digests[path], stat_key(out / path)) for path in update.paths
+                   if path in digests}
+        kept = {path: known for path, known in record.files.items()
+                if path in digests and path not in written}
+        changed = tuple(path for path in update.paths if path != MARKER)
+        return (Built(problems, written=True, pages=_pages(digests), changed=changed,
+                      up_to_date=not changed),
+                frames, _known({**kept, **written}))
+    with new_site(out) as site:  # written as rendered: "render" counts the writing
+
+        def put(path: str, data: bytes) -> None:
+            digests[path] = rebuild.digest(data)
+            site.put(path, data)
+
+        files, problems = _render(loaded, root, today, strict_mode, progress=progress,
+                                  sink=put, frames=frames)
+        if files is not None:
+            site.commit()
     if files is None:
         return Built(problems, written=False), frames, {}
-    return Built(problems, written=True, pages=_pages(digests)), frames, digests
+    return (Built(problems, written=True, pages=_pages(digests)), frames,
+            {path: (digest, site.stats[path]) for path, digest in digests.items()})
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether the file at `path` holds `data` (compared with the disk, not the record: a
-    file changed by hand is written again)."""
-    try:
-        if os.stat(path).st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
+def _known(files: dict[str, tuple[bytes, StatKey | None]]) -> Files:
+    """Files whose state could be taken (one that vanished at once is left out, and so is
+    written again next time)."""
+    return {path: (digest, key) for path, (digest, key) in files.items() if key is not None}
+
+
+def _site_files(out: Path) -> set[str]:
+    """Every file in the site folder but its marker, by relative path."""
+    found: set[str] = set()
+    for folder, dirs, names in os.walk(out):
+        rel = os.path.relpath(folder, out)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names)
+        found.update(prefix + name for name in dirs
+                     if os.path.islink(os.path.join(folder, name)))  # links: not walked
+    found.discard(MARKER)
+    return found
 
 
 def _record(loaded: Loaded, built: Built, found: rebuild.Scan, settings: bytes,
-            frames: Frames, digests: dict[str, bytes], out: Path, cache: ParseCache
+            frames: Frames, files: Files, out: Path, cache: ParseCache
             ) -> rebuild.Record | None:
     """The record of a plain build just written (None if a note changed meanwhile)."""
     named = {problem.path for problem in built.problems}
     notes = {}
-    for rel, key in found.stats.items():
+    for rel in found.stats:
         used = cache.used.get(rel)
         if used is None or rel not in loaded.heads:
             return None
-        notes[rel] = rebuild.NoteState(key, used[0], rebuild.head_digest(loaded.heads[rel]),
-                                       rel not in named)
+        notes[rel] = rebuild.NoteState(found.settled(rel), used[0],
+                                       rebuild.head_digest(loaded.heads[rel]), rel not in named)
     site_marker = rebuild.marker(out)
     if site_marker is None:
         return None
     return rebuild.Record(
         settings=settings, listing=found.listing, marker=site_marker, notes=notes,
-        frames=frames, files=digests,
-        problems=tuple(built.problems), ref_index=dict(loaded.journal.ref_index),
+        frames=frames, files=files, problems=tuple(built.problems),
+        ref_index=dict(loaded.journal.ref_index),
         allow_html=loaded.journal.config.allow_html, pages=built.pages)
 
 

@@ -10,6 +10,7 @@ changes, and a cache that cannot be read is ignored (and rewritten), never an er
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -19,6 +20,7 @@ from typing import Any
 
 from . import __version__
 from .read import CONFIG
+from .write import MARKER
 
 FORMAT = 1
 
@@ -42,21 +44,32 @@ class ParseCache:
         name = hashlib.sha256(real.encode()).hexdigest()[:24]
         self.path = folder / f"{name}.pickle"
         self.sites_path = folder / f"{name}.sites"
-        self.stamp = (FORMAT, __version__, _config_digest(root))
+        self.root = root
+        self.stamp = (FORMAT, __version__, _config_digest(root), _libraries())
         self._entries: dict[str, tuple[bytes, Any]] | None = None  # read when first needed
         self.used: dict[str, tuple[bytes, Any]] = {}
         # Sites built from this journal, by output folder: the record of what each build
-        # wrote, and from what (see rebuild.py).
-        self.sites: dict[str, Any] = {}
+        # wrote, and from what (see rebuild.py); read when first needed.
+        self._sites: dict[str, Any] | None = None
         self.hits = 0
         self.dirty = False
-        try:  # small, and written after a build: apart from the notes
-            with open(self.sites_path, "rb") as stored:
-                stamp, sites = pickle.load(stored)  # noqa: S301 - our own file, 0700
-            if stamp == self.stamp and isinstance(sites, dict):
-                self.sites = sites
-        except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
-            pass
+
+    @property
+    def sites(self) -> dict[str, Any]:
+        if self._sites is None:
+            self._sites = {}
+            try:  # apart from the notes: only builds need it
+                with open(self.sites_path, "rb") as stored:
+                    stamp, sites = pickle.load(stored)  # noqa: S301 - our own file, 0700
+                if stamp == self.stamp and isinstance(sites, dict):
+                    self._sites = sites
+            except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
+                pass
+        return self._sites
+
+    def config_changed(self) -> bool:
+        """Whether `refjournal.yaml` changed since this run began."""
+        return _config_digest(self.root) != self.stamp[2]
 
     @property
     def entries(self) -> dict[str, tuple[bytes, Any]]:
@@ -94,6 +107,9 @@ class ParseCache:
             self.forget(out)
             return
         self.sites[os.path.realpath(out)] = record
+        for folder in [folder for folder, known in self.sites.items()
+                       if not _still_there(Path(folder), known)]:
+            del self.sites[folder]  # a site since removed, or built by other means
         self._write(self.sites_path, (self.stamp, self.sites))
 
     def forget(self, out: Path) -> None:
@@ -125,6 +141,33 @@ class ParseCache:
                 raise
         except OSError:
             pass
+
+
+def _still_there(out: Path, record: Any) -> bool:
+    """Whether the site a record describes is still in `out` (its marker unchanged)."""
+    try:
+        info = os.stat(out / MARKER)
+    except OSError:
+        return False
+    return getattr(record, "marker", None) == (info.st_ino, info.st_mtime_ns)
+
+
+# Libraries whose output goes into the site: a new version of one drops the cache and the
+# records, as a new refjournal does. Told apart by their files, without importing them.
+LIBRARIES = ("yaml", "markdown_it", "jinja2", "markupsafe", "icalendar")
+
+
+def _libraries() -> tuple[tuple[str, int, int], ...]:
+    found = []
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        try:
+            info = os.stat(origin) if origin else None
+        except OSError:
+            info = None
+        found.append((name, info.st_size if info else 0, info.st_mtime_ns if info else 0))
+    return tuple(found)
 
 
 def _config_digest(root: Path) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,14 +32,32 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     return md
 
 
+# Frames of Python's stack a body may take to render, wherever the rendering is called
+# from: a body is too deep, or not, the same in every build (in one process, in a worker,
+# or put into its page alone, see rebuild.py).
+STACK_BUDGET = 900
+
+
 def render_markdown(md: MarkdownIt, text: str, root: str, index: Mapping[str, str]) -> Markup:
     """Render a note body; `root` is the relative path from the page to the site's top and
     `index` the journal's ref index, for wikilinks to contacts."""
     env = {"root": root, "index": index}
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_depth() + STACK_BUDGET)
     try:
         return Markup(md.render(text, env))
     except RecursionError:
         raise TooDeep from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _depth() -> int:
+    """How many frames deep the caller is."""
+    depth, frame = 0, sys._getframe(1)
+    while frame.f_back is not None:
+        depth, frame = depth + 1, frame.f_back
+    return depth + 1
 
 
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:

@@ -11,13 +11,17 @@ and where each note's text sits in its page. With it:
 - anything else is a full build, which then writes only the files whose bytes changed.
 
 A note whose size, times and inode are the recorded ones is not read at all; one that
-was touched but holds the same bytes is not parsed.
+was touched but holds the same bytes is not parsed. (A note changed less than two seconds
+before a build is read again by the next: a second edit within the same tick of a coarse
+file-system clock could otherwise keep the same state.) The site's files are checked the
+same way: one changed by hand makes the build a full one, which writes it again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,9 +30,10 @@ from .markdown import TooDeep, make_markdown, render_markdown
 from .problems import Problem
 from .read import CONTACTS, discover, parse_note
 from .validate import validate_contact, validate_meeting
-from .write import MARKER, update_site
+from .write import MARKER, StatKey, stat_key, update_site
 
-StatKey = tuple[int, int, int, int]  # size, mtime, ctime (changed by any write), inode
+SETTLED_NS = 2_000_000_000  # a note changed more recently than this is read again next time
+UNSETTLED: StatKey = (-1, 0, 0, 0)  # matches no file
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class Record:
     marker: tuple[int, int]  # the site's marker file (inode, mtime) as the build left it
     notes: Mapping[str, NoteState]
     frames: Mapping[str, tuple[str, tuple[int, int]]]  # note -> (page, bytes around text)
-    files: Mapping[str, bytes]  # output path -> digest of its bytes
+    files: Mapping[str, tuple[bytes, StatKey]]  # output path -> digest, state as written
     problems: tuple[Problem, ...]  # all the build reported
     ref_index: Mapping[str, str]  # for wikilinks in a text
     allow_html: bool
@@ -60,14 +65,21 @@ class Scan:
     listing: bytes
     stats: dict[str, StatKey]
     kinds: dict[str, str]
+    at_ns: int  # when the scan began
+
+    def settled(self, rel: str) -> StatKey:
+        """The note's state, or UNSETTLED if it changed too recently to be trusted."""
+        key = self.stats[rel]
+        return key if key[1] < self.at_ns - SETTLED_NS else UNSETTLED
 
 
 @dataclass(frozen=True)
 class Quick:
-    """What a quick rebuild did: written files (none: the site was up to date)."""
+    """What a quick rebuild did: written files (none: the site was up to date), and the
+    record of the site now, if it changed."""
 
     written: tuple[str, ...]
-    record: Record
+    record: Record | None
 
 
 def digest(data: bytes) -> bytes:
@@ -85,6 +97,7 @@ def settings_digest(stamp: object, today: str, strict_mode: bool, theme: object)
 def scan(root: Path) -> Scan:
     """Find the notes and take each one's file state, before anything is read (an edit
     made while the build runs then shows as a changed state next time)."""
+    at_ns = time.time_ns()
     notes, non_notes, problems = discover(root)
     stats: dict[str, StatKey] = {}
     for rel, _ in notes:
@@ -92,15 +105,7 @@ def scan(root: Path) -> Scan:
         if key is not None:
             stats[rel] = key
     listing = digest(repr((notes, non_notes, problems)).encode())
-    return Scan(listing, stats, dict(notes))
-
-
-def stat_key(path: str | Path) -> StatKey | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return Scan(listing, stats, dict(notes), at_ns)
 
 
 def marker(out: Path) -> tuple[int, int] | None:
@@ -109,7 +114,8 @@ def marker(out: Path) -> tuple[int, int] | None:
 
 
 def usable(record: object, out: Path) -> Record | None:
-    """The record, if the site in `out` is still the one it describes."""
+    """The record, if the site in `out` is still the one it describes (its marker is
+    renewed by every change to the site)."""
     if not isinstance(record, Record) or record.marker != marker(out):
         return None
     return record
@@ -122,6 +128,9 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan
     if (record.settings != settings or record.listing != found.listing
             or record.notes.keys() != found.stats.keys()):
         return None
+    for path, (_, key) in record.files.items():
+        if stat_key(out / path) != key:
+            return None  # a file of the site was changed: a full build writes it again
     notes = dict(record.notes)
     texts: dict[str, str] = {}  # note -> its new text
     for rel, key in found.stats.items():
@@ -133,15 +142,17 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan
         except OSError:
             return None
         if digest(data) == known.digest:
-            notes[rel] = replace(known, stat=key)  # touched, same bytes
+            notes[rel] = replace(known, stat=found.settled(rel))  # touched, same bytes
             continue
         text = _text_only_edit(rel, found.kinds[rel], data, known, record)
         if text is None:
             return None
         texts[rel] = text
-        notes[rel] = replace(known, stat=key, digest=digest(data))
+        notes[rel] = replace(known, stat=found.settled(rel), digest=digest(data))
+    if notes == record.notes:
+        return Quick((), None)
     files = dict(record.files)
-    changes: dict[str, bytes | None] = {}
+    changes: dict[str, bytes] = {}
     md = make_markdown(record.allow_html)
     for rel, text in texts.items():
         page, (before, after) = record.frames[rel]
@@ -149,20 +160,27 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan
             old = (out / page).read_bytes()
         except OSError:
             return None
-        if digest(old) != files.get(page) or before + after > len(old):
+        if digest(old) != files[page][0] or before + after > len(old):
             return None  # the page is not what the record says
-        root_path = "../" * page.count("/")
         try:
-            html = render_markdown(md, text, root_path, record.ref_index)
+            html = render_markdown(md, text, "../" * page.count("/"), record.ref_index)
         except TooDeep:
             return None  # a warning to report: the full build does it
         new = old[:before] + html.encode("utf-8") + old[len(old) - after:]
         if new != old:
             changes[page] = new
-            files[page] = digest(new)
     if changes:
         update_site(out, changes)
-    return Quick(tuple(sorted(changes)), replace(record, notes=notes, files=files))
+        for page, new in changes.items():
+            written = stat_key(out / page)
+            if written is None:
+                return None
+            files[page] = (digest(new), written)
+    site_marker = marker(out)
+    if site_marker is None:
+        return None
+    return Quick(tuple(sorted(changes)), replace(record, notes=notes, files=files,
+                                                 marker=site_marker))
 
 
 def _text_only_edit(rel: str, kind: str, data: bytes, known: NoteState, record: Record

@@ -114,16 +114,17 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     md = make_markdown(site.journal.config.allow_html)
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
+    # With any template of its own, a journal may show a note's text on other pages too:
+    # no frames, so that an edited text is never put into its own page alone.
     own = _own_templates(themes)
-    framed = frames is not None and not own & {"base.html", "_macros.html"}
+    framed = frames is not None and not own
 
     def emit(path: str, data: bytes, page: Page | None, frame: Frame | None) -> None:
         if sink is not None:
             sink(path, data)
         else:
             files[path] = data
-        if (frames is not None and framed and frame is not None and page is not None
-                and page.template not in own):
+        if frames is not None and framed and frame is not None and page is not None:
             note = page.context.get("contact") or page.context["meeting"]
             frames[note.source.path] = (path, frame)
 

@@ -33,6 +33,21 @@ _AT_FDCWD = -100  # renameat2 arguments, from <fcntl.h> and <linux/fs.h>
 _RENAME_EXCHANGE = 2
 
 
+StatKey = tuple[int, int, int, int]  # size, mtime, ctime (changed by any write), inode
+
+
+def stat_key(path: str | Path) -> StatKey | None:
+    """What a file's state is, such that any change to it changes the key; None if gone."""
+    try:
+        return _key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _key(info: os.stat_result) -> StatKey:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 class OutputError(Exception):
     """The output folder cannot be used (it holds other files, or the journal itself)."""
 
@@ -76,6 +91,7 @@ class Stage:
         self.folder = os.fspath(folder)
         self.made: set[str] = {""}
         self.committed = False
+        self.stats: dict[str, StatKey] = {}  # each file's state as written
 
     def put(self, rel: str, data: bytes) -> None:
         """Write one file of the new site (`rel` uses "/")."""
@@ -85,6 +101,8 @@ class Stage:
             self.made.add(parent)
         with open(os.path.join(self.folder, rel), "wb") as target:
             target.write(data)
+            target.flush()
+            self.stats[rel] = _key(os.fstat(target.fileno()))
 
     def commit(self) -> None:
         """Swap the new site in, when the `new_site` block ends."""
@@ -106,7 +124,7 @@ def new_site(out: Path) -> Iterator[Stage]:
     out = out.resolve()  # a symlinked output folder: replace the folder it points to
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
-    with _locked(parent):
+    with locked(parent):
         _recover(out)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
         old = parent / f".{out.name}.old-{os.getpid()}"
@@ -116,7 +134,7 @@ def new_site(out: Path) -> Iterator[Stage]:
             if not stage.committed:
                 shutil.rmtree(tmp, ignore_errors=True)
                 return
-            (tmp / MARKER).write_text(f"built by refjournal {__version__}\n", encoding="utf-8")
+            (tmp / MARKER).write_bytes(_marker_text())
             if not out.exists():
                 os.rename(tmp, out)
             elif _exchange(tmp, out):
@@ -132,28 +150,57 @@ def new_site(out: Path) -> Iterator[Stage]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def update_site(out: Path, changes: Mapping[str, bytes | None]) -> None:
-    """Change some files of the site in `out` in place (None removes a file), leaving the
-    others untouched, their bytes and times kept.
+class Update:
+    """Changes to a site in place, staged beside it until `commit` (see `updating`)."""
+
+    def __init__(self, stage: Path) -> None:
+        self.stage = stage
+        self.plan: list[dict[str, str | None]] = []
+        self.committed = False
+
+    def put(self, rel: str, data: bytes) -> None:
+        name = str(len(self.plan))
+        with open(self.stage / name, "wb") as staged:
+            staged.write(data)
+        self.plan.append({"file": name, "path": rel})
+
+    def remove(self, rel: str) -> None:
+        self.plan.append({"file": None, "path": rel})
+
+    def commit(self) -> None:
+        """Move the changes in, when the `updating` block ends."""
+        self.committed = True
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(str(step["path"]) for step in self.plan)
+
+
+@contextmanager
+def updating(out: Path) -> Iterator[Update]:
+    """Change some files of the site in `out` in place, leaving the others untouched,
+    their bytes and times kept; the site's marker is renewed, so that a record of the
+    site as it was no longer matches it.
 
     All or nothing, through a log: the new files are written into a stage folder beside
-    `out`, then a plan naming them is put there in one rename (from then on the update
-    is decided), then each file is moved into place in one rename. If the process is
-    killed during those moves, the next `recover` (every build's first step) finishes
-    them; Ctrl-C and SIGTERM wait until they are done.
+    `out` as they are `put`; at the end of the block, if committed, a plan naming them is
+    put there in one rename (from then on the update is decided), then the removals are
+    made and each file is moved into place in one rename. If the process is killed during
+    those moves, the next `recover` (every build's first step) finishes them; Ctrl-C and
+    SIGTERM wait until they are done.
     """
     out = out.resolve()
-    parent = out.parent
-    with _locked(parent):
+    with locked(out.parent):
         _recover(out)
-        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=parent))
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
+        update = Update(stage)
         try:
-            plan = []
-            for n, (rel, data) in enumerate(sorted(changes.items())):
-                if data is not None:
-                    (stage / str(n)).write_bytes(data)
-                plan.append({"file": str(n) if data is not None else None, "path": rel})
-            (stage / "plan.part").write_text(json.dumps(plan), encoding="utf-8")
+            yield update
+            if not update.committed or not update.plan:
+                shutil.rmtree(stage, ignore_errors=True)
+                return
+            update.put(MARKER, _marker_text())
+            (stage / "plan.part").write_text(json.dumps(update.plan), encoding="utf-8")
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
@@ -162,25 +209,75 @@ def update_site(out: Path, changes: Mapping[str, bytes | None]) -> None:
             _apply(out, stage)
 
 
+def update_site(out: Path, changes: Mapping[str, bytes | None]) -> None:
+    """`updating` with the changes at hand (None removes a file)."""
+    with updating(out) as update:
+        for rel, data in changes.items():
+            if data is None:
+                update.remove(rel)
+            else:
+                update.put(rel, data)
+        update.commit()
+
+
 PLAN = "plan.json"
 
 
+def _marker_text() -> bytes:
+    """The marker's text: which refjournal built the site. Its file is written anew each
+    time the site changes, so that its inode and time change (a record keeps them)."""
+    return f"built by refjournal {__version__}\n".encode()
+
+
 def _apply(out: Path, stage: Path) -> None:
-    """Carry out a decided plan (again, after a crash: what was done is skipped)."""
-    for step in json.loads((stage / PLAN).read_text(encoding="utf-8")):
-        rel = step["path"]
-        target = out / rel
-        if step["file"] is None:
-            target.unlink(missing_ok=True)
-            continue
-        source = stage / step["file"]
-        if not source.exists():
-            continue  # moved before the crash
+    """Carry out a decided plan, again after a crash (what was done is skipped): removals
+    first, then moves. A path that would leave the site, or pass through a symlink in it,
+    is not touched."""
+    steps = json.loads((stage / PLAN).read_text(encoding="utf-8"))
+    for step in steps:
+        target = _inside(out, step["path"])
+        if step["file"] is None and target is not None:
+            try:
+                target.unlink()
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError,
+                    PermissionError):  # gone; or a folder (a file step of this plan made it)
+                continue
+            _remove_empty_folders(out, target.parent)
+    for step in steps:
+        target = _inside(out, step["path"], writing=True)
+        source = stage / str(step["file"])
+        if step["file"] is None or target is None or not source.exists():
+            continue  # a removal, or moved before a crash
         _make_folders(out, target.parent)
         if target.is_dir() and not target.is_symlink():  # a folder where a file goes now
             shutil.rmtree(target)
         os.replace(source, target)
     shutil.rmtree(stage)
+
+
+def _inside(out: Path, rel: str, writing: bool = False) -> Path | None:
+    """`out / rel` if `rel` is a plain relative path whose folders inside `out` are not
+    symlinks (when `writing`, `_make_folders` replaces such links); else None."""
+    parts = rel.split("/")
+    if rel.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        return None
+    if not writing:
+        folder = out
+        for part in parts[:-1]:
+            folder = folder / part
+            if folder.is_symlink():
+                return None
+    return out.joinpath(*parts)
+
+
+def _remove_empty_folders(out: Path, folder: Path) -> None:
+    """Remove `folder` and the folders above it, up to `out`, while they are empty."""
+    while folder != out and out in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 @contextmanager
@@ -264,18 +361,42 @@ def _find_renameat2() -> Any:
 _renameat2 = _find_renameat2()
 
 
+_held: dict[str, int] = {}  # folders this process holds locked, and how many times
+
+
 @contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Let one build at a time write beside the output, so none removes another's work."""
-    if fcntl is None:  # pragma: no cover - Windows
-        yield
+def locked(folder: Path) -> Iterator[None]:
+    """Let one build at a time write beside the output, so none removes another's work
+    or builds on a record the other is replacing. Held again inside itself, it is held
+    once (a build holds it throughout, and its writing takes it again)."""
+    key = os.path.realpath(folder)
+    if fcntl is None or key in _held:  # pragma: no cover - Windows
+        _held[key] = _held.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+            if not _held[key]:
+                del _held[key]
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        _held[key] = 1
         yield
     finally:
+        _held.pop(key, None)
         os.close(fd)  # closing releases the lock
+
+
+
+
+def _spoil(out: Path) -> None:
+    """Renew the marker of a site that is not as any build left it, so that no record
+    of it is trusted."""
+    spoiled = out / f".{MARKER}.part"
+    spoiled.write_bytes(b"built by refjournal, then changed by an update that failed\n")
+    os.replace(spoiled, out / MARKER)
 
 
 def recover(out: Path) -> None:
@@ -285,7 +406,7 @@ def recover(out: Path) -> None:
     removed."""
     out = out.resolve()
     if out.parent.is_dir():
-        with _locked(out.parent):
+        with locked(out.parent):
             _recover(out)
 
 
@@ -301,6 +422,9 @@ def _recover(out: Path) -> None:
         os.rename(set_aside.pop(), out)
     for stage in leftovers("stage"):
         if (stage / PLAN).is_file() and out.is_dir():
-            _apply(out, stage)  # an update decided but not finished: finish it
+            try:
+                _apply(out, stage)  # an update decided but not finished: finish it
+            except (OSError, ValueError):  # it cannot be finished: the next build makes
+                _spoil(out)  # a whole new site, instead of failing here every time
     for leftover in (*set_aside, *leftovers("tmp"), *leftovers("stage")):
         shutil.rmtree(leftover, ignore_errors=True)
