@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .read import walk
+
 PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside the installed wheel
 SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a source checkout
 USER_THEME = "theme"
@@ -22,15 +24,15 @@ def theme_dirs(journal_root: Path) -> list[Path]:
 
 
 def theme_files(themes: list[Path]) -> tuple[Any, ...]:
-    """Every file of the themes, with its mtime and size (dot files skipped, as by walk)."""
+    """Every file of the themes, as the build finds them (read.walk: dot files skipped,
+    symlinks followed while they stay inside), each with its size, times and inode."""
     found = []
     for theme in themes:
-        for folder, dirs, names in os.walk(theme):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(n for n in names if not n.startswith(".")):
-                try:
-                    info = os.stat(os.path.join(folder, name))
-                except OSError:  # a dangling link (walk reports it) or a file just removed
-                    continue
-                found.append((folder, name, info.st_mtime_ns, info.st_size))
+        for rel in walk(theme.parent, theme.name).files:
+            try:
+                info = os.stat(theme.parent / rel)
+            except OSError:  # removed since the walk
+                continue
+            found.append((str(theme.parent), rel, info.st_size, info.st_mtime_ns,
+                          info.st_ctime_ns, info.st_ino))
     return tuple(found)

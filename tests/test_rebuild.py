@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from refjournal import rebuild
 from refjournal.build import build
 from refjournal.cache import ParseCache
 from refjournal.cli import main
+from refjournal.markdown import TooDeep, make_markdown, render_markdown
 from refjournal.write import MARKER, recover, update_site, write_site
 
 from .conftest import TODAY, write_journal
@@ -236,3 +238,138 @@ def test_a_record_is_only_used_for_the_site_it_describes(tmp_path):
     (out / ".refjournal-site").write_text("built again by another journal\n")
     assert rebuild.usable(record, out) is None
     assert rebuild.usable(record, tmp_path / "elsewhere") is None
+
+
+# What review found: each of these once gave a site unlike a fresh build's, or jammed it.
+def test_a_journal_template_that_shows_a_text_elsewhere_is_rebuilt_in_full(tmp_path):
+    root = write_journal(tmp_path / "j", {
+        **JOURNAL,
+        "theme/templates/tags.html": '{% extends "base.html" %}{% block content %}'
+        "{% for c in journal.contacts.values() %}<p>{{ c.body.strip()[:40] }}</p>"
+        "{% endfor %}{% endblock %}",
+    })
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    ada = root / "contacts/ada.md"
+    ada.write_text(ada.read_text().replace("Met at the chapter.", "A new first line."))
+    result = incremental(root, out, cache)
+    assert "tags/index.html" in result.changed
+    assert files(out) == fresh(root, tmp_path / "fresh")
+
+
+def test_a_record_left_behind_by_a_killed_build_is_not_trusted(tmp_path, monkeypatch):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    note = root / "meetings/2026/2026-11-10-call.md"
+    before = note.read_bytes()
+    note.write_bytes(before.replace(b"kind: call", b"kind: visit"))
+    with monkeypatch.context() as patched:  # killed after the update, before the record
+        patched.setattr(ParseCache, "built", lambda self, out, record: None)
+        assert incremental(root, out, cache).changed
+    note.write_bytes(before)  # the very bytes the old record knows
+    assert not incremental(root, out, cache).up_to_date
+    assert files(out) == fresh(root, tmp_path / "fresh")
+
+
+def test_a_theme_folder_that_becomes_a_file_and_back(tmp_path):
+    root = write_journal(tmp_path / "j", {**JOURNAL, "theme/static/img/a.png": b"png"})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    (root / "theme/static/img/a.png").unlink()
+    (root / "theme/static/img").rmdir()
+    (root / "theme/static/img").write_bytes(b"now a file")
+    for n in range(2):
+        assert incremental(root, out, cache).written
+        assert files(out) == fresh(root, tmp_path / f"fresh{n}")
+    (root / "theme/static/img").unlink()
+    write_journal(root, {"theme/static/img/b.png": b"b"})
+    assert incremental(root, out, cache).written
+    assert files(out) == fresh(root, tmp_path / "fresh2")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_plan_run_again_after_a_crash_gives_the_same_site(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    write_site(out, {"img": b"a file", "b.html": b"old b"})
+    real = shutil.rmtree
+
+    def crash(path, *args, **kwargs):
+        if ".stage-" in str(path):
+            raise SystemExit("killed before the stage was removed")
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr("refjournal.write.shutil.rmtree", crash)
+    with pytest.raises(SystemExit):
+        update_site(out, {"img": None, "img/a.png": b"png", "b.html": b"new b"})
+    monkeypatch.undo()
+    recover(out)  # runs the plan again
+    assert files(out) == {MARKER: files(out)[MARKER], "img/a.png": b"png", "b.html": b"new b"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_theme_file_replaced_with_the_same_size_and_time_is_seen(tmp_path):
+    root = write_journal(tmp_path / "j", {**JOURNAL, "theme/static/x.css": "p{color:red}"})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    css = root / "theme/static/x.css"
+    info = css.stat()
+    css.write_text("p{color:tan}")  # as `cp -p` does: same size, the old times put back
+    os.utime(css, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert not incremental(root, out, cache).up_to_date
+    assert (out / "assets/x.css").read_text() == "p{color:tan}"
+
+
+def test_a_site_changed_by_hand_is_made_whole_again(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    (out / "index.html").unlink()
+    (out / "search.json").write_text("hacked")
+    assert incremental(root, out, cache).written
+    assert files(out) == fresh(root, tmp_path / "fresh")
+    (out / "extra.html").write_text("put there by hand")  # removed by the next full build
+    (root / "meetings/2026/2026-11-10-call.md").unlink()  # its folder goes too
+    assert incremental(root, out, cache).written
+    assert files(out) == fresh(root, tmp_path / "fresh2")
+    assert not [p for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())]
+
+
+def test_a_removal_never_follows_a_symlink_out_of_the_site(tmp_path):
+    root = write_journal(tmp_path / "j", {**JOURNAL, "theme/static/old.css": "p{}"})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    outside = write_journal(tmp_path / "outside", {"old.css": "precious"})
+    shutil.rmtree(out / "assets")
+    (out / "assets").symlink_to(outside)
+    (root / "theme/static/old.css").unlink()
+    assert incremental(root, out, cache).written
+    assert (outside / "old.css").read_text() == "precious"
+    assert files(out) == fresh(root, tmp_path / "fresh")
+
+
+def test_a_body_is_too_deep_or_not_at_any_stack_depth():
+    md = make_markdown(False)
+
+    def at_depth(n: int, text: str) -> str:
+        if n:
+            return at_depth(n - 1, text)
+        try:
+            return str(render_markdown(md, text, "", {}))
+        except TooDeep:
+            return "too deep"
+
+    for levels in range(440, 500, 4):
+        text = "> " * levels + "x\n"
+        assert len({at_depth(n, text) for n in (0, 60, 300)}) == 1, levels
+
+
+def test_the_records_of_sites_since_removed_are_dropped(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    cache = tmp_path / "cache"
+    for name in ("a", "b"):
+        assert incremental(root, tmp_path / name, cache).written
+    shutil.rmtree(tmp_path / "a")
+    (root / "contacts/bo.md").write_text("---\nname: Bo Chen\nrole: CFO\n---\n")
+    assert incremental(root, tmp_path / "b", cache).written
+    assert list(ParseCache(cache, root).sites) == [os.path.realpath(tmp_path / "b")]
