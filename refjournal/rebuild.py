@@ -20,7 +20,6 @@ same way: one changed by hand makes the build a full one, which writes it again.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -100,8 +99,9 @@ def scan(root: Path) -> Scan:
     at_ns = time.time_ns()
     notes, non_notes, problems = discover(root)
     stats: dict[str, StatKey] = {}
+    journal = f"{root}/"
     for rel, _ in notes:
-        key = stat_key(os.path.join(root, rel))
+        key = stat_key(journal + rel)
         if key is not None:
             stats[rel] = key
     listing = digest(repr((notes, non_notes, problems)).encode())
@@ -128,8 +128,9 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan
     if (record.settings != settings or record.listing != found.listing
             or record.notes.keys() != found.stats.keys()):
         return None
+    site = f"{out}/"
     for path, (_, key) in record.files.items():
-        if stat_key(out / path) != key:
+        if stat_key(site + path) != key:
             return None  # a file of the site was changed: a full build writes it again
     notes = dict(record.notes)
     texts: dict[str, str] = {}  # note -> its new text
