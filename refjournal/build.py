@@ -269,14 +269,11 @@ def _build(root: Path, out: Path, today: dt.date, strict_mode: bool, password: s
     try:
         built, frames, files = _build_site(root, out, today, loaded, strict_mode, password,
                                            record, progress)
-        with stage("record"):
-            if cache is None or not built.written:
-                pass
-            elif found is None or settings is None or cache.config_changed():
-                cache.forget(out)  # encrypted, or built from settings read midway
-            else:
-                cache.built(out, _record(loaded, built, found, settings, frames, files, out,
-                                         cache))
+        if cache is not None and built.written:
+            with stage("record"):  # none for an encrypted site, or settings read midway
+                cache.built(out, None if found is None or settings is None
+                            or cache.config_changed() else
+                            _record(loaded, built, found, settings, frames, files, out, cache))
         return built
     finally:
         if cache is not None:  # last: the pickling's memory then reuses the pages' memory
@@ -316,9 +313,9 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
         with updating(out) as update:
 
             def compare(path: str, data: bytes) -> None:
-                digests[path] = rebuild.digest(data)
-                if record.files.get(path, (b"", None))[0] != digests[path] or \
-                        stat_key(out / path) != record.files[path][1]:
+                digests[path] = digest = rebuild.digest(data)
+                known = record.files.get(path)
+                if known is None or known[0] != digest or stat_key(out / path) != known[1]:
                     update.put(path, data)
 
             files, problems = _render(loaded, root, today, strict_mode, progress=progress,
