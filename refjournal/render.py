@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from . import __version__, parallel
 from .charts import gave_got_chart, goal_chart, graph_chart, weeks_chart
 from .derive import Derived
-from .due import KIND_NAMES, STATES
+from .due import KIND_NAMES, STATES, DueItem
 from .export_json import json_bytes
 from .exports import FEED, JSON_EXPORT, SITE_EXPORTS
 from .feed import ics_bytes
@@ -31,6 +31,7 @@ from .problems import Problem, error, warning
 from .read import inside, walk
 from .rows import (
     anchor,
+    contact_links,
     exchange_rows,
     heat_dots,
     meeting_link,
@@ -438,6 +439,7 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
         weeks_chart=weeks_chart,
         graph_chart=_graph_chart,
         due_label=_due_label,
+        due_rows=_due_rows,
         meeting_rows=meeting_rows,
         exchange_rows=exchange_rows,
     )
@@ -457,6 +459,28 @@ def _link_contacts(context: Any, slugs: Iterable[str]) -> Markup:
     root, contacts = context["root"], context["contacts"]
     return Markup(", ").join(anchor(root, slug, contacts[slug].name, contacts[slug].unresolved)
                              for slug in slugs)
+
+
+@jinja2.pass_context
+def _due_rows(context: Any, items: Iterable[DueItem], show_contacts: bool = True) -> Markup:
+    """The rows of a table of due items (the theme's `due_table`): the dashboard and the
+    follow-ups page of a big journal show thousands."""
+    root, today, contacts = context["root"], context["today"], context["contacts"]
+    out = []
+    for item in items:
+        due = item.due.isoformat()
+        with_ = (f"<td>{contact_links(root, contacts, item.contacts)}</td>" if show_contacts
+                 else "")
+        out.append(
+            f'  <tr class="row-{escape(item.state)}">\n'
+            f'    <td class="date" data-sort="{due}"><time datetime="{due}">'
+            f"{_format_date(item.due)}</time><br>{_due_label(item.due, today)}</td>\n"
+            f"    <td>{_state_badge(item.state, item.due)}</td>\n"
+            f'    <td class="what">{escape(item.what)}<br><small class="source">'
+            f"{escape(str(item.source))}</small></td>\n"
+            f'{with_}    <td class="kind">{escape(KIND_NAMES[item.kind])}</td>\n'
+            f"  </tr>\n")
+    return Markup("".join(out))
 
 
 @jinja2.pass_context
