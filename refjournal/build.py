@@ -243,7 +243,7 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
     """
     check_output(out, root)
     parent = out.resolve().parent
-    with locked(parent) if parent.is_dir() else nullcontext():
+    with locked(parent) if parent.is_dir() else nullcontext(), paused_gc():
         return _build(root, out, today, strict_mode, password, cache, progress)
 
 
