@@ -91,7 +91,8 @@ class RenderCache:
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 Sink = Callable[[str, bytes], None]  # (output path, bytes)
 Frame = tuple[int, int]  # bytes before and after a note's text in its page
-# Note path -> (page path, frame), for the pages of the default theme that show a text.
+# Note path -> (page path, frame), for the pages that show a note's text, in a journal
+# without templates of its own.
 Frames = dict[str, tuple[str, Frame]]
 Emit = Callable[[str, bytes, "Page | None", "Frame | None"], None]
 
@@ -125,7 +126,7 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
             sink(path, data)
         else:
             files[path] = data
-        if frames is not None and framed and frame is not None and page is not None:
+        if framed and frames is not None and frame is not None and page is not None:
             note = page.context.get("contact") or page.context["meeting"]
             frames[note.source.path] = (path, frame)
 
