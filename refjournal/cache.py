@@ -56,15 +56,8 @@ class ParseCache:
 
     @property
     def sites(self) -> dict[str, Any]:
-        if self._sites is None:
-            self._sites = {}
-            try:  # apart from the notes: only builds need it
-                with open(self.sites_path, "rb") as stored:
-                    stamp, sites = pickle.load(stored)  # noqa: S301 - our own file, 0700
-                if stamp == self.stamp and isinstance(sites, dict):
-                    self._sites = sites
-            except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
-                pass
+        if self._sites is None:  # apart from the notes: only builds need it
+            self._sites = self._read(self.sites_path) or {}
         return self._sites
 
     def config_changed(self) -> bool:
@@ -74,15 +67,19 @@ class ParseCache:
     @property
     def entries(self) -> dict[str, tuple[bytes, Any]]:
         if self._entries is None:
-            self._entries = {}
-            try:
-                with open(self.path, "rb") as stored:
-                    stamp, entries = pickle.load(stored)  # noqa: S301 - our own file, 0700
-                if stamp == self.stamp and isinstance(entries, dict):
-                    self._entries = entries
-            except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
-                self.dirty = True
+            entries = self._read(self.path)
+            self.dirty = entries is None
+            self._entries = entries or {}
         return self._entries
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        """What a cache file holds, if it was written with this stamp; else None."""
+        try:
+            with open(path, "rb") as stored:
+                stamp, data = pickle.load(stored)  # noqa: S301 - our own file, 0700
+        except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
+            return None
+        return data if stamp == self.stamp and isinstance(data, dict) else None
 
     @staticmethod
     def digest(data: bytes) -> bytes:
