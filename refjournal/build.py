@@ -43,6 +43,7 @@ from .write import (
     StatKey,
     check_output,
     locked,
+    marker,
     new_site,
     recover,
     stat_key,
@@ -89,7 +90,7 @@ class _Note:
 
 
 # Notes read by earlier runs, by path, with the (size, mtime, ctime, inode) they were read at.
-Memo = dict[str, tuple[tuple[int, int, int, int], _Note]]
+Memo = dict[str, tuple[StatKey, _Note]]
 
 
 def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
@@ -185,10 +186,8 @@ def _remembered(root: Path, rel: str, kind: str, memo: Memo | None) -> _Note:
     """The note at `rel`, from the memo when the file has not changed since it was read."""
     if memo is None:
         return _read(root, rel, kind)
-    try:
-        info = os.stat(os.path.join(root, rel))
-        key = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-    except OSError:
+    key = stat_key(os.path.join(root, rel))
+    if key is None:
         return _read(root, rel, kind)  # and the read says why
     known = memo.get(rel)
     if known is not None and known[0] == key:
@@ -380,7 +379,7 @@ def _record(loaded: Loaded, built: Built, found: rebuild.Scan, settings: bytes,
             return None
         notes[rel] = rebuild.NoteState(found.settled(rel), used[0],
                                        rebuild.head_digest(loaded.heads[rel]), rel not in named)
-    site_marker = rebuild.marker(out)
+    site_marker = marker(out)
     if site_marker is None:
         return None
     return rebuild.Record(

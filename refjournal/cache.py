@@ -20,7 +20,7 @@ from typing import Any
 
 from . import __version__
 from .read import CONFIG
-from .write import MARKER
+from .write import marker
 
 FORMAT = 1
 
@@ -142,11 +142,8 @@ class ParseCache:
 
 def _still_there(out: Path, record: Any) -> bool:
     """Whether the site a record describes is still in `out` (its marker unchanged)."""
-    try:
-        info = os.stat(out / MARKER)
-    except OSError:
-        return False
-    return getattr(record, "marker", None) == (info.st_ino, info.st_mtime_ns)
+    found = marker(out)
+    return found is not None and getattr(record, "marker", None) == found
 
 
 # Libraries whose output goes into the site: a new version of one drops the cache and the

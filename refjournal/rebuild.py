@@ -29,7 +29,7 @@ from .markdown import TooDeep, make_markdown, render_markdown
 from .problems import Problem
 from .read import CONTACTS, discover, parse_note
 from .validate import validate_contact, validate_meeting
-from .write import MARKER, StatKey, stat_key, update_site
+from .write import StatKey, marker, stat_key, update_site
 
 SETTLED_NS = 2_000_000_000  # a note changed more recently than this is read again next time
 UNSETTLED: StatKey = (-1, 0, 0, 0)  # matches no file
@@ -106,11 +106,6 @@ def scan(root: Path) -> Scan:
             stats[rel] = key
     listing = digest(repr((notes, non_notes, problems)).encode())
     return Scan(listing, stats, dict(notes), at_ns)
-
-
-def marker(out: Path) -> tuple[int, int] | None:
-    key = stat_key(out / MARKER)
-    return None if key is None else (key[3], key[1])
 
 
 def usable(record: object, out: Path) -> Record | None:

@@ -44,6 +44,13 @@ def stat_key(path: str | Path) -> StatKey | None:
         return None
 
 
+def marker(out: Path) -> tuple[int, int] | None:
+    """The site's marker file as (inode, mtime): written anew by every change to the site,
+    so a record of the site as it was holds other values."""
+    key = stat_key(out / MARKER)
+    return None if key is None else (key[3], key[1])
+
+
 def _key(info: os.stat_result) -> StatKey:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
