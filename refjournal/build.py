@@ -26,6 +26,7 @@ from .problems import Problem, error, has_errors, sort_key, strict, warning
 from .read import (
     CONTACTS,
     MEETINGS,
+    Discovered,
     discover,
     note_stem,
     parse_note,
@@ -94,13 +95,14 @@ Memo = dict[str, tuple[StatKey, _Note]]
 
 
 def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
-         links: LinkCache | None = None, cache: ParseCache | None = None) -> Loaded:
+         links: LinkCache | None = None, cache: ParseCache | None = None,
+         found: Discovered | None = None) -> Loaded:
     """Read, validate and model the journal at `root`; collect every problem on the way.
 
     With a `memo` (kept by the caller between runs, as `serve` does), a note whose size,
     mtime and inode are unchanged is not read again; with `links`, not linked again. With
     a parse `cache` (kept on disk between runs), a note whose bytes are unchanged is read
-    but not parsed again.
+    but not parsed again. `found` is what `discover` found, if the caller walked already.
     """
     raw_config, problems = read_config(root)
     config, config_problems = validate_config(raw_config)
@@ -113,7 +115,7 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
         problems.append(warning(".", None, f"no {CONTACTS}/ or {MEETINGS}/ folder in "
                                 f"{root}: is this a journal?"))
     unread: list[str] = []  # contact notes not read: a ref may use an alias of one
-    notes, non_notes, walk_problems = discover(root)
+    notes, non_notes, walk_problems = found if found is not None else discover(root)
     problems += walk_problems
     seen: set[str] = set()
     ahead = _parsed_ahead(root, notes, cache) if memo is None else {}
@@ -248,31 +250,32 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
 
 def _build(root: Path, out: Path, today: dt.date, strict_mode: bool, password: str | None,
            cache: ParseCache | None, progress: Progress | None) -> Built:
-    found = record = settings = None
+    scanned = record = settings = None
     if cache is not None and password is None:
         with stage("record"):
             recover(out)  # what a killed build left beside it, as writing would do first
-            found = rebuild.scan(root)
+            scanned = rebuild.scan(root)
             settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode,
                                                theme_files(theme_dirs(root)))
             record = rebuild.usable(cache.site(out), out)
             quick = None if record is None else rebuild.quick(root, out, record, settings,
-                                                              found)
+                                                              scanned)
             if record is not None and quick is not None:
                 if quick.record is not None:
                     cache.built(out, quick.record)
                 return Built(list(record.problems), written=True, pages=record.pages,
                              changed=quick.written, up_to_date=not quick.written)
     with stage("read"):
-        loaded = load(root, strict_mode=strict_mode, cache=cache)
+        loaded = load(root, strict_mode=strict_mode, cache=cache,
+                      found=scanned.found if scanned is not None else None)
     try:
         built, frames, files = _build_site(root, out, today, loaded, strict_mode, password,
                                            record, progress)
         if cache is not None and built.written:
             with stage("record"):  # none for an encrypted site, or settings read midway
-                cache.built(out, None if found is None or settings is None
+                cache.built(out, None if scanned is None or settings is None
                             or cache.config_changed() else
-                            _record(loaded, built, found, settings, frames, files, out, cache))
+                            _record(loaded, built, scanned, settings, frames, files, out, cache))
         return built
     finally:
         if cache is not None:  # last: the pickling's memory then reuses the pages' memory

@@ -220,7 +220,10 @@ def inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def discover(root: Path) -> tuple[list[tuple[str, str]], list[str], list[Problem]]:
+Discovered = tuple[list[tuple[str, str]], list[str], list[Problem]]
+
+
+def discover(root: Path) -> Discovered:
     """Find the notes of a journal: `([(path, kind)], non-notes under contacts/, problems)`."""
     notes: list[tuple[str, str]] = []
     problems: list[Problem] = []

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .markdown import TooDeep, make_markdown, render_markdown
 from .problems import Problem
-from .read import CONTACTS, discover, parse_note
+from .read import CONTACTS, Discovered, discover, parse_note
 from .validate import validate_contact, validate_meeting
 from .write import StatKey, marker, stat_key, update_site
 
@@ -65,6 +65,7 @@ class Scan:
     stats: dict[str, StatKey]
     kinds: dict[str, str]
     at_ns: int  # when the scan began
+    found: Discovered  # what read.discover found, for `load` to use rather than walk again
 
     def settled(self, rel: str) -> StatKey:
         """The note's state, or UNSETTLED if it changed too recently to be trusted."""
@@ -105,7 +106,7 @@ def scan(root: Path) -> Scan:
         if key is not None:
             stats[rel] = key
     listing = digest(repr((notes, non_notes, problems)).encode())
-    return Scan(listing, stats, dict(notes), at_ns)
+    return Scan(listing, stats, dict(notes), at_ns, (notes, non_notes, problems))
 
 
 def usable(record: object, out: Path) -> Record | None:
