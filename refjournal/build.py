@@ -54,7 +54,8 @@ from .write import (
 )
 
 if TYPE_CHECKING:
-    from .render import Frames, Progress, RenderCache, Sink
+    from . import render
+    from .render import Frames, Progress, RenderCache
 
 UNLOCK_JS = (Path(__file__).parent / "unlock.js").read_bytes()
 
@@ -292,6 +293,8 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
     """Render and write; with the `record` of the site in `out`, only changed files are
     written. Gives the outcome, where note texts sit in their pages, and each file's
     digest and state as written."""
+    from .render import Sink
+
     frames: Frames = {}
     digests: dict[str, bytes] = {}
     if not loaded.ok:
@@ -314,14 +317,21 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
     if record is not None:  # the site is known: write only what changed
         with updating(out) as update:
 
-            def compare(path: str, data: bytes) -> None:
-                digests[path] = digest = rebuild.digest(data)
+            def compare(path: str, data: bytes) -> tuple[bytes, dict[str, str | None] | None]:
+                digest = rebuild.digest(data)
                 known = record.files.get(path)
                 if known is None or known[0] != digest or stat_key(out / path) != known[1]:
-                    update.put(path, data)
+                    return digest, update.staged(path, data)
+                return digest, None
+
+            def compared(path: str, receipt: tuple[bytes, dict[str, str | None] | None]
+                         ) -> None:
+                digests[path], step = receipt
+                if step is not None:
+                    update.plan.append(step)
 
             files, problems = _render(loaded, root, today, strict_mode, progress=progress,
-                                      sink=compare, frames=frames)
+                                      sink=Sink(compare, compared), frames=frames)
             if files is None:
                 return Built(problems, written=False), frames, {}
             for path in sorted(_site_files(out) - digests.keys()):
@@ -337,12 +347,14 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
                 frames, _known({**kept, **written}))
     with new_site(out) as site:  # written as rendered: "render" counts the writing
 
-        def put(path: str, data: bytes) -> None:
-            digests[path] = rebuild.digest(data)
-            site.put(path, data)
+        def put(path: str, data: bytes) -> tuple[bytes, StatKey]:
+            return rebuild.digest(data), site.put(path, data)
+
+        def stored(path: str, receipt: tuple[bytes, StatKey]) -> None:
+            digests[path], site.stats[path] = receipt
 
         files, problems = _render(loaded, root, today, strict_mode, progress=progress,
-                                  sink=put, frames=frames)
+                                  sink=Sink(put, stored), frames=frames)
         if files is not None:
             site.commit()
     if files is None:
@@ -445,7 +457,7 @@ class Session:
 
 def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
             cache: RenderCache | None = None, progress: Progress | None = None,
-            sink: Sink | None = None, frames: Frames | None = None
+            sink: render.Sink | None = None, frames: Frames | None = None
             ) -> tuple[dict[str, bytes] | None, list[Problem]]:
     """Derive and render a loaded journal: the site's files, or None when there are errors,
     with every problem so far."""

@@ -345,7 +345,7 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
     loader = NoteLoader(text)
     try:
         node = loader.get_single_node()
-        shape = _shape_problem(node) if node is not None else None
+        shape = _shape_problem(node) if node is not None and _may_swamp(text) else None
         if shape is not None:
             at, message = shape
             line = at.line + offset
@@ -389,6 +389,17 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
 
 MAX_DEPTH = 256  # levels of nesting in front matter
 MAX_VALUES = 100_000  # values in front matter once aliases are expanded
+
+
+def _may_swamp(text: str) -> bool:
+    """Whether front matter could be too deep or too big for `_shape_problem` to pass it:
+    never without an alias (`*`) if it is short, and its lines and brackets are few. (A
+    node takes at least half a character; a level of nesting, a bracket or half a
+    column.) Most notes skip that walk over their nodes."""
+    if "*" in text or 2 * len(text) + 2 > MAX_VALUES:
+        return True
+    widest = max(map(len, text.split("\n")))
+    return 2 * widest + text.count("[") + text.count("{") + 4 > MAX_DEPTH
 
 
 def _shape_problem(root: yaml.Node) -> tuple[yaml.Mark, str] | None:

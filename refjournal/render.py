@@ -89,12 +89,26 @@ class RenderCache:
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
-Sink = Callable[[str, bytes], None]  # (output path, bytes)
+
+
+@dataclass(frozen=True)
+class Sink:
+    """Where files go as soon as they are made, instead of being returned (so that writing
+    overlaps rendering, and the files are not all held in memory at once).
+
+    `write(path, data)` is called where the file was made: in a worker process, when the
+    pages are rendered in parallel, so that the workers write too. What it returns (small,
+    and picklable) is handed to `took(path, receipt)` in this process, file by file in
+    order."""
+
+    write: Callable[[str, bytes], Any]
+    took: Callable[[str, Any], None]
+
 Frame = tuple[int, int]  # bytes before and after a note's text in its page
 # Note path -> (page path, frame), for the pages that show a note's text, in a journal
 # without templates of its own.
 Frames = dict[str, tuple[str, Frame]]
-Emit = Callable[[str, bytes, "Page | None", "Frame | None"], None]
+Emit = Callable[..., None]  # (path, bytes or receipt, page, frame, sunk=False)
 
 
 def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = None,
@@ -104,10 +118,9 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
 
     With the `cache` of the last render, a page whose `deps` and the site-wide stamp did
     not change is taken from it instead of rendered again; the cache is updated in place.
-    `progress` is told every hundred pages how far the render is. `sink`, when given, is
-    handed each file as soon as it is made (so that writing overlaps rendering), instead
-    of returning it (so that the files are not all held in memory at once). `frames`,
-    when given, is filled with where each note's text sits in its page.
+    `progress` is told every hundred pages how far the render is. A `sink`, when given, is
+    handed each file as soon as it is made instead of returning it. `frames`, when given,
+    is filled with where each note's text sits in its page.
     """
     of_themes = theme_files(themes) if cache is not None else ()
     if cache is not None and cache.theme_files != of_themes:
@@ -121,9 +134,11 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     own = _own_templates(themes)
     framed = frames is not None and not own
 
-    def emit(path: str, data: bytes, page: Page | None, frame: Frame | None) -> None:
+    def emit(path: str, data: Any, page: Page | None, frame: Frame | None,
+             sunk: bool = False) -> None:
+        """Take one file made here, or (`sunk`) the receipt of one a worker wrote."""
         if sink is not None:
-            sink(path, data)
+            sink.took(path, data if sunk else sink.write(path, data))
         else:
             files[path] = data
         if framed and frames is not None and frame is not None and page is not None:
@@ -136,7 +151,7 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
 
     total = page_count(site)
     if cache is None and parallel.worth_it(total):
-        _render_in_parallel(site, env, md, themes, emit, problems, progress, others)
+        _render_in_parallel(site, env, md, themes, emit, problems, progress, others, sink)
     else:
         _render_serially(site, env, md, themes, emit, problems, progress, cache)
         others()
@@ -249,31 +264,40 @@ def _render_page(page: Page, site: Derived, env: jinja2.Environment, md: Any,
 
 def _render_in_parallel(site: Derived, env: jinja2.Environment, md: Any,
                         themes: list[Path], emit: Emit, problems: list[Problem],
-                        progress: Progress | None, meanwhile: Callable[[], None]) -> None:
-    """Render every page in forked workers (see parallel.py), while this process runs
-    `meanwhile` and then hands on what the workers send back."""
+                        progress: Progress | None, meanwhile: Callable[[], None],
+                        sink: Sink | None) -> None:
+    """Render every page in forked workers (see parallel.py), which write them into the
+    `sink` too, while this process runs `meanwhile` and then hands on what the workers
+    send back."""
     todo = list(pages(site))
     for name in {page.template for page in todo}:  # compiled once, before the fork
         env.get_template(name)
     done = 0
-    with parallel.fork_map(_render_chunk, (todo, site, env, md, themes), len(todo)) as chunks:
+    shared = (todo, site, env, md, themes, sink)
+    with parallel.fork_map(_render_chunk, shared, len(todo)) as chunks:
         meanwhile()
         for results in chunks:
-            for index, html, page_problems, frame in results:
+            for index, made, page_problems, frame in results:
                 problems += page_problems
-                if html is not None:
-                    emit(todo[index].path, html, todo[index], frame)
+                if made is not None:
+                    emit(todo[index].path, made, todo[index], frame, sunk=sink is not None)
             done += len(results)
             if progress is not None:
                 progress(done, len(todo))
 
 
-def _render_chunk(shared: tuple[list[Page], Derived, jinja2.Environment, Any, list[Path]],
-                  start: int, stop: int
-                  ) -> list[tuple[int, bytes | None, list[Problem], Frame | None]]:
-    todo, site, env, md, themes = shared
-    return [(index, *_render_page(todo[index], site, env, md, themes))
-            for index in range(start, stop)]
+def _render_chunk(shared: tuple[list[Page], Derived, jinja2.Environment, Any, list[Path],
+                                Sink | None],
+                  start: int, stop: int) -> list[tuple[int, Any, list[Problem], Frame | None]]:
+    """Render pages `start` to `stop` in a worker: each one's bytes, or what the sink's
+    `write` gave for them (None when its template failed), its problems and its frame."""
+    todo, site, env, md, themes, sink = shared
+    results: list[tuple[int, Any, list[Problem], Frame | None]] = []
+    for index in range(start, stop):
+        html, page_problems, frame = _render_page(todo[index], site, env, md, themes)
+        made = html if sink is None or html is None else sink.write(todo[index].path, html)
+        results.append((index, made, page_problems, frame))
+    return results
 
 
 def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:

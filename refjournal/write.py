@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import glob
+import itertools
 import json
 import os
 import shutil
@@ -100,8 +101,9 @@ class Stage:
         self.committed = False
         self.stats: dict[str, StatKey] = {}  # each file's state as written
 
-    def put(self, rel: str, data: bytes) -> None:
-        """Write one file of the new site (`rel` uses "/")."""
+    def put(self, rel: str, data: bytes) -> StatKey:
+        """Write one file of the new site (`rel` uses "/"), and give its state. Forked
+        workers may put files too: their states are then known to the caller only."""
         parent = rel.rpartition("/")[0]
         if parent not in self.made:
             os.makedirs(os.path.join(self.folder, parent), exist_ok=True)
@@ -109,7 +111,8 @@ class Stage:
         with open(os.path.join(self.folder, rel), "wb") as target:
             target.write(data)
             target.flush()
-            self.stats[rel] = _key(os.fstat(target.fileno()))
+            self.stats[rel] = key = _key(os.fstat(target.fileno()))
+        return key
 
     def commit(self) -> None:
         """Swap the new site in, when the `new_site` block ends."""
@@ -164,12 +167,19 @@ class Update:
         self.stage = stage
         self.plan: list[dict[str, str | None]] = []
         self.committed = False
+        self._staged = itertools.count()
 
     def put(self, rel: str, data: bytes) -> None:
-        name = str(len(self.plan))
+        self.plan.append(self.staged(rel, data))
+
+    def staged(self, rel: str, data: bytes) -> dict[str, str | None]:
+        """Write the new bytes of `rel` into the stage, and give the step of the plan
+        that moves them in. Forked workers may stage files too (under names of their
+        own); the caller then adds the steps they give to `plan`."""
+        name = f"{os.getpid()}.{next(self._staged)}"
         with open(self.stage / name, "wb") as staged:
             staged.write(data)
-        self.plan.append({"file": name, "path": rel})
+        return {"file": name, "path": rel}
 
     def remove(self, rel: str) -> None:
         self.plan.append({"file": None, "path": rel})

@@ -130,3 +130,69 @@ def test_check_and_build_take_any_journal(contacts: list[bytes], meetings: list[
         built = build(root, Path(tmp) / "site", TODAY)  # what check passes, build renders
         assert built.written == loaded.ok
         assert_problems_name_files(built.problems, set(files))
+
+
+def _nested(pattern: str, depth: int) -> str:
+    """Front matter nested `depth` levels deep, in one of YAML's densest ways."""
+    if pattern == "compact sequences":  # - - - x
+        return "x: " + "- " * depth + "y"
+    if pattern == "flow":
+        return "x: " + "[" * depth + "]" * depth
+    if pattern == "indented mappings":
+        return "\n".join(" " * level + f"k{level}:" for level in range(depth)) + " y"
+    # a mapping whose value is a sequence at the same indentation, and so on
+    lines = []
+    for level in range(depth):
+        lines.append(" " * (2 * level) + ("- " if level else "") + f"k{level}:")
+    return "\n".join(lines) + " y"
+
+
+PATTERNS = ("compact sequences", "flow", "indented mappings", "sequences under keys")
+
+
+def test_only_front_matter_that_could_be_too_deep_is_walked_for_its_shape():
+    """The walk that refuses front matter nested too deep is skipped where the text's
+    length, lines and brackets show it cannot be; it must never skip a refusal."""
+    from refjournal.read import MAX_DEPTH, NoteLoader, _may_swamp, _shape_problem
+
+    walked = 0
+    for pattern in PATTERNS:
+        for depth in range(1, MAX_DEPTH + 20):
+            text = _nested(pattern, depth)
+            loader = NoteLoader(text)
+            try:
+                node = loader.get_single_node()
+            except (yaml.YAMLError, RecursionError):
+                continue
+            finally:
+                loader.dispose()
+            if not _may_swamp(text):
+                assert _shape_problem(node) is None, (pattern, depth)
+            else:
+                walked += 1
+    assert walked  # the deepest of each pattern is walked
+    many = "x:\n" + "- a\n" * 100_001  # more values than allowed, each on a short line
+    loader = NoteLoader(many)
+    try:
+        assert _may_swamp(many) and _shape_problem(loader.get_single_node()) is not None
+    finally:
+        loader.dispose()
+
+
+@FUZZ
+@given(st.recursive(st.text(alphabet="ab", min_size=1, max_size=3),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(alphabet="kq", min_size=1, max_size=2), inner,
+                                      max_size=3), max_leaves=60),
+       st.booleans())
+def test_the_shape_walk_is_skipped_only_where_it_passes(value: Any, flow: bool) -> None:
+    from refjournal.read import NoteLoader, _may_swamp, _shape_problem
+
+    text = yaml.safe_dump({"x": value}, default_flow_style=flow, width=10**6)
+    loader = NoteLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if not _may_swamp(text):
+        assert _shape_problem(node) is None
