@@ -97,13 +97,16 @@ Memo = dict[str, tuple[StatKey, _Note]]
 
 def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
          links: LinkCache | None = None, cache: ParseCache | None = None,
-         found: Discovered | None = None) -> Loaded:
+         found: Discovered | None = None, unchanged: Mapping[str, bytes] | None = None
+         ) -> Loaded:
     """Read, validate and model the journal at `root`; collect every problem on the way.
 
     With a `memo` (kept by the caller between runs, as `serve` does), a note whose size,
     mtime and inode are unchanged is not read again; with `links`, not linked again. With
     a parse `cache` (kept on disk between runs), a note whose bytes are unchanged is read
-    but not parsed again. `found` is what `discover` found, if the caller walked already.
+    but not parsed again; one in `unchanged` (path -> digest, known from the record of
+    the last build not to have changed since) is not even read. `found` is what
+    `discover` found, if the caller walked already.
     """
     raw_config, problems = read_config(root)
     config, config_problems = validate_config(raw_config)
@@ -119,11 +122,12 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
     notes, non_notes, walk_problems = found if found is not None else discover(root)
     problems += walk_problems
     seen: set[str] = set()
-    ahead = _parsed_ahead(root, notes, cache) if memo is None else {}
+    unchanged = unchanged or {}
+    ahead = _parsed_ahead(root, notes, cache, unchanged) if memo is None else {}
     for rel, kind in notes:
         note = ahead.get(rel)
         if note is None:
-            note = (_cached(root, rel, kind, cache) if cache is not None
+            note = (_cached(root, rel, kind, cache, unchanged.get(rel)) if cache is not None
                     else _remembered(root, rel, kind, memo))
         seen.add(rel)
         problems += note.problems
@@ -145,8 +149,8 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
     return Loaded(journal, sorted(problems, key=sort_key), heads)
 
 
-def _parsed_ahead(root: Path, notes: list[tuple[str, str]], cache: ParseCache | None
-                  ) -> dict[str, _Note]:
+def _parsed_ahead(root: Path, notes: list[tuple[str, str]], cache: ParseCache | None,
+                  unchanged: Mapping[str, bytes]) -> dict[str, _Note]:
     """For a big journal, every note, parsed on every core where the cache does not know
     it (see parallel.py); for a small one, nothing: `load` reads note by note."""
     if not parallel.worth_it(len(notes)):
@@ -156,6 +160,10 @@ def _parsed_ahead(root: Path, notes: list[tuple[str, str]], cache: ParseCache | 
     for rel, kind in notes:
         if cache is None:
             todo.append((rel, kind, None, b""))
+            continue
+        note = cache.get(rel, unchanged[rel]) if rel in unchanged else None
+        if isinstance(note, _Note):
+            known[rel] = note
             continue
         try:
             data = (root / rel).read_bytes()
@@ -200,8 +208,13 @@ def _remembered(root: Path, rel: str, kind: str, memo: Memo | None) -> _Note:
     return note
 
 
-def _cached(root: Path, rel: str, kind: str, cache: ParseCache) -> _Note:
-    """The note at `rel`, from the parse cache when its bytes are the ones parsed before."""
+def _cached(root: Path, rel: str, kind: str, cache: ParseCache, digest: bytes | None
+            ) -> _Note:
+    """The note at `rel`, from the parse cache when its bytes are the ones parsed before
+    (without reading it, when they are known to be those of `digest`)."""
+    known = cache.get(rel, digest) if digest is not None else None
+    if isinstance(known, _Note):
+        return known
     try:
         data = (root / rel).read_bytes()
     except OSError:
@@ -268,15 +281,18 @@ def _build(root: Path, out: Path, today: dt.date, strict_mode: bool, password: s
                              changed=quick.written, up_to_date=not quick.written)
     with stage("read"):
         loaded = load(root, strict_mode=strict_mode, cache=cache,
-                      found=scanned.found if scanned is not None else None)
+                      found=scanned.found if scanned is not None else None,
+                      unchanged=rebuild.unchanged(record, scanned))
     try:
+        memory = rebuild.Memory()
         built, frames, files = _build_site(root, out, today, loaded, strict_mode, password,
-                                           record, progress)
+                                           record, progress, memory)
         if cache is not None and built.written:
             with stage("record"):  # none for an encrypted site, or settings read midway
                 cache.built(out, None if scanned is None or settings is None
                             or cache.config_changed() else
-                            _record(loaded, built, scanned, settings, frames, files, out, cache))
+                            _record(loaded, built, scanned, settings, frames, files, memory,
+                                    out, cache))
         return built
     finally:
         if cache is not None:  # last: the pickling's memory then reuses the pages' memory
@@ -289,10 +305,12 @@ Files = dict[str, tuple[bytes, StatKey]]  # output path -> digest of its bytes, 
 
 def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mode: bool,
                 password: str | None, record: rebuild.Record | None,
-                progress: Progress | None) -> tuple[Built, Frames, Files]:
-    """Render and write; with the `record` of the site in `out`, only changed files are
-    written. Gives the outcome, where note texts sit in their pages, and each file's
-    digest and state as written."""
+                progress: Progress | None, memory: rebuild.Memory
+                ) -> tuple[Built, Frames, Files]:
+    """Render and write; with the `record` of the site in `out`, only changed pages are
+    rendered and only changed files written. Gives the outcome, where note texts sit in
+    their pages, and each file's digest and state as written; leaves in `memory` what the
+    next build needs to know of the pages."""
     from .render import Sink
 
     frames: Frames = {}
@@ -315,6 +333,10 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
         write_site(out, encrypt_site(files, new_keys(password), UNLOCK_JS))
         return Built(problems, written=True, pages=_pages(files)), frames, {}
     if record is not None:  # the site is known: write only what changed
+        memory.stamp, memory.events = record.memory.stamp, record.memory.events
+        memory.pages = {path: known for path, known in record.memory.pages.items()
+                        if path in record.files
+                        and stat_key(out / path) == record.files[path][1]}  # not by hand
         with updating(out) as update:
 
             def compare(path: str, data: bytes) -> tuple[bytes, dict[str, str | None] | None]:
@@ -330,8 +352,12 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
                 if step is not None:
                     update.plan.append(step)
 
+            def same(path: str) -> None:
+                digests[path] = record.files[path][0]
+
             files, problems = _render(loaded, root, today, strict_mode, progress=progress,
-                                      sink=Sink(compare, compared), frames=frames)
+                                      sink=Sink(compare, compared, same), frames=frames,
+                                      memory=memory)
             if files is None:
                 return Built(problems, written=False), frames, {}
             for path in sorted(_site_files(out) - digests.keys()):
@@ -354,7 +380,7 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
             digests[path], site.stats[path] = receipt
 
         files, problems = _render(loaded, root, today, strict_mode, progress=progress,
-                                  sink=Sink(put, stored), frames=frames)
+                                  sink=Sink(put, stored), frames=frames, memory=memory)
         if files is not None:
             site.commit()
     if files is None:
@@ -370,21 +396,26 @@ def _known(files: dict[str, tuple[bytes, StatKey | None]]) -> Files:
 
 
 def _site_files(out: Path) -> set[str]:
-    """Every file in the site folder but its marker, by relative path."""
+    """Every file in the site folder but its marker, by relative path (a symlink to a
+    folder counts as a file: it is not followed)."""
     found: set[str] = set()
-    for folder, dirs, names in os.walk(out):
-        rel = os.path.relpath(folder, out)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.update(prefix + name for name in names)
-        found.update(prefix + name for name in dirs
-                     if os.path.islink(os.path.join(folder, name)))  # links: not walked
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found.add(prefix + entry.name)
+
+    walk(os.fspath(out), "")
     found.discard(MARKER)
     return found
 
 
 def _record(loaded: Loaded, built: Built, found: rebuild.Scan, settings: bytes,
-            frames: Frames, files: Files, out: Path, cache: ParseCache
-            ) -> rebuild.Record | None:
+            frames: Frames, files: Files, memory: rebuild.Memory, out: Path,
+            cache: ParseCache) -> rebuild.Record | None:
     """The record of a plain build just written (None if a note changed meanwhile)."""
     named = {problem.path for problem in built.problems}
     notes = {}
@@ -401,7 +432,7 @@ def _record(loaded: Loaded, built: Built, found: rebuild.Scan, settings: bytes,
         settings=settings, listing=found.listing, marker=site_marker, notes=notes,
         frames=frames, files=files, problems=tuple(built.problems),
         ref_index=dict(loaded.journal.ref_index),
-        allow_html=loaded.journal.config.allow_html, pages=built.pages)
+        allow_html=loaded.journal.config.allow_html, pages=built.pages, memory=memory)
 
 
 class Session:
@@ -457,7 +488,8 @@ class Session:
 
 def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
             cache: RenderCache | None = None, progress: Progress | None = None,
-            sink: render.Sink | None = None, frames: Frames | None = None
+            sink: render.Sink | None = None, frames: Frames | None = None,
+            memory: rebuild.Memory | None = None
             ) -> tuple[dict[str, bytes] | None, list[Problem]]:
     """Derive and render a loaded journal: the site's files, or None when there are errors,
     with every problem so far."""
@@ -470,7 +502,7 @@ def _render(loaded: Loaded, root: Path, today: dt.date, strict_mode: bool,
         site = derive(loaded.journal, today)
     with stage("render"):
         files, render_problems = render_site(site, theme_dirs(root), cache, progress, sink,
-                                             frames)
+                                             frames, memory)
     if strict_mode:
         render_problems = strict(render_problems)
     problems = sorted(loaded.problems + render_problems, key=sort_key)
@@ -487,7 +519,10 @@ def paused_gc() -> Iterator[None]:
 
     A build allocates hundreds of thousands of small objects and creates almost no cycles.
     Reference counting frees them anyway; the collector's scans of the growing heap cost a
-    third of the build time. What cycles there are get collected afterwards.
+    third of the build time. What cycles there are get collected afterwards, by the next
+    full collection: what the build allocated is moved to the oldest generation unscanned,
+    as the first scan of the youngest would take as long as a small rebuild (unless some
+    objects are frozen already, as a serve session freezes its notes: then it is left).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -495,7 +530,12 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.enable()
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.enable()
+                gc.unfreeze()
+            else:
+                gc.enable()
 
 
 def _with_source_lines(problems: list[Problem], heads: dict[str, tuple[str, ...]]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .markdown import TooDeep, make_markdown, render_markdown
@@ -43,18 +43,37 @@ class NoteState:
     clean: bool  # no problem names it
 
 
+Frame = tuple[int, int]  # bytes before and after a note's text in its page
+# A page as a build made it: the key of what it showed (see render._Keyer), the warnings
+# its render gave, and where its note's text sits in it.
+Known = tuple[bytes, tuple[Problem, ...], Frame | None]
+
+
+@dataclass
+class Memory:
+    """What a full build remembers of the last one: each page's key, by path, with the
+    stamp they share, and the calendar's events. A page whose key is the one remembered
+    is not rendered again: the site still holds it (the caller leaves out pages whose
+    files changed since). Updated in place to what the build made."""
+
+    pages: dict[str, Known] = field(default_factory=dict)
+    stamp: bytes = b""
+    events: dict[tuple[object, ...], bytes] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Record:
     settings: bytes  # version, refjournal.yaml, day, --strict, theme files
     listing: bytes  # the notes and other files found in contacts/ and meetings/
     marker: tuple[int, int]  # the site's marker file (inode, mtime) as the build left it
     notes: Mapping[str, NoteState]
-    frames: Mapping[str, tuple[str, tuple[int, int]]]  # note -> (page, bytes around text)
+    frames: Mapping[str, tuple[str, Frame]]  # note -> (page, bytes around its text)
     files: Mapping[str, tuple[bytes, StatKey]]  # output path -> digest, state as written
     problems: tuple[Problem, ...]  # all the build reported
     ref_index: Mapping[str, str]  # for wikilinks in a text
     allow_html: bool
     pages: int
+    memory: Memory  # for the next full build
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,15 @@ def scan(root: Path) -> Scan:
             stats[rel] = key
     listing = digest(repr((notes, non_notes, problems)).encode())
     return Scan(listing, stats, dict(notes), at_ns, (notes, non_notes, problems))
+
+
+def unchanged(record: Record | None, found: Scan | None) -> dict[str, bytes]:
+    """The digests of the notes whose file state is the one recorded (so are their
+    bytes): path -> digest."""
+    if record is None or found is None:
+        return {}
+    return {rel: known.digest for rel, known in record.notes.items()
+            if found.stats.get(rel) == known.stat}
 
 
 def usable(record: object, out: Path) -> Record | None:

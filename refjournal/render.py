@@ -6,8 +6,12 @@ user can restyle by shadowing one file by name. Every link is relative to its pa
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
+import hashlib
+import io
 import os
+import pickle
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -26,9 +30,10 @@ from .export_json import json_bytes
 from .exports import FEED, JSON_EXPORT, SITE_EXPORTS
 from .feed import ics_bytes
 from .markdown import TooDeep, make_markdown, render_markdown
-from .model import Meeting
+from .model import Contact, Meeting
 from .problems import Problem, error, warning
 from .read import inside, walk
+from .rebuild import Frame, Known, Memory
 from .rows import (
     anchor,
     contact_links,
@@ -103,26 +108,31 @@ class Sink:
 
     write: Callable[[str, bytes], Any]
     took: Callable[[str, Any], None]
+    kept: Callable[[str], None] = lambda path: None  # a page left as the last build made it
 
-Frame = tuple[int, int]  # bytes before and after a note's text in its page
+
 # Note path -> (page path, frame), for the pages that show a note's text, in a journal
 # without templates of its own.
 Frames = dict[str, tuple[str, Frame]]
 Emit = Callable[..., None]  # (path, bytes or receipt, page, frame, sunk=False)
 
 
+
+
 def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = None,
                 progress: Progress | None = None, sink: Sink | None = None,
-                frames: Frames | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+                frames: Frames | None = None, memory: Memory | None = None
+                ) -> tuple[dict[str, bytes], list[Problem]]:
     """Render every page and collect the theme's static files, keyed by output path.
 
     With the `cache` of the last render, a page whose `deps` and the site-wide stamp did
     not change is taken from it instead of rendered again; the cache is updated in place.
     `progress` is told every hundred pages how far the render is. A `sink`, when given, is
     handed each file as soon as it is made instead of returning it. `frames`, when given,
-    is filled with where each note's text sits in its page.
+    is filled with where each note's text sits in its page. With the `memory` of the last
+    build (and a sink), a page that would be the same is left to the sink as it is.
     """
-    of_themes = theme_files(themes) if cache is not None else ()
+    of_themes = theme_files(themes) if cache is not None or memory is not None else ()
     if cache is not None and cache.theme_files != of_themes:
         cache.env, cache.theme_files = None, of_themes  # a template added: compile afresh
     env = _environment(site, themes, cache)
@@ -133,6 +143,8 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     # no frames, so that an edited text is never put into its own page alone.
     own = _own_templates(themes)
     framed = frames is not None and not own
+    keyer = (_Keyer(_stamp(site, of_themes), own)
+             if memory is not None and not own & {"base.html", "_macros.html"} else None)
 
     def emit(path: str, data: Any, page: Page | None, frame: Frame | None,
              sunk: bool = False) -> None:
@@ -146,24 +158,68 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
             frames[note.source.path] = (path, frame)
 
     def others() -> None:
-        for path, data in _other_files(site, themes, cache, problems).items():
+        for path, data in _other_files(site, themes, cache, problems, memory).items():
             emit(path, data, None, None)
+
+    made: dict[str, Known] = {}  # what the memory will hold
+    before = (memory.pages if memory is not None and keyer is not None
+              and memory.stamp == keyer.stamp else {})
+
+    def take(page: Page, result: Result) -> None:
+        """Take what became of a page: made (and written, with a sink), or kept."""
+        output, page_problems, frame, key, kept = result
+        problems.extend(page_problems)  # a kept page's warnings, as a render would give
+        if kept:
+            if sink is not None:
+                sink.kept(page.path)
+            if framed and frames is not None and frame is not None:
+                note = page.context.get("contact") or page.context["meeting"]
+                frames[note.source.path] = (page.path, frame)
+        elif output is not None:
+            emit(page.path, output, page, frame, sunk=sink is not None)
+        else:
+            return  # its template failed
+        if key is not None:
+            made[page.path] = (key, tuple(page_problems), frame)
 
     total = page_count(site)
     if cache is None and parallel.worth_it(total):
-        _render_in_parallel(site, env, md, themes, emit, problems, progress, others, sink)
+        _render_in_parallel(site, env, md, themes, keyer, before, sink, take, progress, others)
     else:
-        _render_serially(site, env, md, themes, emit, problems, progress, cache)
+        _render_serially(site, env, md, themes, keyer, before, sink, take, emit, problems,
+                         progress, cache)
         others()
     if progress is not None:
         progress(total, total)
+    if memory is not None:
+        memory.pages, memory.stamp = made, keyer.stamp if keyer is not None else b""
     return files, problems
 
 
+# What became of a page: its bytes (or what the sink's `write` gave for them; None when
+# its template failed), its problems, its frame, its key (if it has one), and whether it
+# was kept as the last build made it (then not rendered, and the rest is remembered).
+Result = tuple[Any, list[Problem], "Frame | None", "bytes | None", bool]
+
+
+def _make(page: Page, site: Derived, env: jinja2.Environment, md: Any, themes: list[Path],
+          keyer: _Keyer | None, before: Mapping[str, Known], sink: Sink | None) -> Result:
+    """Key a page and, unless the last build made it the same, render and write it."""
+    key = keyer.key(page) if keyer is not None and keyer.keyable(page) else None
+    known = before.get(page.path) if key is not None else None
+    if known is not None and known[0] == key:
+        return None, list(known[1]), known[2], key, True
+    html, page_problems, frame = _render_page(page, site, env, md, themes)
+    output = html if sink is None or html is None else sink.write(page.path, html)
+    return output, page_problems, frame, key, False
+
+
 def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: list[Path],
-                     emit: Emit, problems: list[Problem], progress: Progress | None,
+                     keyer: _Keyer | None, before: Mapping[str, Known], sink: Sink | None,
+                     take: Callable[[Page, Result], None], emit: Emit,
+                     problems: list[Problem], progress: Progress | None,
                      cache: RenderCache | None) -> None:
-    memo = cache.pages if cache is not None else None
+    memo = cache.pages if cache is not None and sink is None else None
     if cache is not None:
         stamp = _stamp(site, cache.theme_files)
         if stamp != cache.stamp:  # compared once here, not once per page
@@ -176,7 +232,7 @@ def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: li
     if own & {"base.html", "_macros.html"}:
         memo = None
     kept: dict[str, tuple[tuple[Any, ...], bytes, tuple[Problem, ...], Frame | None]] = {}
-    rendered = 0
+    count = 0
     total = page_count(site)
     for done, page in enumerate(pages(site)):
         if progress is not None and done % 100 == 0:
@@ -187,27 +243,29 @@ def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: li
                 emit(page.path, kept.setdefault(page.path, known)[1], page, known[3])
                 problems += known[2]  # its warnings, as a fresh render would give them
                 continue
-        html, page_problems, frame = _render_page(page, site, env, md, themes)
-        problems += page_problems
-        if html is None:
+        result = _make(page, site, env, md, themes, keyer, before, sink)
+        take(page, result)
+        output, page_problems, frame, _, was_kept = result
+        if was_kept:
+            continue
+        if output is None:
             if sum(p.severity == "error" for p in problems) >= 20:
                 break
             continue
-        emit(page.path, html, page, frame)
-        rendered += 1
-        if page.deps is not None and page.template not in own:
-            kept[page.path] = (page.deps, html, tuple(page_problems), frame)
+        count += 1
+        if memo is not None and page.deps is not None and page.template not in own:
+            kept[page.path] = (page.deps, output, tuple(page_problems), frame)
     if cache is not None:
         cache.pages = kept
-        cache.last_rendered = rendered
+        cache.last_rendered = count
 
 
 def _other_files(site: Derived, themes: list[Path], cache: RenderCache | None,
-                 problems: list[Problem]) -> dict[str, bytes]:
+                 problems: list[Problem], memory: Memory | None) -> dict[str, bytes]:
     """The files that are not pages: private files, data files and the theme's static
     files (the theme's problems are added to `problems`)."""
     files = dict(PRIVATE_FILES)
-    files.update(_data_files(site, cache))
+    files.update(_data_files(site, cache, memory))
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones
         problems += walk(theme.parent, f"{theme.name}/templates").problems
         listing = walk(theme.parent, f"{theme.name}/static")
@@ -263,46 +321,40 @@ def _render_page(page: Page, site: Derived, env: jinja2.Environment, md: Any,
 
 
 def _render_in_parallel(site: Derived, env: jinja2.Environment, md: Any,
-                        themes: list[Path], emit: Emit, problems: list[Problem],
-                        progress: Progress | None, meanwhile: Callable[[], None],
-                        sink: Sink | None) -> None:
-    """Render every page in forked workers (see parallel.py), which write them into the
-    `sink` too, while this process runs `meanwhile` and then hands on what the workers
-    send back."""
+                        themes: list[Path], keyer: _Keyer | None, before: Mapping[str, Known],
+                        sink: Sink | None, take: Callable[[Page, Result], None],
+                        progress: Progress | None, meanwhile: Callable[[], None]) -> None:
+    """Key, render and write the pages in forked workers (see parallel.py), while this
+    process runs `meanwhile` and then takes what the workers send back."""
     todo = list(pages(site))
     for name in {page.template for page in todo}:  # compiled once, before the fork
         env.get_template(name)
     done = 0
-    shared = (todo, site, env, md, themes, sink)
+    shared = (todo, site, env, md, themes, keyer, before, sink)
     with parallel.fork_map(_render_chunk, shared, len(todo)) as chunks:
         meanwhile()
         for results in chunks:
-            for index, made, page_problems, frame in results:
-                problems += page_problems
-                if made is not None:
-                    emit(todo[index].path, made, todo[index], frame, sunk=sink is not None)
+            for index, result in results:
+                take(todo[index], result)
             done += len(results)
             if progress is not None:
                 progress(done, len(todo))
 
 
 def _render_chunk(shared: tuple[list[Page], Derived, jinja2.Environment, Any, list[Path],
-                                Sink | None],
-                  start: int, stop: int) -> list[tuple[int, Any, list[Problem], Frame | None]]:
-    """Render pages `start` to `stop` in a worker: each one's bytes, or what the sink's
-    `write` gave for them (None when its template failed), its problems and its frame."""
-    todo, site, env, md, themes, sink = shared
-    results: list[tuple[int, Any, list[Problem], Frame | None]] = []
-    for index in range(start, stop):
-        html, page_problems, frame = _render_page(todo[index], site, env, md, themes)
-        made = html if sink is None or html is None else sink.write(todo[index].path, html)
-        results.append((index, made, page_problems, frame))
-    return results
+                                _Keyer | None, Mapping[str, Known], Sink | None],
+                  start: int, stop: int) -> list[tuple[int, Result]]:
+    """What became of pages `start` to `stop`, in a worker."""
+    todo, site, env, md, themes, keyer, before, sink = shared
+    return [(index, _make(todo[index], site, env, md, themes, keyer, before, sink))
+            for index in range(start, stop)]
 
 
-def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:
+def _data_files(site: Derived, cache: RenderCache | None, memory: Memory | None = None
+                ) -> dict[str, bytes]:
     """The search index, review.csv and the exports. With a cache, they are made again
-    only when a record or the day changed, not for an edit of a note's text."""
+    only when a record or the day changed, not for an edit of a note's text. With a cache
+    or a build's memory, only the calendar's changed events are made again."""
     journal = site.journal
     key = (site.today, journal.config, tuple(journal.contacts.values()), journal.meetings,
            site.items)  # the items carry the lines they point at
@@ -311,7 +363,8 @@ def _data_files(site: Derived, cache: RenderCache | None) -> dict[str, bytes]:
     files = search_files(site)
     files[REVIEW_CSV] = review_csv(site.review, {slug: c.name for slug, c
                                                  in journal.contacts.items()})
-    files[FEED] = ics_bytes(site, cache.events if cache is not None else None)
+    files[FEED] = ics_bytes(site, cache.events if cache is not None
+                            else memory.events if memory is not None else None)
     files[JSON_EXPORT] = json_bytes(site, cache.json_parts if cache is not None else None)
     for name, make in SITE_EXPORTS.items():
         if name not in files:
@@ -337,13 +390,16 @@ def pages(site: Derived) -> Iterator[Page]:
     # Index pages show the whole journal but no note's text: a change to the text of a note
     # (the usual edit) leaves them as they were. (Record equality leaves bodies and key
     # lines out; the due items carry the lines they point at.)
-    everything = (journal.meetings, tuple(journal.contacts.values()), site.items)
+    # Every page but a meeting's shows the day (in its footer, at least), so it is in
+    # their deps; a meeting's page shows only whether the meeting is still to come.
+    today = site.today
+    everything = (today, journal.meetings, tuple(journal.contacts.values()), site.items)
     yield Page("index.html", "index.html", {"nav": "dashboard", "week": _this_week(site)},
                deps=everything)
     yield Page("follow-ups/index.html", "follow_ups.html",
-               {"nav": "follow-ups", "groups": _by_state(site)}, deps=(site.items,))
+               {"nav": "follow-ups", "groups": _by_state(site)}, deps=(today, site.items))
     yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"},
-               deps=(tuple(journal.contacts.values()), site.last_contact, site.items,
+               deps=(today, tuple(journal.contacts.values()), site.last_contact, site.items,
                      site.balances, site.health))
     for contact in journal.contacts.values():
         slug = contact.slug
@@ -351,7 +407,7 @@ def pages(site: Derived) -> Iterator[Page]:
         exchanges = site.exchanges_by_contact.get(slug, ())
         yield Page(f"contacts/{slug}/index.html", "contact.html", {
             "nav": "contacts", "contact": contact, "body": contact.body, "meetings": meetings,
-        }, deps=(contact, contact.body, meetings, exchanges,
+        }, deps=(today, contact, contact.body, meetings, exchanges,
                  tuple(site.meetings_by_id[e.meeting] for e in exchanges),
                  site.items_by_contact.get(slug), site.balances.get(slug),
                  site.introduced.get(slug), site.last_contact.get(slug),
@@ -361,28 +417,28 @@ def pages(site: Derived) -> Iterator[Page]:
     for meeting in journal.meetings:
         yield Page(f"meetings/{meeting.id}/index.html", "meeting.html",
                    {"nav": "meetings", "meeting": meeting, "body": meeting.body},
-                   deps=(meeting, meeting.body))
+                   deps=(meeting.date > today, meeting, meeting.body))
     yield Page("referrals/index.html", "referrals.html", {
         "nav": "referrals",
         "exchanges": sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
                             reverse=True),
     }, deps=everything)
     yield Page("balances/index.html", "balances.html", {"nav": "balances"},
-               deps=(site.balances, site.totals))
+               deps=(today, site.balances, site.totals))
     yield Page("insights/index.html", "insights.html", {"nav": "insights"},
-               deps=(site.reciprocity, site.months, site.weeks, site.partners, site.goals,
-                     tuple(journal.contacts[o.contact] for o in site.reciprocity.owed)))
+               deps=(today, site.reciprocity, site.months, site.weeks, site.partners,
+                     site.goals, tuple(journal.contacts[o.contact] for o in site.reciprocity.owed)))
     yield Page("review/index.html", "review.html", {"nav": "review"},
-               deps=(site.review, tuple((journal.contacts[r.contact], site.health[r.contact])
-                                        for r in site.review)))
+               deps=(today, site.review, tuple((journal.contacts[r.contact],
+                                                site.health[r.contact]) for r in site.review)))
     yield Page("connections/index.html", "connections.html", {"nav": "connections"},
-               deps=(site.introductions, tuple(c for c in journal.contacts.values()
-                                               if c.introduced_by is not None)))
-    yield Page("tags/index.html", "tags.html", {"nav": "tags"}, deps=(site.tags,))
+               deps=(today, site.introductions, tuple(c for c in journal.contacts.values()
+                                                      if c.introduced_by is not None)))
+    yield Page("tags/index.html", "tags.html", {"nav": "tags"}, deps=(today, site.tags))
     for tag in site.tags:
         people = tuple(journal.contacts[slug] for slug in tag.contacts)
         yield Page(f"tags/{tag.slug}/index.html", "tag.html", {"nav": "tags", "tag": tag},
-                   deps=(tag, people, tuple(site.health[c.slug] for c in people),
+                   deps=(today, tag, people, tuple(site.health[c.slug] for c in people),
                          tuple(site.balances[c.slug] for c in people),
                          tuple(site.last_contact[c.slug] for c in people),
                          tuple(site.next_due(c.slug) for c in people)))
@@ -407,12 +463,56 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
 
 
 def _stamp(site: Derived, theme_files: tuple[Any, ...]) -> tuple[Any, ...]:
-    """What every page shows or depends on: the day, the settings, every contact's slug,
-    name and aliases (in links and wikilinks), and the theme's files. When it changes,
-    every page is rendered again."""
+    """What every page shows or depends on: the settings, every contact's slug, name and
+    aliases (in links and wikilinks), and the theme's files. When it changes, every page
+    is rendered again. (The day is in the deps of the pages that show it.)"""
     names = tuple((c.slug, c.name, c.aliases, c.unresolved)
                   for c in site.journal.contacts.values())
-    return (site.today, site.journal.config, names, theme_files, __version__)
+    return (site.journal.config, names, theme_files, __version__)
+
+
+class _Keyer:
+    """Keys of pages: digests of what a page shows, the same from one build to the next
+    when what it shows is (its template, the stamp, and its deps).
+
+    The deps are pickled without pickle's memo, which would make the bytes depend on which
+    objects happen to be shared, and each contact and meeting is digested once per build
+    however many pages show it. A journal's own template may show anything: its pages
+    have no key."""
+
+    def __init__(self, stamp: tuple[Any, ...], own: set[str]) -> None:
+        self.own = own
+        self.table = dict(copyreg.dispatch_table)
+        self.table[Meeting] = self.table[Contact] = self._reduce
+        self.digests: dict[int, tuple[object, bytes]] = {}  # id -> (record, digest)
+        self.stamp = hashlib.sha256(self._dump(stamp)).digest()
+
+    def keyable(self, page: Page) -> bool:
+        return page.deps is not None and page.template not in self.own
+
+    def key(self, page: Page) -> bytes:
+        return hashlib.sha256(b"%s%s\0%s" % (self.stamp, page.template.encode(),
+                                             self._dump(page.deps))).digest()
+
+    def _dump(self, value: object) -> bytes:
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=5)
+        pickler.dispatch_table = self.table
+        pickler.fast = True  # no memo: the same values give the same bytes
+        pickler.dump(value)
+        return out.getvalue()
+
+    def _reduce(self, record: object) -> tuple[Any, ...]:
+        known = self.digests.get(id(record))
+        if known is None:  # the record is kept alive with its digest: its id stays its own
+            state = record.__reduce_ex__(5)  # its class and fields, as pickle takes them
+            known = self.digests[id(record)] = (record,
+                                                hashlib.sha256(self._dump(state)).digest())
+        return (_digested, (known[1],))
+
+
+def _digested(digest: bytes) -> None:
+    """Stands for a contact or meeting in a key (see `_Keyer`); never called."""
 
 
 def _own_templates(themes: list[Path]) -> set[str]:
