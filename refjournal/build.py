@@ -78,6 +78,7 @@ class Built:
     pages: int = 0
     changed: tuple[str, ...] = ()  # files written or removed, by a build Session
     up_to_date: bool = False  # the site held this very build already: nothing was written
+    kept: int = 0  # pages not rendered: the record showed them to be the same
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,7 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
         return Built(problems, written=True, pages=_pages(files)), frames, {}
     if record is not None:  # the site is known: write only what changed
         memory.stamp, memory.events = record.memory.stamp, record.memory.events
+        same_pages: list[str] = []
         memory.pages = {path: known for path, known in record.memory.pages.items()
                         if path in record.files
                         and stat_key(out / path) == record.files[path][1]}  # not by hand
@@ -354,6 +356,7 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
 
             def same(path: str) -> None:
                 digests[path] = record.files[path][0]
+                same_pages.append(path)
 
             files, problems = _render(loaded, root, today, strict_mode, progress=progress,
                                       sink=Sink(compare, compared, same), frames=frames,
@@ -369,7 +372,7 @@ def _build_site(root: Path, out: Path, today: dt.date, loaded: Loaded, strict_mo
                 if path in digests and path not in written}
         changed = tuple(path for path in update.paths if path != MARKER)
         return (Built(problems, written=True, pages=_pages(digests), changed=changed,
-                      up_to_date=not changed),
+                      up_to_date=not changed, kept=len(same_pages)),
                 frames, _known({**kept, **written}))
     with new_site(out) as site:  # written as rendered: "render" counts the writing
 

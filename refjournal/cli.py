@@ -205,7 +205,8 @@ def main() -> None:
 @cache_options
 @journal_option
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
-              help="Folder to write the site into (replaced as a whole on success).")
+              help="Folder to write the site into (only files whose bytes changed are "
+                   "rewritten, all at once; nothing when the journal has errors).")
 @today_option
 @strict_option
 @click.option("--encrypt", is_flag=True,
@@ -240,6 +241,9 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
             bar.close()
         if timings:
             click.echo(timings_line(recorded_timings()), err=True)
+    if timings and result.written and not result.up_to_date:
+        click.echo(f"pages: {result.pages - result.kept} rendered, {result.kept} kept as the "
+                   "last build made them", err=True)
     # The process ends after the report. What the build leaves to the cycle collector (the
     # Jinja environment holds the whole model in a cycle) would cost a full collection at
     # exit, a tenth of a rebuild: it is left to the system instead.

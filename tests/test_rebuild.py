@@ -3,23 +3,27 @@ fresh build makes, and only the files whose bytes changed are written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from benchmarks.generate import generate
-from refjournal import rebuild
+from refjournal import parallel, rebuild, render
 from refjournal.build import build
 from refjournal.cache import ParseCache
 from refjournal.cli import main
 from refjournal.markdown import TooDeep, make_markdown, render_markdown
 from refjournal.write import MARKER, recover, update_site, write_site
 
-from .conftest import TODAY, write_journal
+from .conftest import REPO, TODAY, write_journal
 
 JOURNAL = {
     "contacts/ada.md": "---\nname: Ada Lovelace\ncadence: 1m\n---\nMet at the chapter.\n",
@@ -120,6 +124,85 @@ def test_a_note_touched_but_unchanged_is_not_rewritten(tmp_path):
     assert result.up_to_date and states(out) == before
 
 
+def rendered_pages(monkeypatch) -> list[str]:
+    """The paths of the pages rendered from now on (in this process)."""
+    paths: list[str] = []
+    real = render._render_page
+    monkeypatch.setattr(render, "_render_page",
+                        lambda page, *a: paths.append(page.path) or real(page, *a))
+    return paths
+
+
+def test_a_full_build_renders_only_the_pages_whose_data_changed(tmp_path, monkeypatch):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    note = root / "meetings/2026/2026-11-10-call.md"
+    note.write_text(note.read_text().replace("kind: call", "kind: visit"))
+    paths = rendered_pages(monkeypatch)
+    result = incremental(root, out, cache)
+    rendered = set(paths)
+    assert "meetings/2026/2026-11-10-call/index.html" in rendered
+    assert "contacts/ada/index.html" in rendered  # she was at that meeting
+    assert "contacts/bo/index.html" not in rendered  # he was not
+    assert "meetings/2026/2026-11-02-coffee/index.html" not in rendered
+    assert result.kept == result.pages - len(rendered)
+    assert files(out) == fresh(root, tmp_path / "fresh")
+
+
+def test_a_new_day_renders_a_meeting_page_only_when_the_meeting_is_no_longer_ahead(
+        tmp_path, monkeypatch):
+    tomorrow = TODAY + dt.timedelta(days=1)
+    root = write_journal(tmp_path / "j", {
+        **JOURNAL, f"meetings/2026/{tomorrow}-lunch.md": "---\nwith: bo\n---\nBooked.\n"})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    booked = out / f"meetings/2026/{tomorrow}-lunch/index.html"
+    assert "booked</span>" in booked.read_text()
+    paths = rendered_pages(monkeypatch)
+    result = incremental(root, out, cache, day=tomorrow)
+    rendered = set(paths)
+    assert f"meetings/2026/{tomorrow}-lunch/index.html" in rendered
+    assert "meetings/2026/2026-11-02-coffee/index.html" not in rendered
+    assert "contacts/ada/index.html" in rendered  # it shows how long ago they met
+    assert "booked</span>" not in booked.read_text()
+    assert result.kept == 2
+    assert files(out) == fresh(root, tmp_path / "fresh", day=tomorrow)
+
+
+def test_pages_kept_as_they_were_report_their_warnings_again(tmp_path):
+    root = write_journal(tmp_path / "j", {
+        **JOURNAL, "contacts/deep.md": "---\nname: Deep\n---\n" + "> " * 3000 + "deep\n"})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first = incremental(root, out, cache)
+    assert any("nested too deeply" in p.message for p in first.problems)
+    note = root / "meetings/2026/2026-11-10-call.md"
+    note.write_text(note.read_text().replace("kind: call", "kind: visit"))
+    result = incremental(root, out, cache)
+    assert result.kept and result.problems == build(root, tmp_path / "fresh", TODAY).problems
+    assert any("nested too deeply" in p.message for p in result.problems)
+
+
+def test_page_keys_do_not_depend_on_the_process(tmp_path):
+    """Keys made by one process (with its own hash seed) are those of the next."""
+    root = tmp_path / "j"
+    shutil.copytree(REPO / "journal", root)
+    args = [sys.executable, "-m", "refjournal.cli", "build", "--journal", str(root),
+            "--out", str(tmp_path / "site"), "--today", TODAY.isoformat(), "--cache-dir",
+            str(tmp_path / "cache"), "--timings"]
+    env = {**os.environ, "PYTHONHASHSEED": "1"}
+    subprocess.run(args, env=env, check=True, capture_output=True)
+    note = next(p for p in sorted((root / "meetings").rglob("*.md"))
+                if "\ntitle: " in p.read_text(encoding="utf-8"))
+    note.write_text(note.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Moved ", 1),
+                    encoding="utf-8")
+    env["PYTHONHASHSEED"] = "2"
+    done = subprocess.run(args, env=env, check=True, capture_output=True, text=True)
+    rendered = re.search(r"pages: (\d+) rendered, (\d+) kept", done.stderr)
+    assert rendered is not None, done.stderr
+    assert 0 < int(rendered[1]) < 12 < int(rendered[2])
+
+
 # Edits a user makes, each applied to a generated journal by `edit(rng, root)`.
 def _append_text(rng: random.Random, root: Path) -> None:
     note = rng.choice(sorted(root.rglob("*.md")))
@@ -169,8 +252,33 @@ def _touch(rng: random.Random, root: Path) -> None:
     note.write_bytes(note.read_bytes())
 
 
+def _flip_state(rng: random.Random, root: Path) -> None:
+    """A referral won or lost, a follow-up done or not: figures on other pages change."""
+    notes = [p for p in sorted((root / "meetings").rglob("*.md"))
+             if "status: " in p.read_text(encoding="utf-8")
+             or "done: " in p.read_text(encoding="utf-8")]
+    if not notes:
+        return
+    note = rng.choice(notes)
+    text = note.read_text(encoding="utf-8")
+    for old, new in (("status: open", "status: won"), ("status: won", "status: lost"),
+                     ("status: lost", "status: open"), ("done: true", "done: false"),
+                     ("done: false", "done: true")):
+        if old in text:
+            note.write_text(text.replace(old, new, 1), encoding="utf-8")
+            return
+
+
+def _meet_today(rng: random.Random, root: Path) -> None:
+    """A meeting on the day of the rebuilds: booked the day before."""
+    slug = rng.choice(sorted(root.glob("contacts/*.md"))).stem
+    write_journal(root, {f"meetings/2026/{TODAY}-today-{rng.randrange(10**6)}.md":
+                         f"---\nwith: {slug}\nkind: lunch\n---\nToday.\n"})
+
+
 EDITS = [_append_text, _append_text, _append_text, _blank_text, _retitle, _rename_contact,
-         _add_meeting, _remove_note, _add_problem, _touch]
+         _add_meeting, _remove_note, _add_problem, _touch, _flip_state, _flip_state,
+         _meet_today]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -178,11 +286,14 @@ def test_every_rebuild_equals_a_fresh_build(tmp_path, monkeypatch, seed):
     root = generate(tmp_path / "j", contacts=8, meetings=40, seed=seed)
     out, cache = tmp_path / "site", tmp_path / "cache"
     rng = random.Random(seed)
+    if seed == 2:  # pages keyed, rendered and written by workers, as in a big journal
+        monkeypatch.setattr(parallel, "workers", lambda: 2)
+        monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     quick = []  # the rebuilds that took the quick way
     real = rebuild.quick
     monkeypatch.setattr(rebuild, "quick", lambda *a: quick.append(real(*a)) or quick[-1])
     assert incremental(root, out, cache).written
-    for step in range(12):
+    for step in range(16):
         edit = rng.choice(EDITS) if step else _append_text
         edit(rng, root)
         day = TODAY if step % 5 != 4 else TODAY.replace(day=TODAY.day - 1)
