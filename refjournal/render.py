@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copyreg
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -550,6 +551,7 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
         version=__version__,
         states=STATES,
         relative=lambda when: _relative(when, today),
+        nav_links=_nav_links,
         link_contact=_link_contact,
         link_contacts=_link_contacts,
         link_meeting=_link_meeting,
@@ -569,6 +571,28 @@ def _environment(site: Derived, themes: list[Path], cache: RenderCache | None
         exchange_rows=exchange_rows,
     )
     return env
+
+
+SECTIONS = (("dashboard", "Dashboard", "index.html"),
+            ("follow-ups", "Follow-ups", "follow-ups/index.html"),
+            ("contacts", "Contacts", "contacts/index.html"),
+            ("meetings", "Meetings", "meetings/index.html"),
+            ("referrals", "Referrals", "referrals/index.html"),
+            ("balances", "Balances", "balances/index.html"),
+            ("insights", "Insights", "insights/index.html"),
+            ("review", "Review", "review/index.html"),
+            ("connections", "Connector", "connections/index.html"),
+            ("tags", "Tags", "tags/index.html"))
+
+
+@functools.lru_cache(maxsize=256)
+def _nav_links(root: str, current: str) -> Markup:
+    """The links of the site's sections in every page's header, the current one marked;
+    made once per depth and section, not once per page."""
+    marked = ' aria-current="page"'
+    return Markup("\n".join(
+        f'    <a href="{escape(root)}{href}"{marked if key == current else ""}>{label}</a>'
+        for key, label, href in SECTIONS))
 
 
 @jinja2.pass_context
