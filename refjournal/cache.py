@@ -1,8 +1,9 @@
 """The parse cache: notes read and validated by an earlier run, kept outside the journal.
 
 Parsing YAML is most of what reading a journal costs. The cache keeps each note's
-validated record under its path and the SHA-256 of its bytes, in one file per journal in
-the platform's cache folder (or `--cache-dir`). A note whose bytes are unchanged is not
+validated record under its path and the SHA-256 of its bytes, in one folder per journal in
+the platform's cache folder (or `--cache-dir`), spread over SHARDS files by path so that
+an edit of one note rewrites a sixteenth of it. A note whose bytes are unchanged is not
 parsed again. The whole cache is dropped when refjournal's version or `refjournal.yaml`
 changes, and a cache that cannot be read is ignored (and rewritten), never an error.
 """
@@ -15,6 +16,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,8 @@ from . import __version__
 from .read import CONFIG
 from .write import marker
 
-FORMAT = 1
+FORMAT = 2
+SHARDS = 16  # files the notes are spread over
 
 
 def default_folder() -> Path:
@@ -42,17 +45,18 @@ class ParseCache:
     def __init__(self, folder: Path, root: Path) -> None:
         real = os.path.realpath(root)
         name = hashlib.sha256(real.encode()).hexdigest()[:24]
-        self.path = folder / f"{name}.pickle"
+        self.folder = folder / f"{name}.notes"
         self.sites_path = folder / f"{name}.sites"
         self.root = root
         self.stamp = (FORMAT, __version__, _config_digest(root), _libraries())
         self._entries: dict[str, tuple[bytes, Any]] | None = None  # read when first needed
+        self._stored: list[set[str]] = [set() for _ in range(SHARDS)]  # paths in each file
+        self._changed: set[int] = set()  # shards with notes parsed by this run
         self.used: dict[str, tuple[bytes, Any]] = {}
         # Sites built from this journal, by output folder: the record of what each build
         # wrote, and from what (see rebuild.py); read when first needed.
         self._sites: dict[str, Any] | None = None
         self.hits = 0
-        self.dirty = False
 
     @property
     def sites(self) -> dict[str, Any]:
@@ -67,10 +71,15 @@ class ParseCache:
     @property
     def entries(self) -> dict[str, tuple[bytes, Any]]:
         if self._entries is None:
-            entries = self._read(self.path)
-            self.dirty = entries is None
-            self._entries = entries or {}
+            self._entries = {}
+            for shard in range(SHARDS):
+                stored = self._read(self._shard_path(shard)) or {}
+                self._entries.update(stored)
+                self._stored[shard] = set(stored)
         return self._entries
+
+    def _shard_path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02d}.pickle"
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         """What a cache file holds, if it was written with this stamp; else None."""
@@ -95,7 +104,7 @@ class ParseCache:
 
     def put(self, rel: str, digest: bytes, note: Any) -> None:
         self.used[rel] = (digest, note)
-        self.dirty = True
+        self._changed.add(_shard(rel))
 
     def built(self, out: Path, record: Any) -> None:
         """Remember the record of the site just written in `out` (saved at once); None
@@ -117,17 +126,24 @@ class ParseCache:
         return self.sites.get(os.path.realpath(out))
 
     def save(self) -> None:
-        """Keep the notes this run used (notes deleted since are dropped)."""
+        """Keep the notes this run used (notes deleted since are dropped), rewriting only
+        the files whose notes changed."""
         if self._entries is None and not self.used:
             return  # not used
-        if self.dirty or len(self.used) != len(self.entries):
-            self._write(self.path, (self.stamp, self.used))
+        self.entries  # noqa: B018 - which notes each file holds, to compare with
+        shards: list[dict[str, tuple[bytes, Any]]] = [{} for _ in range(SHARDS)]
+        for rel, known in self.used.items():
+            shards[_shard(rel)][rel] = known
+        for shard, notes in enumerate(shards):
+            if shard in self._changed or notes.keys() != self._stored[shard]:
+                self._write(self._shard_path(shard), (self.stamp, notes))
 
-    @staticmethod
-    def _write(path: Path, data: Any) -> None:
+    def _write(self, path: Path, data: Any) -> None:
         """Write atomically; a cache folder that cannot be written is skipped."""
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # Private, as notes are in them: the cache folder, and the notes' folder in it.
+            self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, exist_ok=True)
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as out:
@@ -138,6 +154,11 @@ class ParseCache:
                 raise
         except OSError:
             pass
+
+
+def _shard(rel: str) -> int:
+    """Which file of the cache keeps the note at `rel` (the same in every process)."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 def _still_there(out: Path, record: Any) -> bool:

@@ -4,6 +4,7 @@ keeps ever changes what a build says or writes."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -39,7 +40,7 @@ def cached_load(root: Path, folder: Path):
 def test_unchanged_notes_are_not_parsed_again_and_give_the_same_result(tmp_path):
     root = write_journal(tmp_path / "j", JOURNAL)
     first, cache = cached_load(root, tmp_path / "cache")
-    assert cache.hits == 0 and len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert cache.hits == 0 and len(list((tmp_path / "cache").glob("*.notes"))) == 1
     second, cache = cached_load(root, tmp_path / "cache")
     assert cache.hits == 4
     assert second.problems == first.problems == load(root).problems
@@ -71,13 +72,30 @@ def test_a_new_version_or_new_settings_start_afresh(tmp_path, monkeypatch):
 def test_a_damaged_or_unwritable_cache_is_only_slower(tmp_path):
     root = write_journal(tmp_path / "j", JOURNAL)
     _, cache = cached_load(root, tmp_path / "cache")
-    cache.path.write_bytes(b"not a pickle")
+    damaged = sorted(cache.folder.glob("*.pickle"))
+    assert damaged  # the notes are spread over several files
+    for path in damaged:
+        path.write_bytes(b"not a pickle")
     loaded, cache = cached_load(root, tmp_path / "cache")
     assert cache.hits == 0 and loaded.problems == load(root).problems
     assert cached_load(root, tmp_path / "cache")[1].hits == 4  # rewritten
     (tmp_path / "a-file").write_text("x")
     loaded, cache = cached_load(root, tmp_path / "a-file" / "cache")  # cannot be made
     assert loaded.problems == load(root).problems
+
+
+def test_an_edit_rewrites_only_the_cache_file_that_holds_the_note(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    _, cache = cached_load(root, tmp_path / "cache")
+    written = {p.name: p.stat().st_ino for p in cache.folder.glob("*.pickle")}
+    assert len(written) > 1  # the notes are spread over several files
+    (root / "contacts" / "ada.md").write_text(JOURNAL["contacts/ada.md"] + "More.\n")
+    _, cache = cached_load(root, tmp_path / "cache")
+    after = {p.name: p.stat().st_ino for p in cache.folder.glob("*.pickle")}
+    assert len([name for name in after if after[name] != written.get(name)]) == 1
+    assert cached_load(root, tmp_path / "cache")[1].hits == 4
+    assert stat.S_IMODE(cache.folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache.folder.parent.stat().st_mode) == 0o700
 
 
 def test_deleted_notes_leave_the_cache(tmp_path):
@@ -102,7 +120,7 @@ def test_the_command_line_uses_the_cache_folder_it_is_given(tmp_path):
         result = runner.invoke(main, [*args, "--out", str(tmp_path / out), "--cache-dir",
                                       str(tmp_path / "c")])
         assert result.exit_code == 0, result.output
-    assert len(list((tmp_path / "c").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "c").glob("*.notes"))) == 1
     assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c-site")
     assert build(root, tmp_path / "d", TODAY).written
     assert tree(tmp_path / "d") == tree(tmp_path / "a")
