@@ -152,46 +152,55 @@ def load(root: Path, *, strict_mode: bool = False, memo: Memo | None = None,
 
 def _parsed_ahead(root: Path, notes: list[tuple[str, str]], cache: ParseCache | None,
                   unchanged: Mapping[str, bytes]) -> dict[str, _Note]:
-    """For a big journal, every note, parsed on every core where the cache does not know
-    it (see parallel.py); for a small one, nothing: `load` reads note by note."""
+    """For a big journal, every note, read, hashed and parsed on every core where the
+    cache does not know it (see parallel.py); for a small one, nothing: `load` reads note
+    by note."""
     if not parallel.worth_it(len(notes)):
         return {}
     known: dict[str, _Note] = {}
-    todo: list[tuple[str, str, bytes | None, bytes]] = []  # rel, kind, bytes, digest
+    todo: list[tuple[str, str]] = []  # rel, kind
     for rel, kind in notes:
-        if cache is None:
-            todo.append((rel, kind, None, b""))
-            continue
-        note = cache.get(rel, unchanged[rel]) if rel in unchanged else None
-        if isinstance(note, _Note):
-            known[rel] = note
-            continue
-        try:
-            data = (root / rel).read_bytes()
-        except OSError:
-            continue  # `load` reads it again, and says why it cannot
-        digest = cache.digest(data)
-        note = cache.get(rel, digest)
+        note = cache.get(rel, unchanged[rel]) if cache is not None and rel in unchanged else None
         if isinstance(note, _Note):
             known[rel] = note
         else:
-            todo.append((rel, kind, data, digest))
+            todo.append((rel, kind))
     if not parallel.worth_it(len(todo)):
-        return known  # and `load` parses the rest
-    with parallel.fork_map(_parse_chunk, (root, todo), len(todo)) as chunks:
+        return known  # and `load` reads the rest
+    if cache is not None:
+        cache.entries  # noqa: B018 - read before the fork: the workers look into it
+    with parallel.fork_map(_parse_chunk, (root, todo, cache), len(todo)) as chunks:
         for chunk in chunks:
-            for (rel, _, _, digest), note in chunk:
+            for rel, digest, parsed in chunk:
+                note = parsed if parsed is not None or cache is None else cache.get(rel, digest)
+                if not isinstance(note, _Note):
+                    continue  # `load` reads it again
                 known[rel] = note
-                if cache is not None:
+                if cache is not None and parsed is not None:
                     cache.put(rel, digest, note)
     return known
 
 
-def _parse_chunk(shared: tuple[Path, list[tuple[str, str, bytes | None, bytes]]],
-                 start: int, stop: int) -> list[tuple[tuple[str, str, None, bytes], _Note]]:
-    root, todo = shared
-    return [((rel, kind, None, digest), _read(root, rel, kind, data))
-            for rel, kind, data, digest in todo[start:stop]]
+def _parse_chunk(shared: tuple[Path, list[tuple[str, str]], ParseCache | None],
+                 start: int, stop: int) -> list[tuple[str, bytes, _Note | None]]:
+    """Notes `start` to `stop`, in a worker: each one's digest and what it parses to, or
+    None where the cache knows it by that digest. A note that cannot be read is left out:
+    `load` reads it again, and says why it cannot."""
+    root, todo, cache = shared
+    done: list[tuple[str, bytes, _Note | None]] = []
+    for rel, kind in todo[start:stop]:
+        try:
+            data = (root / rel).read_bytes()
+        except OSError:
+            continue
+        if cache is None:
+            done.append((rel, b"", _read(root, rel, kind, data)))
+            continue
+        digest = cache.digest(data)
+        stored = cache.entries.get(rel)
+        known = stored is not None and stored[0] == digest and isinstance(stored[1], _Note)
+        done.append((rel, digest, None if known else _read(root, rel, kind, data)))
+    return done
 
 
 def _remembered(root: Path, rel: str, kind: str, memo: Memo | None) -> _Note:

@@ -72,3 +72,15 @@ def test_workers_write_only_the_changed_files_of_a_known_site(tmp_path, monkeypa
     monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)
     assert build(root, tmp_path / "fresh", TODAY).written
     assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_workers_read_and_hash_notes_and_take_what_the_cache_knows(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    root = REPO / "journal"
+    assert build(root, tmp_path / "one", TODAY, cache=ParseCache(tmp_path / "c", root)).written
+    cache = ParseCache(tmp_path / "c", root)
+    assert build(root, tmp_path / "two", TODAY, cache=cache).written  # no record for it
+    notes = len(list((root / "contacts").rglob("*.md")) + list((root / "meetings").rglob("*.md")))
+    assert cache.hits == notes  # each found by its digest, none parsed again
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
