@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import gc
 import json
 import os
 import sys
@@ -244,10 +243,6 @@ def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
     if timings and result.written and not result.up_to_date:
         click.echo(f"pages: {result.pages - result.kept} rendered, {result.kept} kept as the "
                    "last build made them", err=True)
-    # The process ends after the report. What the build leaves to the cycle collector (the
-    # Jinja environment holds the whole model in a cycle) would cost a full collection at
-    # exit, a tenth of a rebuild: it is left to the system instead.
-    gc.freeze()
     _report(result.problems)
     if not result.written:
         kept = f"; the previous site in {out} is unchanged" if (out / MARKER).exists() else ""

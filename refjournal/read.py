@@ -394,12 +394,12 @@ MAX_VALUES = 100_000  # values in front matter once aliases are expanded
 def _may_swamp(text: str) -> bool:
     """Whether front matter could be too deep or too big for `_shape_problem` to pass it:
     never without an alias (`*`) if it is short, and its lines and brackets are few. (A
-    node takes at least half a character; a level of nesting, a bracket or half a
-    column.) Most notes skip that walk over their nodes."""
+    node takes at least half a character; two levels of nesting, at least a bracket or a
+    column: `[a: [a: x]]` nests twice per bracket.) Most notes skip that walk."""
     if "*" in text or 2 * len(text) + 2 > MAX_VALUES:
         return True
     widest = max(map(len, text.split("\n")))
-    return 2 * widest + text.count("[") + text.count("{") + 4 > MAX_DEPTH
+    return 2 * (widest + text.count("[") + text.count("{")) + 4 > MAX_DEPTH
 
 
 def _shape_problem(root: yaml.Node) -> tuple[yaml.Mark, str] | None:

@@ -204,8 +204,12 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan
     site_marker = marker(out)
     if site_marker is None:
         return None
+    # A page written here no longer holds what its key says: the next full build renders it.
+    memory = replace(record.memory, pages={path: known for path, known
+                                           in record.memory.pages.items()
+                                           if path not in changes})
     return Quick(tuple(sorted(changes)), replace(record, notes=notes, files=files,
-                                                 marker=site_marker))
+                                                 marker=site_marker, memory=memory))
 
 
 def _text_only_edit(rel: str, kind: str, data: bytes, known: NoteState, record: Record

@@ -138,6 +138,8 @@ def _nested(pattern: str, depth: int) -> str:
         return "x: " + "- " * depth + "y"
     if pattern == "flow":
         return "x: " + "[" * depth + "]" * depth
+    if pattern == "mappings in flow sequences":  # [a: [a: x]]: two levels a bracket
+        return "k: [a:\n" + " [a:\n" * (depth // 2) + " x\n" + " ]\n" * (depth // 2 + 1)
     if pattern == "indented mappings":
         return "\n".join(" " * level + f"k{level}:" for level in range(depth)) + " y"
     # a mapping whose value is a sequence at the same indentation, and so on
@@ -147,7 +149,8 @@ def _nested(pattern: str, depth: int) -> str:
     return "\n".join(lines) + " y"
 
 
-PATTERNS = ("compact sequences", "flow", "indented mappings", "sequences under keys")
+PATTERNS = ("compact sequences", "flow", "mappings in flow sequences", "indented mappings",
+            "sequences under keys")
 
 
 def test_only_front_matter_that_could_be_too_deep_is_walked_for_its_shape():

@@ -170,6 +170,35 @@ def test_a_new_day_renders_a_meeting_page_only_when_the_meeting_is_no_longer_ahe
     assert files(out) == fresh(root, tmp_path / "fresh", day=tomorrow)
 
 
+def test_a_text_put_in_place_then_undone_is_undone_by_a_full_build(tmp_path):
+    """The quick way rewrites a page: its key no longer says what it holds."""
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    note = root / "meetings/2026/2026-11-10-call.md"
+    original = note.read_text()
+    note.write_text(original.replace("Short call.", "A longer call."))
+    assert incremental(root, out, cache).changed == ("meetings/2026/2026-11-10-call/index.html",)
+    note.write_text(original)
+    tomorrow = TODAY + dt.timedelta(days=1)  # a full build
+    assert incremental(root, out, cache, day=tomorrow).written
+    assert files(out) == fresh(root, tmp_path / "fresh", day=tomorrow)
+
+
+def test_the_connector_page_follows_the_title_of_an_introduction_meeting(tmp_path):
+    root = write_journal(tmp_path / "j", {
+        **JOURNAL, "meetings/2026/2026-11-12-intro.md": (
+            "---\nwith: ada\ntitle: Old title\ngave:\n  - to: [ada, bo]\n"
+            "    type: introduction\n---\n")})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    note = root / "meetings/2026/2026-11-12-intro.md"
+    note.write_text(note.read_text().replace("Old title", "New title"))
+    assert incremental(root, out, cache).written
+    assert "New title" in (out / "connections/index.html").read_text()
+    assert files(out) == fresh(root, tmp_path / "fresh")
+
+
 def test_pages_kept_as_they_were_report_their_warnings_again(tmp_path):
     root = write_journal(tmp_path / "j", {
         **JOURNAL, "contacts/deep.md": "---\nname: Deep\n---\n" + "> " * 3000 + "deep\n"})
