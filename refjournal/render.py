@@ -523,15 +523,17 @@ def _digested(digest: bytes) -> None:
     """Stands for a contact or meeting in a key (see `_Keyer`); never called."""
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}  # field names of each record class
+_FIELDS: dict[type, tuple[str, ...]] = {}  # compared fields of each record class
 
 
 def _by_fields(record: Any) -> tuple[Any, ...]:
-    """A dataclass record as pickle is to take it for a key: its class and its fields."""
+    """A dataclass record as pickle is to take it for a key: its class and the fields it
+    is compared by, as a serve session compares deps. (A note's text is not compared: it
+    is in the deps of the two pages that show it, the note's own.)"""
     kind = type(record)
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.compare)
     return (kind, tuple(getattr(record, name) for name in names))
 
 

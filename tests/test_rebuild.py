@@ -150,6 +150,23 @@ def test_a_full_build_renders_only_the_pages_whose_data_changed(tmp_path, monkey
     assert files(out) == fresh(root, tmp_path / "fresh")
 
 
+def test_a_full_build_for_an_edited_text_renders_only_the_page_that_shows_it(
+        tmp_path, monkeypatch):
+    """A note with a warning takes a full build for an edit of its text; the lists, which
+    do not show texts, are kept."""
+    root = write_journal(tmp_path / "j", {
+        **JOURNAL, "meetings/2026/2026-11-10-call.md": (
+            "---\nwith: ada\nkind: call\nmood: fine\n---\nShort call.\n")})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).problems  # the unknown key `mood`
+    note = root / "meetings/2026/2026-11-10-call.md"
+    note.write_text(note.read_text().replace("Short call.", "A longer call."))
+    paths = rendered_pages(monkeypatch)
+    assert incremental(root, out, cache).written
+    assert paths == ["meetings/2026/2026-11-10-call/index.html"]
+    assert files(out) == fresh(root, tmp_path / "fresh")
+
+
 def test_a_new_day_renders_a_meeting_page_only_when_the_meeting_is_no_longer_ahead(
         tmp_path, monkeypatch):
     tomorrow = TODAY + dt.timedelta(days=1)
