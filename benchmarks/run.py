@@ -246,30 +246,26 @@ def bench_others(journal: Path, work: Path, repeat: int, mkdocs_limit: int
     total = len(notes(journal))
     if tool("hugo"):
         site = work / "hugo"
-        command = hugo_site(journal, site)
-        runs = []
-        for _ in range(repeat):
-            shutil.rmtree(site / "public", ignore_errors=True)
-            shutil.rmtree(site / "resources", ignore_errors=True)
-            runs.append(measure(command))
-        found["hugo"] = (median(runs), total)
+        found["hugo"] = (timed(hugo_site(journal, site), repeat, site / "public",
+                               site / "resources"), total)
     if tool("pelican"):
         site = work / "pelican"
-        command = pelican_site(journal, site)
-        runs = []
-        for _ in range(repeat):
-            shutil.rmtree(site / "output", ignore_errors=True)
-            runs.append(measure(command))
-        found["pelican"] = (median(runs), total)
+        found["pelican"] = (timed(pelican_site(journal, site), repeat, site / "output"), total)
     if tool("mkdocs"):
         site = work / "mkdocs"
         command, count = mkdocs_site(journal, site, mkdocs_limit)
-        runs = []
-        for _ in range(repeat):
-            shutil.rmtree(site / "out", ignore_errors=True)
-            runs.append(measure(command))
-        found["mkdocs"] = (median(runs), count)
+        found["mkdocs"] = (timed(command, repeat, site / "out"), count)
     return found
+
+
+def timed(command: list[str], repeat: int, *outputs: Path) -> Run:
+    """The median of `repeat` runs of a generator, each after removing what it wrote."""
+    runs = []
+    for _ in range(repeat):
+        for output in outputs:
+            shutil.rmtree(output, ignore_errors=True)
+        runs.append(measure(command))
+    return median(runs)
 
 
 def row(name: str, run: Run, notes_count: int) -> str:

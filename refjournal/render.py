@@ -116,7 +116,6 @@ class Sink:
 # Note path -> (page path, frame), for the pages that show a note's text, in a journal
 # without templates of its own.
 Frames = dict[str, tuple[str, Frame]]
-Emit = Callable[..., None]  # (path, bytes or receipt, page, frame, sunk=False)
 
 
 def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = None,
@@ -147,20 +146,16 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
              if memory is not None and sink is not None
              and not own & {"base.html", "_macros.html"} else None)
 
-    def emit(path: str, data: Any, page: Page | None, frame: Frame | None,
-             sunk: bool = False) -> None:
+    def emit(path: str, data: Any, sunk: bool = False) -> None:
         """Take one file made here, or (`sunk`) the receipt of one a worker wrote."""
         if sink is not None:
             sink.took(path, data if sunk else sink.write(path, data))
         else:
             files[path] = data
-        if framed and frames is not None and frame is not None and page is not None:
-            note = page.context.get("contact") or page.context["meeting"]
-            frames[note.source.path] = (path, frame)
 
     def others() -> None:
         for path, data in _other_files(site, themes, cache, problems, memory).items():
-            emit(path, data, None, None)
+            emit(path, data)
 
     made: dict[str, Known] = {}  # what the memory will hold
     before = (memory.pages if memory is not None and keyer is not None
@@ -173,13 +168,13 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
         if kept:
             if sink is not None:
                 sink.kept(page.path)
-            if framed and frames is not None and frame is not None:
-                note = page.context.get("contact") or page.context["meeting"]
-                frames[note.source.path] = (page.path, frame)
         elif output is not None:
-            emit(page.path, output, page, frame, sunk=sink is not None)
+            emit(page.path, output, sunk=sink is not None)
         else:
             return  # its template failed
+        if framed and frames is not None and frame is not None:
+            note = page.context.get("contact") or page.context["meeting"]
+            frames[note.source.path] = (page.path, frame)
         if key is not None:
             made[page.path] = (key, tuple(page_problems), frame)
 
@@ -187,8 +182,8 @@ def render_site(site: Derived, themes: list[Path], cache: RenderCache | None = N
     if cache is None and parallel.worth_it(total):
         _render_in_parallel(site, env, md, themes, keyer, before, sink, take, progress, others)
     else:
-        _render_serially(site, env, md, themes, keyer, before, sink, take, emit, problems,
-                         progress, cache)
+        _render_serially(site, env, md, themes, keyer, before, sink, take, problems, progress,
+                         cache)
         others()
     if progress is not None:
         progress(total, total)
@@ -221,8 +216,8 @@ def _make(page: Page, site: Derived, env: jinja2.Environment, md: Any, themes: l
 
 def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: list[Path],
                      keyer: _Keyer | None, before: Mapping[str, Known], sink: Sink | None,
-                     take: Callable[[Page, Result], None], emit: Emit,
-                     problems: list[Problem], progress: Progress | None,
+                     take: Callable[[Page, Result], None], problems: list[Problem],
+                     progress: Progress | None,
                      cache: RenderCache | None) -> None:
     memo = cache.pages if cache is not None and sink is None else None
     if cache is not None:
@@ -244,9 +239,9 @@ def _render_serially(site: Derived, env: jinja2.Environment, md: Any, themes: li
             progress(done, total)
         if memo is not None and page.deps is not None and page.template not in own:
             known = memo.get(page.path)
-            if known is not None and known[0] == page.deps:
-                emit(page.path, kept.setdefault(page.path, known)[1], page, known[3])
-                problems += known[2]  # its warnings, as a fresh render would give them
+            if known is not None and known[0] == page.deps:  # its bytes, warnings, frame
+                take(page, (kept.setdefault(page.path, known)[1], list(known[2]), known[3],
+                            None, False))
                 continue
         result = _make(page, site, env, md, themes, keyer, before, sink)
         take(page, result)
