@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .build import load
-from .fields import unwrap_wikilink
+from .journal.fields import unwrap_wikilink
+from .journal.load import load
+from .journal.read import CONFIG, CONTACTS, MEETINGS, NOTE_SUFFIX, inside, note_stem, walk
+from .journal.resolve import find_contact
 from .model import Journal
-from .read import CONFIG, CONTACTS, MEETINGS, NOTE_SUFFIX, inside, note_stem, walk
-from .resolve import find_contact
 from .slug import fold_name, slugify
 
 if TYPE_CHECKING:
-    from .vcard import Bad
+    from .exchange.vcard import Bad
 
 GITIGNORE = ".gitignore"
 SAMPLE_CONTACT = "Alex Example"
@@ -155,10 +155,21 @@ def contact_names(journal: Journal) -> dict[str, str]:
     return names
 
 
-def new_contact(root: Path, name: str, *, company: str = "", role: str = "",
-                cadence: str = "", tags: Sequence[str] = (), today: dt.date | None = None,
-                dry_run: bool = False, extra: Mapping[str, Any] | None = None,
-                body: str = "", taken: dict[str, str] | None = None,
+@dataclass(frozen=True)
+class NewContact:
+    """What a new contact note says besides the name."""
+
+    company: str = ""
+    role: str = ""
+    cadence: str = ""
+    tags: Sequence[str] = ()
+    met: dt.date | None = None
+    extra: Mapping[str, Any] | None = None  # more front matter (an imported card's)
+    body: str = ""
+
+
+def new_contact(root: Path, name: str, fields: NewContact = NewContact(), *,
+                dry_run: bool = False, taken: dict[str, str] | None = None,
                 names: Mapping[str, str] | None = None, slug: str = "") -> Written:
     """Write `contacts/<slug>.md`; refuses when a contact note has the slug, or the name
     as its name or an alias (refs by that name would then be ambiguous).
@@ -166,6 +177,7 @@ def new_contact(root: Path, name: str, *, company: str = "", role: str = "",
     `taken` (slugs to paths, see contact_slugs) and `names` (see contact_names) save a walk
     of the journal for each of many new contacts; `taken` is updated.
     """
+    company, role, cadence = fields.company, fields.role, fields.cadence
     name = " ".join(name.split())
     slug = slug or slugify(name)[:MAX_SLUG].rstrip("-")
     if not slug:
@@ -181,10 +193,10 @@ def new_contact(root: Path, name: str, *, company: str = "", role: str = "",
         raise AuthoringError(f"{names[fold_name(name)]} has the name `{name}` already (as its "
                              "name or an alias); give this one a name that tells them apart")
     meta: dict[str, Any] = {"name": name, "company": company, "role": role,
-                            "tags": list(tags), "met": today,
+                            "tags": list(fields.tags), "met": fields.met,
                             "cadence": int(cadence) if cadence.isdigit() else cadence}
-    meta.update(extra or {})
-    note = front_matter(meta, body)
+    meta.update(fields.extra or {})
+    note = front_matter(meta, fields.body)
     path = root / CONTACTS / f"{slug}.md"
     if not dry_run:
         create(root, path, note)
@@ -297,7 +309,7 @@ class Imported:
 def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported:
     """One contact note per card; a card whose slug or name exists is skipped, never
     overwritten; a card that cannot be written is reported like a malformed one."""
-    from .vcard import Bad, read_vcards  # and vobject, only for this command
+    from .exchange.vcard import Bad, read_vcards  # and vobject, only for this command
 
     parsed = read_vcards(data)
     result = Imported([], [], list(parsed.bad), parsed.found)
@@ -311,10 +323,10 @@ def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported
             continue
         body = "\n\n".join(part for part in (card.note, "\n".join(card.more)) if part)
         try:
-            written = new_contact(root, card.name, company=card.company, role=card.role,
-                                  tags=card.tags, dry_run=dry_run,
-                                  body=body + "\n" if body else "", extra=card.extra(),
-                                  taken=taken, names=names, slug=card.slug)
+            fields = NewContact(company=card.company, role=card.role, tags=card.tags,
+                                extra=card.extra(), body=body + "\n" if body else "")
+            written = new_contact(root, card.name, fields, dry_run=dry_run, taken=taken,
+                                  names=names, slug=card.slug)
         except AuthoringError as exc:
             result.bad.append(Bad(number, line, str(exc)))
             continue

@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .authoring import (
     AuthoringError,
+    NewContact,
     Written,
     import_vcards,
     init_journal,
@@ -24,21 +25,22 @@ from .authoring import (
     new_contact,
     new_meeting,
 )
-from .balances import balances as compute_balances
-from .build import Loaded, build, load
-from .cache import ParseCache, default_folder
-from .deploy import DeployError, check_target, publish, repository
-from .due import due_items
-from .fields import BadValue
-from .fields import cadence as parse_cadence
-from .hosting import HOSTS, HostingError, write_recipe
+from .build import build, check
+from .incremental.cache import ParseCache, default_folder
+from .insights.balances import balances as compute_balances
+from .insights.due import due_items
+from .journal.fields import BadValue
+from .journal.fields import cadence as parse_cadence
+from .journal.load import Loaded, load
+from .journal.read import CONFIG
 from .problems import Problem, summary
 from .progress import progress_bar
-from .read import CONFIG
+from .publish.deploy import DeployError, check_target, publish, repository
+from .publish.hosting import HOSTS, HostingError, write_recipe
+from .site.write import MARKER, OutputError, check_output
 from .timings import line as timings_line
 from .timings import record as record_timings
 from .timings import recorded as recorded_timings
-from .write import MARKER, OutputError, check_output
 
 # Commands import what only they need when they run (serving, exporting, the insights),
 # so that every command starts quickly; a build that is up to date takes a fraction of
@@ -176,10 +178,7 @@ def _parse_cache(root: Path) -> ParseCache | None:
 
 def _load_or_exit(journal: Path | None, strict: bool = False) -> Loaded:
     root = _journal_root(journal)
-    cache = _parse_cache(root)
-    loaded = load(root, strict_mode=strict, cache=cache)
-    if cache is not None:
-        cache.save()
+    loaded = check(root, strict_mode=strict, cache=_parse_cache(root))
     _report(loaded.problems)
     if not loaded.ok:
         sys.exit(EXIT_PROBLEMS)
@@ -339,8 +338,8 @@ def stats_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
     With --json, every figure of the insights pages (see docs/insights.md).
     """
     loaded = _load_or_exit(journal)
-    from .derive import derive
-    from .stats import stats_json, stats_lines
+    from .insights.derive import derive
+    from .insights.stats import stats_json, stats_lines
 
     site = derive(loaded.journal, today)
     if as_json:
@@ -400,8 +399,8 @@ def new_contact_command(name: str, journal: Path | None, company: str, role: str
             parse_cadence(int(cadence) if cadence.isdigit() else cadence)
         except BadValue as exc:
             raise click.BadParameter(str(exc), param_hint="--cadence") from None
-    _write_note(lambda: new_contact(root, name, company=company, role=role, cadence=cadence,
-                                    tags=tags, today=today), edit)
+    fields = NewContact(company=company, role=role, cadence=cadence, tags=tags, met=today)
+    _write_note(lambda: new_contact(root, name, fields), edit)
 
 
 def _write_note(write: Callable[[], Written], edit: bool) -> None:
@@ -453,7 +452,7 @@ def export_command(format: str, what: str, journal: Path | None, today: dt.date)
     loaded = _load_or_exit(journal)
     name = f"{what}.csv" if format == "csv" else format
     sys.stdout.flush()
-    from .exports import export_bytes
+    from .exchange.exports import export_bytes
 
     sys.stdout.buffer.write(export_bytes(name, loaded.journal, today))
     sys.stdout.buffer.flush()
@@ -592,7 +591,7 @@ def serve_command(journal: Path | None, host: str, port: int, today: dt.date | N
     else:
         fixed = _today(click.get_current_context(), None, today)
         day = lambda: fixed  # noqa: E731
-    from .serve import Options, serve
+    from .serve.server import Options, serve
 
     options = Options(root=root, host=host, port=port, today=day, open_browser=open_browser,
                       livereload=livereload, poll=poll)

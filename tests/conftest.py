@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from refjournal.build import Loaded, load
+from refjournal.journal.load import Loaded, load
+from refjournal.site import render
+from refjournal.site.write import MARKER
 
 # CI runs the fuzz tests with fixed seeds, so a red run can be replayed; a developer's runs
 # explore new inputs each time (and hypothesis keeps what failed in .hypothesis/).
@@ -25,6 +27,34 @@ REPO = Path(__file__).resolve().parent.parent
 # The parse cache of every command run by the tests goes here, not into ~/.cache.
 os.environ["REFJOURNAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="refjournal-test-cache-")
 TODAY = dt.date(2026, 11, 24)
+
+
+def tree(folder: Path, marker: bool = True) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, with its bytes (without the site's
+    marker file, unless `marker`)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and (marker or p.name != MARKER)}
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under `folder` with its bytes and modification time."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def states(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time: what a rewrite changes."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages rendered from now on (in this process)."""
+    paths: list[str] = []
+    real = render.render_page
+    monkeypatch.setattr(render, "render_page",
+                        lambda page, *a: paths.append(page.path) or real(page, *a))
+    return paths
 
 
 def write_journal(root: Path, files: Mapping[str, str | bytes]) -> Path:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from refjournal.build import load
 from refjournal.cli import main
+from refjournal.journal.load import load
 
-from .conftest import TODAY, write_journal
+from .conftest import TODAY, snapshot, write_journal
 
 
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
@@ -26,10 +26,6 @@ def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
     finally:
         os.chdir(old)
 
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_init_then_new_then_build_then_due(tmp_path):

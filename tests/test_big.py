@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote
 
-from refjournal.build import build, load
+from refjournal.build import build
+from refjournal.journal.load import load
 
 from .conftest import TODAY, write_journal
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from refjournal.balances import balances
-from refjournal.build import build, load
+from refjournal.build import build
+from refjournal.insights.balances import balances
+from refjournal.journal.load import load
 
 from .conftest import REPO, TODAY
 

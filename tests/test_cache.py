@@ -9,12 +9,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from refjournal import cache as cache_module
-from refjournal.build import build, load
-from refjournal.cache import ParseCache
+from refjournal.build import build, check
 from refjournal.cli import main
+from refjournal.incremental import cache as cache_module
+from refjournal.incremental.cache import ParseCache
+from refjournal.journal.load import load
 
-from .conftest import TODAY, write_journal
+from .conftest import TODAY, tree, write_journal
 
 JOURNAL = {
     "refjournal.yaml": "owner: Test\n",
@@ -25,16 +26,10 @@ JOURNAL = {
 }
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
 
 def cached_load(root: Path, folder: Path):
     cache = ParseCache(folder, root)
-    loaded = load(root, cache=cache)
-    cache.save()
-    return loaded, cache
+    return check(root, cache=cache), cache
 
 
 def test_unchanged_notes_are_not_parsed_again_and_give_the_same_result(tmp_path):
@@ -102,8 +97,8 @@ def test_deleted_notes_leave_the_cache(tmp_path):
     root = write_journal(tmp_path / "j", JOURNAL)
     cached_load(root, tmp_path / "cache")
     (root / "contacts" / "bob.md").unlink()
-    _, cache = cached_load(root, tmp_path / "cache")
-    assert sorted(cache.used) == ["contacts/ada.md", "meetings/2026-11-01-coffee.md",
+    cached_load(root, tmp_path / "cache")
+    assert sorted(ParseCache(tmp_path / "cache", root).entries) == ["contacts/ada.md", "meetings/2026-11-01-coffee.md",
                                   "meetings/2026-11-02-bad.md"]
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from refjournal import __version__
 from refjournal.cli import main
 
-from .conftest import REPO, write_journal
+from .conftest import REPO, snapshot, write_journal
 
 CLEAN = {
     "refjournal.yaml": "owner: Test Owner\nreferral_check_days: 30\n",
@@ -52,10 +52,6 @@ def run(*args: str, cwd: Path | None = None) -> object:
     finally:
         os.chdir(old)
 
-
-def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_version() -> None:

@@ -20,14 +20,14 @@ import pytest
 
 from benchmarks.generate import generate
 from refjournal.build import build
-from refjournal.write import recover, write_site
+from refjournal.site.write import recover, write_site
 
 from .conftest import TODAY, write_journal
 
 OLD_DAY, NEW_DAY = "2026-06-01", TODAY.isoformat()  # the same journal, two different sites
 RUN = "from refjournal.cli import main; main()"
 # The same build with the atomic exchange turned off: the two-rename fallback of other systems.
-RUN_TWO_RENAMES = "import refjournal.write as w; w._exchange = lambda a, b: False; " + RUN
+RUN_TWO_RENAMES = "import refjournal.site.write as w; w._exchange = lambda a, b: False; " + RUN
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -105,7 +105,7 @@ def test_an_interrupted_two_rename_swap_puts_the_previous_site_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     write_site(out, {"index.html": b"old"})
-    monkeypatch.setattr("refjournal.write._exchange", lambda a, b: False)
+    monkeypatch.setattr("refjournal.site.write._exchange", lambda a, b: False)
     renames = []
 
     def rename(src: str | Path, dst: str | Path) -> None:
@@ -114,7 +114,7 @@ def test_an_interrupted_two_rename_swap_puts_the_previous_site_back(
             raise KeyboardInterrupt
         os.replace(src, dst)
 
-    monkeypatch.setattr("refjournal.write.os.rename", rename)
+    monkeypatch.setattr("refjournal.site.write.os.rename", rename)
     with pytest.raises(KeyboardInterrupt):
         write_site(out, {"index.html": b"new"})
     assert (out / "index.html").read_bytes() == b"old"

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from refjournal.balances import balances
-from refjournal.due import due_items, next_birthday, state_of
+from refjournal.insights.balances import balances
+from refjournal.insights.due import due_items, next_birthday, state_of
 
 from .conftest import TODAY
 
@@ -80,7 +80,7 @@ def test_a_booked_meeting_suppresses_the_reminder_and_is_not_a_last_contact(load
     booked = {"meetings/2026-12-02.md": "---\nwith: ada\n---\n"}
     assert keep_in_touch(loaded, "tier: inner\nmet: 2026-01-01", booked) == []
     result = loaded({"contacts/ada.md": "---\nmet: 2026-01-01\n---\n", **booked})
-    from refjournal.due import last_contact
+    from refjournal.insights.due import last_contact
     assert last_contact(result.journal, result.journal.contacts["ada"], TODAY) is None
 
 

@@ -11,10 +11,12 @@ import pytest
 from click.testing import CliRunner
 from cryptography.exceptions import InvalidTag
 
-from refjournal.build import UNLOCK_JS, build, load
+from refjournal.build import build
 from refjournal.cli import main
-from refjournal.encrypt import (
+from refjournal.journal.load import load
+from refjournal.publish.encrypt import (
     SHELL,
+    UNLOCK_JS,
     decrypt_file,
     decrypt_page,
     derive_keys,

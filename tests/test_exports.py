@@ -13,9 +13,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from refjournal.build import build, load
+from refjournal.build import build
 from refjournal.cli import main
-from refjournal.encrypt import decrypt_file, derive_keys, opaque_name
+from refjournal.journal.load import load
+from refjournal.publish.encrypt import decrypt_file, derive_keys, opaque_name
 
 from .conftest import REPO, TODAY, write_journal
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from refjournal.balances import balances
-from refjournal.build import Loaded
+from refjournal.insights.balances import balances
+from refjournal.journal.load import Loaded
 from refjournal.model import Birthday, Contact, Meeting
 
 Load = Callable[..., Loaded]

@@ -17,10 +17,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refjournal.build import build, load
+from refjournal.build import build
 from refjournal.cli import main
-from refjournal.read import CONTACTS, MEETINGS, parse_note
-from refjournal.validate import (
+from refjournal.journal.load import load
+from refjournal.journal.read import CONTACTS, MEETINGS, parse_note
+from refjournal.journal.validate import (
     CONFIG_KEYS,
     CONTACT_KEYS,
     EXCHANGE_KEYS,
@@ -156,7 +157,7 @@ PATTERNS = ("compact sequences", "flow", "mappings in flow sequences", "indented
 def test_only_front_matter_that_could_be_too_deep_is_walked_for_its_shape():
     """The walk that refuses front matter nested too deep is skipped where the text's
     length, lines and brackets show it cannot be; it must never skip a refusal."""
-    from refjournal.read import MAX_DEPTH, NoteLoader, _may_swamp, _shape_problem
+    from refjournal.journal.read import MAX_DEPTH, NoteLoader, _may_swamp, _shape_problem
 
     walked = 0
     for pattern in PATTERNS:
@@ -189,7 +190,7 @@ def test_only_front_matter_that_could_be_too_deep_is_walked_for_its_shape():
                                       max_size=3), max_leaves=60),
        st.booleans())
 def test_the_shape_walk_is_skipped_only_where_it_passes(value: Any, flow: bool) -> None:
-    from refjournal.read import NoteLoader, _may_swamp, _shape_problem
+    from refjournal.journal.read import NoteLoader, _may_swamp, _shape_problem
 
     text = yaml.safe_dump({"x": value}, default_flow_style=flow, width=10**6)
     loader = NoteLoader(text)

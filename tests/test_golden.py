@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from refjournal.build import build
-from refjournal.write import MARKER
+from refjournal.site.write import MARKER
 
 from .conftest import REPO, TODAY
 

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from refjournal.cli import main
-from refjournal.connections import layout
-from refjournal.derive import derive
-from refjournal.goals import week_label, week_start
+from refjournal.insights.connections import layout
+from refjournal.insights.derive import derive
+from refjournal.insights.goals import week_label, week_start
 
 from .conftest import TODAY  # Tuesday 2026-11-24, in ISO week 2026-W48
 
@@ -337,7 +337,8 @@ def test_tags_merge_by_slug(journal):
 
 def test_review_page_of_a_generated_200_contact_journal(tmp_path):
     from benchmarks.generate import generate
-    from refjournal.build import build, load
+    from refjournal.build import build
+    from refjournal.journal.load import load
     root = generate(tmp_path / "journal", 200, 1500, seed=7)
     journal = load(root).journal
     built = build(root, tmp_path / "site", TODAY)

@@ -3,19 +3,13 @@ process writes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from refjournal import parallel, render
+from refjournal import parallel
 from refjournal.build import build
-from refjournal.cache import ParseCache
-from refjournal.write import MARKER
+from refjournal.incremental.cache import ParseCache
+from refjournal.site import render
+from refjournal.site.write import MARKER
 
-from .conftest import REPO, TODAY, write_journal
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from .conftest import REPO, TODAY, tree, write_journal
 
 
 def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path, monkeypatch):

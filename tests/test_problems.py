@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from refjournal.build import Loaded, build, load
+from refjournal.build import build
 from refjournal.cli import main
+from refjournal.journal.load import Loaded, load
 from refjournal.problems import Problem
 
 from .conftest import TODAY

@@ -6,11 +6,11 @@ import io
 
 from click.testing import CliRunner
 
-from refjournal.build import load
 from refjournal.cli import main
-from refjournal.derive import derive
+from refjournal.insights.derive import derive
+from refjournal.journal.load import load
 from refjournal.progress import ProgressBar
-from refjournal.render import page_count, pages
+from refjournal.site.pages import page_count, pages
 
 from .conftest import REPO, TODAY
 

@@ -16,14 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.generate import generate
-from refjournal import parallel, rebuild, render
+from refjournal import parallel
 from refjournal.build import build
-from refjournal.cache import ParseCache
 from refjournal.cli import main
-from refjournal.markdown import TooDeep, make_markdown, render_markdown
-from refjournal.write import MARKER, recover, update_site, write_site
+from refjournal.incremental import rebuild
+from refjournal.incremental.cache import ParseCache
+from refjournal.site.markdown import TooDeep, make_markdown, render_markdown
+from refjournal.site.write import MARKER, recover, update_site, write_site
 
-from .conftest import REPO, TODAY, write_journal
+from .conftest import REPO, TODAY, rendered_pages, states, tree, write_journal
 
 JOURNAL = {
     "contacts/ada.md": "---\nname: Ada Lovelace\ncadence: 1m\n---\nMet at the chapter.\n",
@@ -35,22 +36,13 @@ JOURNAL = {
 }
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def states(folder: Path) -> dict[str, tuple[int, int]]:
-    """Each file's inode and modification time: what a rewrite changes."""
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def fresh(root: Path, folder: Path, day=TODAY) -> dict[str, bytes]:
     """What a build without any cache or record makes."""
     result = build(root, folder, day)
     assert result.written, result.problems
-    return files(folder)
+    return tree(folder)
 
 
 def incremental(root: Path, out: Path, cache_dir: Path, day=TODAY):
@@ -70,7 +62,7 @@ def test_an_edited_text_rewrites_its_page_and_nothing_else(tmp_path):
     after = states(out)  # and the marker, renewed by every change to the site
     assert {rel for rel in after if after[rel] != before[rel]} == {page, MARKER}
     assert "<strong>lunch</strong>" in (out / page).read_text()
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
 def test_the_cli_says_what_it_changed(tmp_path):
@@ -88,12 +80,12 @@ def test_a_front_matter_edit_rewrites_only_the_files_whose_bytes_changed(tmp_pat
     root = write_journal(tmp_path / "j", JOURNAL)
     out, cache = tmp_path / "site", tmp_path / "cache"
     assert incremental(root, out, cache).written
-    before, old = states(out), files(out)
+    before, old = states(out), tree(out)
     note = root / "meetings/2026/2026-11-10-call.md"
     note.write_text(note.read_text().replace("kind: call", "kind: visit"))
     result = incremental(root, out, cache)
     new = fresh(root, tmp_path / "fresh")
-    assert files(out) == new
+    assert tree(out) == new
     differing = {rel for rel in new if old.get(rel) != new[rel]}
     assert set(result.changed) == differing
     assert "meetings/2026/2026-11-10-call/index.html" in differing
@@ -110,7 +102,7 @@ def test_a_page_changed_by_hand_is_written_again(tmp_path):
     page.write_text("changed by hand")
     (root / "contacts/ada.md").write_text(JOURNAL["contacts/ada.md"] + "More.\n")
     assert incremental(root, out, cache).written
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
 def test_a_note_touched_but_unchanged_is_not_rewritten(tmp_path):
@@ -123,14 +115,6 @@ def test_a_note_touched_but_unchanged_is_not_rewritten(tmp_path):
     result = incremental(root, out, cache)
     assert result.up_to_date and states(out) == before
 
-
-def rendered_pages(monkeypatch) -> list[str]:
-    """The paths of the pages rendered from now on (in this process)."""
-    paths: list[str] = []
-    real = render._render_page
-    monkeypatch.setattr(render, "_render_page",
-                        lambda page, *a: paths.append(page.path) or real(page, *a))
-    return paths
 
 
 def test_a_full_build_renders_only_the_pages_whose_data_changed(tmp_path, monkeypatch):
@@ -147,7 +131,7 @@ def test_a_full_build_renders_only_the_pages_whose_data_changed(tmp_path, monkey
     assert "contacts/bo/index.html" not in rendered  # he was not
     assert "meetings/2026/2026-11-02-coffee/index.html" not in rendered
     assert result.kept == result.pages - len(rendered)
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
 def test_a_full_build_for_an_edited_text_renders_only_the_page_that_shows_it(
@@ -164,7 +148,7 @@ def test_a_full_build_for_an_edited_text_renders_only_the_page_that_shows_it(
     paths = rendered_pages(monkeypatch)
     assert incremental(root, out, cache).written
     assert paths == ["meetings/2026/2026-11-10-call/index.html"]
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
 def test_a_new_day_renders_a_meeting_page_only_when_the_meeting_is_no_longer_ahead(
@@ -184,7 +168,7 @@ def test_a_new_day_renders_a_meeting_page_only_when_the_meeting_is_no_longer_ahe
     assert "contacts/ada/index.html" in rendered  # it shows how long ago they met
     assert "booked</span>" not in booked.read_text()
     assert result.kept == 2
-    assert files(out) == fresh(root, tmp_path / "fresh", day=tomorrow)
+    assert tree(out) == fresh(root, tmp_path / "fresh", day=tomorrow)
 
 
 def test_a_text_put_in_place_then_undone_is_undone_by_a_full_build(tmp_path):
@@ -199,7 +183,7 @@ def test_a_text_put_in_place_then_undone_is_undone_by_a_full_build(tmp_path):
     note.write_text(original)
     tomorrow = TODAY + dt.timedelta(days=1)  # a full build
     assert incremental(root, out, cache, day=tomorrow).written
-    assert files(out) == fresh(root, tmp_path / "fresh", day=tomorrow)
+    assert tree(out) == fresh(root, tmp_path / "fresh", day=tomorrow)
 
 
 def test_the_connector_page_follows_the_title_of_an_introduction_meeting(tmp_path):
@@ -213,7 +197,7 @@ def test_the_connector_page_follows_the_title_of_an_introduction_meeting(tmp_pat
     note.write_text(note.read_text().replace("Old title", "New title"))
     assert incremental(root, out, cache).written
     assert "New title" in (out / "connections/index.html").read_text()
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
 def test_pages_kept_as_they_were_report_their_warnings_again(tmp_path):
@@ -348,7 +332,7 @@ def test_every_rebuild_equals_a_fresh_build(tmp_path, monkeypatch, seed):
         assert result.written == expected.written, (step, edit.__name__)
         assert result.problems == expected.problems, (step, edit.__name__)
         if expected.written:
-            assert files(out) == files(tmp_path / f"fresh{step}"), (step, edit.__name__)
+            assert tree(out) == tree(tmp_path / f"fresh{step}"), (step, edit.__name__)
     assert any(q is not None and q.written for q in quick)  # an edited text put in place
 
 
@@ -363,13 +347,13 @@ def test_an_update_killed_while_moving_files_in_is_finished_by_recover(tmp_path,
         moves.append(dst)
         os.rename(src, dst)
 
-    monkeypatch.setattr("refjournal.write.os.replace", replace)
+    monkeypatch.setattr("refjournal.site.write.os.replace", replace)
     with pytest.raises(SystemExit):
         update_site(out, {"a.html": b"new a", "b/index.html": b"new b", "c.html": None})
-    assert files(out)["a.html"] == b"new a" and files(out)["b/index.html"] == b"old b"
+    assert tree(out)["a.html"] == b"new a" and tree(out)["b/index.html"] == b"old b"
     monkeypatch.undo()
     recover(out)
-    assert files(out) == {".refjournal-site": files(out)[".refjournal-site"],
+    assert tree(out) == {".refjournal-site": tree(out)[".refjournal-site"],
                           "a.html": b"new a", "b/index.html": b"new b"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -377,12 +361,12 @@ def test_an_update_killed_while_moving_files_in_is_finished_by_recover(tmp_path,
 def test_an_update_stopped_before_it_was_decided_leaves_the_old_site(tmp_path, monkeypatch):
     out = tmp_path / "site"
     write_site(out, {"a.html": b"old a", "b.html": b"old b"})
-    monkeypatch.setattr("refjournal.write.json.dumps",
+    monkeypatch.setattr("refjournal.site.write.json.dumps",
                         lambda *a: (_ for _ in ()).throw(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):
         update_site(out, {"a.html": b"new a", "b.html": b"new b"})
     recover(out)
-    assert files(out)["a.html"] == b"old a" and files(out)["b.html"] == b"old b"
+    assert tree(out)["a.html"] == b"old a" and tree(out)["b.html"] == b"old b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
@@ -411,7 +395,7 @@ def test_a_journal_template_that_shows_a_text_elsewhere_is_rebuilt_in_full(tmp_p
     ada.write_text(ada.read_text().replace("Met at the chapter.", "A new first line."))
     result = incremental(root, out, cache)
     assert "tags/index.html" in result.changed
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
 def test_a_record_left_behind_by_a_killed_build_is_not_trusted(tmp_path, monkeypatch):
@@ -426,7 +410,7 @@ def test_a_record_left_behind_by_a_killed_build_is_not_trusted(tmp_path, monkeyp
         assert incremental(root, out, cache).changed
     note.write_bytes(before)  # the very bytes the old record knows
     assert not incremental(root, out, cache).up_to_date
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
 def test_a_theme_folder_that_becomes_a_file_and_back(tmp_path):
@@ -438,11 +422,11 @@ def test_a_theme_folder_that_becomes_a_file_and_back(tmp_path):
     (root / "theme/static/img").write_bytes(b"now a file")
     for n in range(2):
         assert incremental(root, out, cache).written
-        assert files(out) == fresh(root, tmp_path / f"fresh{n}")
+        assert tree(out) == fresh(root, tmp_path / f"fresh{n}")
     (root / "theme/static/img").unlink()
     write_journal(root, {"theme/static/img/b.png": b"b"})
     assert incremental(root, out, cache).written
-    assert files(out) == fresh(root, tmp_path / "fresh2")
+    assert tree(out) == fresh(root, tmp_path / "fresh2")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
@@ -456,12 +440,12 @@ def test_a_plan_run_again_after_a_crash_gives_the_same_site(tmp_path, monkeypatc
             raise SystemExit("killed before the stage was removed")
         real(path, *args, **kwargs)
 
-    monkeypatch.setattr("refjournal.write.shutil.rmtree", crash)
+    monkeypatch.setattr("refjournal.site.write.shutil.rmtree", crash)
     with pytest.raises(SystemExit):
         update_site(out, {"img": None, "img/a.png": b"png", "b.html": b"new b"})
     monkeypatch.undo()
     recover(out)  # runs the plan again
-    assert files(out) == {MARKER: files(out)[MARKER], "img/a.png": b"png", "b.html": b"new b"}
+    assert tree(out) == {MARKER: tree(out)[MARKER], "img/a.png": b"png", "b.html": b"new b"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
@@ -484,11 +468,11 @@ def test_a_site_changed_by_hand_is_made_whole_again(tmp_path):
     (out / "index.html").unlink()
     (out / "search.json").write_text("hacked")
     assert incremental(root, out, cache).written
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
     (out / "extra.html").write_text("put there by hand")  # removed by the next full build
     (root / "meetings/2026/2026-11-10-call.md").unlink()  # its folder goes too
     assert incremental(root, out, cache).written
-    assert files(out) == fresh(root, tmp_path / "fresh2")
+    assert tree(out) == fresh(root, tmp_path / "fresh2")
     assert not [p for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())]
 
 
@@ -502,7 +486,7 @@ def test_a_removal_never_follows_a_symlink_out_of_the_site(tmp_path):
     (root / "theme/static/old.css").unlink()
     assert incremental(root, out, cache).written
     assert (outside / "old.css").read_text() == "precious"
-    assert files(out) == fresh(root, tmp_path / "fresh")
+    assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
 def test_a_body_is_too_deep_or_not_at_any_stack_depth():

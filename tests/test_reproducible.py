@@ -13,14 +13,10 @@ from click.testing import CliRunner
 
 from refjournal.cli import main
 
-from .conftest import REPO, TODAY
+from .conftest import REPO, TODAY, tree
 
 RUN = "from refjournal.cli import main; main()"
 
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build_in_subprocess(journal: Path, out: Path, cwd: Path, env: dict[str, str],

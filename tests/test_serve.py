@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from refjournal.serve import Live, _new_day, confine, host_allowed, inject
+from refjournal.serve.server import Live, _new_day, confine, host_allowed, inject
 
 from .conftest import write_journal
 from .test_read_only import JOURNAL as READ_ONLY_JOURNAL

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from refjournal.build import Session, build
-from refjournal.write import MARKER, write_changes
+from refjournal.site.write import write_changes
 
-from .conftest import TODAY, write_journal
+from .conftest import TODAY, rendered_pages, tree, write_journal
 
 JOURNAL = {
     "refjournal.yaml": "owner: Test Owner\n",
@@ -23,10 +24,6 @@ JOURNAL = {
                                          "    value: 100\n---\nLunch.\n",
 }
 
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MARKER}
 
 
 def write(root: Path, rel: str, text: str) -> None:
@@ -118,21 +115,23 @@ def test_each_rebuild_equals_a_fresh_build(tmp_path: Path) -> None:
         assert tree(tmp_path / "served") == tree(tmp_path / "fresh"), what
 
 
-def test_an_edit_rewrites_only_the_pages_it_changes(tmp_path: Path) -> None:
+def test_an_edit_rewrites_only_the_pages_it_changes(tmp_path: Path, monkeypatch) -> None:
     root = write_journal(tmp_path / "journal", JOURNAL)
     out = tmp_path / "served"
     session = Session(root, out, lambda: TODAY)
     session.build()
-    before = {p: (out / p).stat().st_mtime_ns for p in tree(out)}
+    before = {p: (out / p).stat().st_mtime_ns for p in tree(out, marker=False)}
     time.sleep(0.01)
     write(root, "meetings/2026/2026-11-01 lunch.md",
           "---\nwith: cy\ngot:\n  - from: cy\n    status: won\n    value: 100\n---\nLonger.\n")
+    rendered = rendered_pages(monkeypatch)
     session.build()
-    rewritten = sorted(p for p in tree(out) if (out / p).stat().st_mtime_ns != before[p])
+    rewritten = sorted(p for p in tree(out, marker=False)
+                       if (out / p).stat().st_mtime_ns != before[p])
     assert rewritten == ["meetings/2026/2026-11-01-lunch/index.html"]  # only the body changed
-    assert session.rendered.last_rendered == 1  # and the index pages were not rendered again
+    assert set(rendered) <= {"meetings/2026/2026-11-01-lunch/index.html"}  # no index page
     assert session.build().written  # and a build with no change writes nothing
-    assert all((out / p).stat().st_mtime_ns == before[p] for p in tree(out)
+    assert all((out / p).stat().st_mtime_ns == before[p] for p in tree(out, marker=False)
                if p not in rewritten)
 
 
@@ -172,9 +171,11 @@ def test_a_path_the_watcher_reports_is_read_again(tmp_path: Path) -> None:
     text = note.read_text(encoding="utf-8").replace("engineers", "engineerz")  # same size
     note.write_text(text, encoding="utf-8")
     os.utime(note, ns=(info.st_atime_ns, info.st_mtime_ns))  # a coarse clock: same mtime
-    session.memo["contacts/ada.md"] = (  # and suppose the file system kept every time too
-        (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino),
-        session.memo["contacts/ada.md"][1])
+    record = session.engine.cache.site(tmp_path / "served")  # and suppose the file system
+    same = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)  # kept every time
+    notes = {**record.notes, "contacts/ada.md": replace(record.notes["contacts/ada.md"],
+                                                        stat=same)}
+    session.engine.cache.built(tmp_path / "served", replace(record, notes=notes))
     session.build(["contacts/ada.md"])
     assert "engineerz" in (tmp_path / "served" / "contacts/ada/index.html").read_text("utf-8")
 
@@ -182,9 +183,9 @@ def test_a_path_the_watcher_reports_is_read_again(tmp_path: Path) -> None:
 def test_a_file_can_become_a_folder_and_back(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    assert write_changes(out, {"icons": b"one file"}, {}) == ["icons"]
-    assert write_changes(out, {"icons/a.svg": b"<svg/>"}, {"icons": b"one file"}) == [
+    assert write_changes(out, {"icons": b"one file"}, []) == ["icons"]
+    assert write_changes(out, {"icons/a.svg": b"<svg/>"}, ["icons"]) == [
         "icons", "icons/a.svg"]
     assert (out / "icons" / "a.svg").read_bytes() == b"<svg/>"
-    write_changes(out, {"icons": b"again"}, {"icons/a.svg": b"<svg/>"})
+    write_changes(out, {"icons": b"again"}, ["icons/a.svg"])
     assert (out / "icons").read_bytes() == b"again"

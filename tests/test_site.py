@@ -185,8 +185,8 @@ def test_values_are_summed_to_cents(tmp_path: Path) -> None:
         "---\nwith: bob\ngave:\n  - {status: won, value: 0.1}\n  - {status: won, value: 0.2}\n"
         "---\n")}
     root = write_journal(tmp_path / "journal", files)
-    from refjournal.balances import balances
-    from refjournal.build import load
+    from refjournal.insights.balances import balances
+    from refjournal.journal.load import load
     assert balances(load(root).journal)["bob"].gave_value == 0.3
 
 

@@ -16,7 +16,7 @@ from watchdog.events import (
     FileMovedEvent,
 )
 
-from refjournal.watch import Debouncer, JournalEvents, is_relevant
+from refjournal.serve.watch import Debouncer, JournalEvents, is_relevant
 
 
 @pytest.mark.parametrize("rel", [

@@ -1,0 +1,1 @@
+"""Data in other formats: the calendar feed, JSON, CSV and vCard, out and in."""

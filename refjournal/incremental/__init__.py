@@ -1,0 +1,1 @@
+"""The incremental layer around the pipeline: what earlier runs made, and what to reuse."""

@@ -1,0 +1,222 @@
+"""The parse cache: notes read and validated by an earlier run, kept outside the journal.
+
+Parsing YAML is most of what reading a journal costs. The cache keeps each note's
+validated record under its path and the SHA-256 of its bytes, in one folder per journal in
+the platform's cache folder (or `--cache-dir`), spread over SHARDS files by path so that
+an edit of one note rewrites a sixteenth of it. A note whose bytes are unchanged is not
+parsed again. The whole cache is dropped when refjournal's version or `refjournal.yaml`
+changes, and a cache that cannot be read is ignored (and rewritten), never an error; one
+that cannot be written is said once, as a warning in the log.
+
+Without a folder the cache lives in memory only: a resident process (serve) keeps it
+from one build to the next, with the records of the sites it built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..journal.read import CONFIG
+from ..site.write import marker
+
+FORMAT = 3
+SHARDS = 16  # files the notes are spread over
+log = logging.getLogger(__name__)
+
+
+def default_folder() -> Path:
+    """The platform's cache folder for refjournal."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "refjournal"
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "refjournal" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "refjournal"
+
+
+class ParseCache:
+    """What one journal's notes parsed to, by path and content digest."""
+
+    def __init__(self, folder: Path | None, root: Path) -> None:
+        real = os.path.realpath(root)
+        name = hashlib.sha256(real.encode()).hexdigest()[:24]
+        self.in_memory = folder is None
+        folder = folder if folder is not None else Path(os.devnull)  # never opened
+        self.folder = folder / f"{name}.notes"
+        self.sites_path = folder / f"{name}.sites"
+        self.root = root
+        self.unwritable = False  # said once
+        self.stamp = (FORMAT, __version__, _config_digest(root), _libraries())
+        self._entries: dict[str, tuple[bytes, Any]] | None = None  # read when first needed
+        self._stored: list[set[str]] = [set() for _ in range(SHARDS)]  # paths in each file
+        self._changed: set[int] = set()  # shards with notes parsed by this run
+        self.used: dict[str, tuple[bytes, Any]] = {}
+        # Sites built from this journal, by output folder: the record of what each build
+        # wrote, and from what (see rebuild.py); read when first needed.
+        self._sites: dict[str, Any] | None = None
+        self.hits = 0
+
+    @property
+    def sites(self) -> dict[str, Any]:
+        if self._sites is None:  # apart from the notes: only builds need it
+            self._sites = self._read(self.sites_path) or {}
+        return self._sites
+
+    def config_changed(self) -> bool:
+        """Whether `refjournal.yaml` changed since this run began."""
+        return _config_digest(self.root) != self.stamp[2]
+
+    def renew(self) -> None:
+        """Before another build by the same process: when `refjournal.yaml` changed, start
+        afresh, as a new process would."""
+        stamp = (*self.stamp[:2], _config_digest(self.root), *self.stamp[3:])
+        if stamp != self.stamp:
+            self.stamp = stamp
+            self._entries, self._sites, self.used = {}, {}, {}
+            self._stored = [set() for _ in range(SHARDS)]
+            self._changed = set(range(SHARDS))
+
+    @property
+    def entries(self) -> dict[str, tuple[bytes, Any]]:
+        if self._entries is None:
+            self._entries = {}
+            for shard in range(SHARDS):
+                stored = self._read(self._shard_path(shard)) or {}
+                self._entries.update(stored)
+                self._stored[shard] = set(stored)
+        return self._entries
+
+    def _shard_path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02d}.pickle"
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        """What a cache file holds, if it was written with this stamp; else None."""
+        if self.in_memory:
+            return None
+        try:
+            with open(path, "rb") as stored:
+                stamp, data = pickle.load(stored)  # noqa: S301 - our own file, 0700
+        except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
+            return None
+        return data if stamp == self.stamp and isinstance(data, dict) else None
+
+    @staticmethod
+    def digest(data: bytes) -> bytes:
+        return hashlib.sha256(data).digest()
+
+    def get(self, rel: str, digest: bytes) -> Any | None:
+        known = self.entries.get(rel)
+        if known is None or known[0] != digest:
+            return None
+        self.used[rel] = known
+        self.hits += 1
+        return known[1]
+
+    def put(self, rel: str, digest: bytes, note: Any) -> None:
+        self.used[rel] = (digest, note)
+        self._changed.add(_shard(rel))
+
+    def built(self, out: Path, record: Any) -> None:
+        """Remember the record of the site just written in `out` (saved at once); None
+        forgets it."""
+        if record is None:
+            self.forget(out)
+            return
+        self.sites[os.path.realpath(out)] = record
+        for folder in [folder for folder, known in self.sites.items()
+                       if not _still_there(Path(folder), known)]:
+            del self.sites[folder]  # a site since removed, or built by other means
+        self._write(self.sites_path, (self.stamp, self.sites))
+
+    def forget(self, out: Path) -> None:
+        if self.sites.pop(os.path.realpath(out), None) is not None:
+            self._write(self.sites_path, (self.stamp, self.sites))
+
+    def site(self, out: Path) -> Any:
+        return self.sites.get(os.path.realpath(out))
+
+    def save(self) -> None:
+        """Keep the notes this run used (notes deleted since are dropped), rewriting only
+        the files whose notes changed."""
+        if self._entries is None and not self.used:
+            return  # not used
+        self.entries  # noqa: B018 - which notes each file holds, to compare with
+        shards: list[dict[str, tuple[bytes, Any]]] = [{} for _ in range(SHARDS)]
+        for rel, known in self.used.items():
+            shards[_shard(rel)][rel] = known
+        for shard, notes in enumerate(shards):
+            if shard in self._changed or notes.keys() != self._stored[shard]:
+                self._write(self._shard_path(shard), (self.stamp, notes))
+            self._stored[shard] = set(notes)
+        # What the next build of this process starts from (a resident one's, or serve's).
+        self._entries, self.used, self._changed = self.used, {}, set()
+
+    def _write(self, path: Path, data: Any) -> None:
+        """Write atomically; a cache folder that cannot be written is skipped (and said)."""
+        if self.in_memory:
+            return
+        try:
+            # Private, as notes are in them: the cache folder, and the notes' folder in it.
+            self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError as exc:
+            if not self.unwritable:
+                self.unwritable = True
+                log.warning("warning: cannot write the parse cache in %s (%s); builds work "
+                            "without it, but slower (choose another folder with --cache-dir)",
+                            self.folder.parent, exc.strerror or exc)
+
+
+def _shard(rel: str) -> int:
+    """Which file of the cache keeps the note at `rel` (the same in every process)."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def _still_there(out: Path, record: Any) -> bool:
+    """Whether the site a record describes is still in `out` (its marker unchanged)."""
+    found = marker(out)
+    return found is not None and getattr(record, "marker", None) == found
+
+
+# Libraries whose output goes into the site: a new version of one drops the cache and the
+# records, as a new refjournal does. Told apart by their files, without importing them.
+LIBRARIES = ("yaml", "markdown_it", "jinja2", "markupsafe", "icalendar")
+
+
+def _libraries() -> tuple[tuple[str, int, int], ...]:
+    found = []
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        try:
+            info = os.stat(origin) if origin else None
+        except OSError:
+            info = None
+        found.append((name, info.st_size if info else 0, info.st_mtime_ns if info else 0))
+    return tuple(found)
+
+
+def _config_digest(root: Path) -> bytes:
+    try:
+        return hashlib.sha256((root / CONFIG).read_bytes()).digest()
+    except OSError:
+        return b""

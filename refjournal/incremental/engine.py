@@ -1,0 +1,224 @@
+"""The incremental engine: one way to know what changed since the last build, used by
+`build`, `serve` and `deploy` alike.
+
+An `Engine` holds what outlives a build: the parse cache (on disk for a command, in
+memory for serve) with the record of each site built, and for a resident process the
+memos that only make sense in one process. For each build, `begin` gives a `Past`: the
+build asks it for the quick way (rebuild.py), a source of notes for `load`, a `Reuse` for
+the render stage and a writer, and tells it at the end what was made. The stages
+themselves know nothing of this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..journal.load import FromDisk, Loaded, NoteSource
+from ..journal.resolve import LinkCache
+from ..problems import Problem
+from ..site.theme import theme_dirs, theme_files
+from ..site.write import marker, recover, stat_key
+from . import rebuild
+from .cache import ParseCache
+from .record import Memory, NoteState, Record
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from ..site.render import Rendered
+    from .reuse import DataMemo, Reuser
+    from .writers import FreshSite, InPlace, Written
+
+
+@dataclass
+class Resident:
+    """What a process that builds again and again (serve) keeps between builds, besides
+    its cache: linked meetings, the data files, the digests of records, the compiled
+    templates."""
+
+    links: LinkCache = field(default_factory=LinkCache)
+    data: DataMemo | None = None
+    digests: dict[int, tuple[object, bytes]] = field(default_factory=dict)
+    env: jinja2.Environment | None = None
+    env_key: tuple[Any, ...] = ()
+
+
+class Engine:
+    """What outlives one build. Without a cache, every build starts afresh."""
+
+    def __init__(self, cache: ParseCache | None, *, resident: bool = False) -> None:
+        self.cache = cache
+        self.resident = Resident() if resident else None
+
+    @classmethod
+    def in_memory(cls, root: Path) -> Engine:
+        """For serve: the cache and the record of its site live in this process."""
+        return cls(ParseCache(None, root), resident=True)
+
+    def begin(self, root: Path, out: Path, today: dt.date, strict_mode: bool) -> Past:
+        """What this build can take from the last one, looked at before anything is read."""
+        cache = self.cache
+        if cache is None:
+            return Past(self, root, out)
+        cache.renew()
+        recover(out)  # what a killed build left beside it, as writing would do first
+        scan = rebuild.scan(root)
+        settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode,
+                                           theme_files(theme_dirs(root)))
+        return Past(self, root, out, rebuild.usable(cache.site(out), out), scan, settings)
+
+    def forget(self, out: Path, paths: Iterable[str]) -> None:
+        """Read these notes again next time, even if their file state looks the same (a
+        file watcher saw them change)."""
+        record = self.cache.site(out) if self.cache is not None else None
+        if not isinstance(record, Record):
+            return
+        notes = dict(record.notes)
+        for path in paths:
+            if path in notes:
+                notes[path] = replace(notes[path], stat=rebuild.UNSETTLED)
+        self.cache.built(out, replace(record, notes=notes))  # type: ignore[union-attr]
+
+
+@dataclass
+class Past:
+    """One build's view of the last: the record of the site in `out` (None: build it
+    whole), and the scan and settings it is compared with."""
+
+    engine: Engine
+    root: Path
+    out: Path
+    record: Record | None = None
+    scan: rebuild.Scan | None = None
+    settings: bytes | None = None
+    reuser: Reuser | None = None
+
+    @property
+    def resident(self) -> Resident | None:
+        return self.engine.resident
+
+    def quick(self) -> rebuild.Quick | None:
+        """Put edited note texts into their pages, when that is all that changed (or note
+        that nothing did); None when the build must go the whole way."""
+        cache = self.engine.cache
+        if self.record is None or self.scan is None or self.settings is None or cache is None:
+            return None
+        done = rebuild.quick(self.root, self.out, self.record, self.settings, self.scan)
+        if done is not None and done.record is not None:
+            cache.built(self.out, done.record)
+        return done
+
+    def notes(self) -> NoteSource:
+        """Where `load` gets the notes from."""
+        cache = self.engine.cache
+        if cache is None:
+            return FromDisk()
+        from .notes import CachedNotes
+
+        resident = self.resident
+        return CachedNotes(cache, found=self.scan.found if self.scan is not None else None,
+                           unchanged=rebuild.unchanged(self.record, self.scan),
+                           links=resident.links if resident is not None else None,
+                           workers=resident is None)
+
+    @property
+    def workers(self) -> bool:
+        """Whether the render may fork workers: not in a resident process, whose other
+        threads (the server's, the watcher's) a fork would not take along."""
+        return self.resident is None
+
+    def environment(self, themes: list[Path]) -> jinja2.Environment | None:
+        """The Jinja environment a resident process keeps, renewed when a theme file
+        changes; None: the render makes its own."""
+        resident = self.resident
+        if resident is None:
+            return None
+        from ..site.templates import environment
+
+        key = (list(themes), theme_files(themes))
+        if resident.env is None or resident.env_key != key:
+            resident.env, resident.env_key = environment(themes), key
+        return resident.env
+
+    def reuse(self, themes: list[Path]) -> Reuser | None:
+        """What the render may keep of the last build's pages (None without a cache)."""
+        if self.engine.cache is None:
+            return None
+        from .reuse import DataMemo, Reuser
+
+        resident = self.resident
+        if resident is not None and resident.data is None:
+            resident.data = DataMemo()
+        self.reuser = Reuser(self._intact_memory(), theme_files(themes),
+                             data=resident.data if resident is not None else None,
+                             digests=resident.digests if resident is not None else None)
+        return self.reuser
+
+    def _intact_memory(self) -> Memory:
+        """The last build's memory of its pages, without those whose files changed since
+        (by hand): they are rendered again."""
+        record = self.record
+        if record is None:
+            return Memory()
+        files, out = record.files, self.out
+        pages = {path: known for path, known in record.memory.pages.items()
+                 if path in files and stat_key(out / path) == files[path].stat}
+        return Memory(pages, record.memory.stamp, record.memory.events)
+
+    def writer(self) -> AbstractContextManager[FreshSite | InPlace]:
+        """Where the files go: in place, into the site the record knows, or a new site."""
+        from .writers import fresh_site, in_place
+
+        if self.record is not None:
+            return in_place(self.out, self.record.files)
+        return fresh_site(self.out, parents=self.resident is None)
+
+    def remember(self, loaded: Loaded, rendered: Rendered, written: Written,
+                 problems: list[Problem]) -> None:
+        """Keep the record of the site just written (none for a build that read settings
+        midway, or whose notes changed meanwhile)."""
+        cache = self.engine.cache
+        if cache is None:
+            return
+        record = None
+        if self.scan is not None and self.settings is not None and self.reuser is not None \
+                and not cache.config_changed():
+            record = _record(self, loaded, rendered, written, problems)
+        cache.built(self.out, record)
+        if self.resident is not None:
+            self.resident.digests = self.reuser.digests if self.reuser is not None else {}
+
+    def end(self) -> None:
+        """After a build that read the journal: keep the notes it parsed."""
+        if self.engine.cache is not None:
+            self.engine.cache.save()
+
+
+def _record(past: Past, loaded: Loaded, rendered: Rendered, written: Written,
+            problems: list[Problem]) -> Record | None:
+    """The record of a plain build just written (None if a note changed meanwhile)."""
+    cache, scan, reuser = past.engine.cache, past.scan, past.reuser
+    assert cache is not None and scan is not None and reuser is not None
+    assert past.settings is not None
+    named = {problem.path for problem in problems}
+    notes = {}
+    for rel in scan.stats:
+        used = cache.used.get(rel)
+        if used is None or rel not in loaded.heads:
+            return None
+        notes[rel] = NoteState(scan.settled(rel), used[0],
+                               rebuild.head_digest(loaded.heads[rel]), rel not in named)
+    site_marker = marker(past.out)
+    if site_marker is None:
+        return None
+    return Record(
+        settings=past.settings, listing=scan.listing, marker=site_marker, notes=notes,
+        frames=rendered.frames, files=written.files, problems=tuple(problems),
+        ref_index=dict(loaded.journal.ref_index),
+        allow_html=loaded.journal.config.allow_html, pages=written.pages,
+        memory=reuser.remember(rendered))

@@ -1,0 +1,180 @@
+"""Rebuilds that start from the record of the last build, kept in the parse cache.
+
+The record says what a plain build wrote into its output folder and what from: each
+note's file state and digests, the settings and theme, the digest of every file written,
+and where each note's text sits in its page. With it:
+
+- a build whose notes, settings, theme and day are unchanged writes nothing;
+- an edit of the text of notes (below the front matter, the usual edit) is put into
+  their pages in place: the rest of the journal is not read again, because the text of a
+  note shows on its own page and nowhere else;
+- anything else is a full build, which then writes only the files whose bytes changed.
+
+A note whose size, times and inode are the recorded ones is not read at all; one that
+was touched but holds the same bytes is not parsed. (A note changed less than two seconds
+before a build is read again by the next: a second edit within the same tick of a coarse
+file-system clock could otherwise keep the same state.) The site's files are checked the
+same way: one changed by hand makes the build a full one, which writes it again.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..journal.read import CONTACTS, Discovered, discover, parse_note
+from ..journal.validate import validate_contact, validate_meeting
+from ..site.markdown import TooDeep, make_markdown, render_markdown
+from ..site.write import StatKey, marker, stat_key, update_site
+from .record import FileState, NoteState, Record, digest
+
+SETTLED_NS = 2_000_000_000  # a note changed more recently than this is read again next time
+UNSETTLED: StatKey = (-1, 0, 0, 0)  # matches no file
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The journal's notes as found before a build reads them."""
+
+    listing: bytes
+    stats: dict[str, StatKey]
+    kinds: dict[str, str]
+    at_ns: int  # when the scan began
+    found: Discovered  # what read.discover found, for `load` to use rather than walk again
+
+    def settled(self, rel: str) -> StatKey:
+        """The note's state, or UNSETTLED if it changed too recently to be trusted."""
+        key = self.stats[rel]
+        return key if key[1] < self.at_ns - SETTLED_NS else UNSETTLED
+
+
+@dataclass(frozen=True)
+class Quick:
+    """What a quick rebuild did: written files (none: the site was up to date), and the
+    record of the site now, if it changed."""
+
+    written: tuple[str, ...]
+    record: Record | None
+
+
+def head_digest(head: tuple[str, ...]) -> bytes:
+    return digest("\n".join(head).encode("utf-8", "surrogatepass"))
+
+
+def settings_digest(stamp: object, today: str, strict_mode: bool, theme: object) -> bytes:
+    return digest(repr((stamp, today, strict_mode, theme)).encode())
+
+
+def scan(root: Path) -> Scan:
+    """Find the notes and take each one's file state, before anything is read (an edit
+    made while the build runs then shows as a changed state next time)."""
+    at_ns = time.time_ns()
+    notes, non_notes, problems = discover(root)
+    stats: dict[str, StatKey] = {}
+    journal = f"{root}/"
+    for rel, _ in notes:
+        key = stat_key(journal + rel)
+        if key is not None:
+            stats[rel] = key
+    listing = digest(repr((notes, non_notes, problems)).encode())
+    return Scan(listing, stats, dict(notes), at_ns, (notes, non_notes, problems))
+
+
+def unchanged(record: Record | None, found: Scan | None) -> dict[str, bytes]:
+    """The digests of the notes whose file state is the one recorded (so are their
+    bytes): path -> digest."""
+    if record is None or found is None:
+        return {}
+    return {rel: known.digest for rel, known in record.notes.items()
+            if found.stats.get(rel) == known.stat}
+
+
+def usable(record: object, out: Path) -> Record | None:
+    """The record, if the site in `out` is still the one it describes (its marker is
+    renewed by every change to the site)."""
+    if not isinstance(record, Record) or record.marker != marker(out):
+        return None
+    return record
+
+
+def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan
+          ) -> Quick | None:
+    """Rebuild from `record` when nothing changed but the text of notes; None when a full
+    build is needed."""
+    if (record.settings != settings or record.listing != found.listing
+            or record.notes.keys() != found.stats.keys()):
+        return None
+    site = f"{out}/"
+    for path, file in record.files.items():
+        if stat_key(site + path) != file.stat:
+            return None  # a file of the site was changed: a full build writes it again
+    notes = dict(record.notes)
+    texts: dict[str, str] = {}  # note -> its new text
+    for rel, key in found.stats.items():
+        known = notes[rel]
+        if known.stat == key:
+            continue
+        try:
+            data = (root / rel).read_bytes()
+        except OSError:
+            return None
+        if digest(data) == known.digest:
+            notes[rel] = replace(known, stat=found.settled(rel))  # touched, same bytes
+            continue
+        text = _text_only_edit(rel, found.kinds[rel], data, known, record)
+        if text is None:
+            return None
+        texts[rel] = text
+        notes[rel] = replace(known, stat=found.settled(rel), digest=digest(data))
+    if notes == record.notes:
+        return Quick((), None)
+    files = dict(record.files)
+    changes: dict[str, bytes] = {}
+    md = make_markdown(record.allow_html)
+    for rel, text in texts.items():
+        page, (before, after) = record.frames[rel]
+        try:
+            old = (out / page).read_bytes()
+        except OSError:
+            return None
+        if digest(old) != files[page].digest or before + after > len(old):
+            return None  # the page is not what the record says
+        try:
+            html = render_markdown(md, text, "../" * page.count("/"), record.ref_index)
+        except TooDeep:
+            return None  # a warning to report: the full build does it
+        new = old[:before] + html.encode("utf-8") + old[len(old) - after:]
+        if new != old:
+            changes[page] = new
+    if changes:
+        update_site(out, changes)
+        for page, new in changes.items():
+            written = stat_key(out / page)
+            if written is None:
+                return None
+            files[page] = FileState(digest(new), written)
+    site_marker = marker(out)
+    if site_marker is None:
+        return None
+    # A page written here no longer holds what its key says: the next full build renders it.
+    memory = replace(record.memory, pages={path: known for path, known
+                                           in record.memory.pages.items()
+                                           if path not in changes})
+    return Quick(tuple(sorted(changes)), replace(record, notes=notes, files=files,
+                                                 marker=site_marker, memory=memory))
+
+
+def _text_only_edit(rel: str, kind: str, data: bytes, known: NoteState, record: Record
+                    ) -> str | None:
+    """The new text of a note whose front matter is byte for byte the one recorded, which
+    had no problem and still has none, and whose text shows in its page; else None."""
+    if not known.clean or rel not in record.frames:
+        return None
+    raw, problems = parse_note(rel, kind, data)
+    if raw is None or problems or head_digest(raw.head) != known.head:
+        return None
+    validate = validate_contact if kind == CONTACTS else validate_meeting
+    if validate(raw)[1] or not raw.body.strip():  # a blank text hides its section
+        return None
+    return raw.body

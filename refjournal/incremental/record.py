@@ -1,0 +1,78 @@
+"""The record of a build: what it wrote into its output folder and from what, kept in the
+parse cache for the next build (rebuild.py reads it). Only plain shapes live here, so that
+reading a record imports nothing heavy: a build the record shows to be up to date never
+loads Jinja or the exports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..problems import Problem
+from ..site.write import StatKey
+
+if TYPE_CHECKING:
+    from ..exchange.feed import EventMemo
+    from ..site.render import Frame
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A file of the site as a build wrote it."""
+
+    digest: bytes  # of its bytes
+    stat: StatKey  # its state just after
+
+
+@dataclass(frozen=True)
+class PageState:
+    """A page as a build made it: the key of what it showed, the warnings its render gave,
+    and where its note's text sits in it."""
+
+    key: bytes
+    problems: tuple[Problem, ...]
+    frame: Frame | None
+
+
+@dataclass
+class Memory:
+    """What a build remembers of its pages for the next: each page's state, by path, with
+    the stamp they share, and the calendar's events."""
+
+    pages: dict[str, PageState] = field(default_factory=dict)
+    stamp: bytes = b""
+    events: EventMemo = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NoteState:
+    """A note as the build read it."""
+
+    stat: StatKey
+    digest: bytes  # of the note's bytes
+    head: bytes  # of its front matter's lines
+    clean: bool  # no problem names it
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a plain build wrote into its output folder, and from what."""
+
+    settings: bytes  # version, refjournal.yaml, day, --strict, theme files
+    listing: bytes  # the notes and other files found in contacts/ and meetings/
+    marker: tuple[int, int]  # the site's marker file (inode, mtime) as the build left it
+    notes: Mapping[str, NoteState]
+    frames: Mapping[str, tuple[str, Frame]]  # note -> (page, bytes around its text)
+    files: Mapping[str, FileState]  # output path -> digest, state as written
+    problems: tuple[Problem, ...]  # all the build reported
+    ref_index: Mapping[str, str]  # for wikilinks in a text
+    allow_html: bool
+    pages: int
+    memory: Memory  # for the next full build

@@ -1,0 +1,100 @@
+"""Reuse across builds: pages kept when their key is the one remembered, and data files
+made only from what changed. The render stage calls this through its `Reuse` port; the
+same `Reuser` serves `build` (its memory kept in the record, on disk) and `serve` (kept
+in the session, in memory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..exchange.export_json import Memo as JsonMemo
+from ..exchange.feed import EventMemo
+from ..insights.derive import Derived
+from ..site.pages import Page
+from ..site.render import Outcome, PageMaker, Rendered, data_files
+from .keys import Keyer, stamp
+from .record import Memory, PageState
+
+# With one of these of its own, a journal may change what every page shows: no keys.
+SHARED_TEMPLATES = frozenset({"base.html", "_macros.html"})
+
+
+@dataclass
+class DataMemo:
+    """What a resident process (serve) keeps of the data files between builds: they are
+    made again only when a record or the day changed, and then only the JSON of changed
+    records."""
+
+    key: tuple[Any, ...] = ()
+    files: dict[str, bytes] = field(default_factory=dict)
+    json_parts: JsonMemo = field(default_factory=dict)
+
+
+class Reuser:
+    """The render stage's `Reuse`: a page whose key is the one in `before` is kept, and
+    the data files are made from the memos. After the render, `remember` gives the memory
+    the next build starts from.
+
+    `before` must hold only pages whose files are still as that build made them (the
+    caller knows: the record's file states, or a folder it owns)."""
+
+    def __init__(self, before: Memory, theme_files: tuple[Any, ...], *,
+                 data: DataMemo | None = None,
+                 digests: dict[int, tuple[object, bytes]] | None = None) -> None:
+        self.before, self.theme_files, self.data_memo = before, theme_files, data
+        self.keyer: Keyer | None = None
+        self.events: EventMemo = dict(before.events)
+        self.known_digests = digests
+
+    def pages(self, make: PageMaker, site: Derived, own: frozenset[str]) -> PageMaker:
+        if own & SHARED_TEMPLATES:
+            return make
+        self.keyer = Keyer(stamp(site, self.theme_files), own, self.known_digests)
+        same_stamp = self.before.stamp == self.keyer.stamp
+        return _Keyed(make, self.keyer, self.before.pages if same_stamp else {})
+
+    def data(self, site: Derived) -> dict[str, bytes]:
+        memo = self.data_memo
+        if memo is None:
+            return data_files(site, self.events)
+        journal = site.journal
+        key = (site.today, journal.config, tuple(journal.contacts.values()),
+               journal.meetings, site.items)  # the items carry the lines they point at
+        if memo.key != key:
+            memo.files = data_files(site, self.events, memo.json_parts)
+            memo.key = key
+        return memo.files
+
+    def remember(self, rendered: Rendered) -> Memory:
+        """The memory of this render: the pages it keyed, as they are now."""
+        pages = {path: PageState(outcome.key, outcome.problems, outcome.frame)
+                 for path, outcome in rendered.outcomes.items()
+                 if outcome.key is not None and not outcome.failed}
+        return Memory(pages, self.keyer.stamp if self.keyer is not None else b"",
+                      self.events)
+
+    @property
+    def digests(self) -> dict[int, tuple[object, bytes]]:
+        """The records this render digested, for the next one in the same process."""
+        return self.keyer.digests if self.keyer is not None else {}
+
+
+class _Keyed:
+    """A `PageMaker` that keys a page and, unless the last build made it the same,
+    has it made (in forked workers too: it holds no lock and no file)."""
+
+    def __init__(self, make: PageMaker, keyer: Keyer, before: Mapping[str, PageState]
+                 ) -> None:
+        self.make, self.keyer, self.before = make, keyer, before
+
+    def __call__(self, page: Page) -> Outcome:
+        if not self.keyer.keyable(page):
+            return self.make(page)
+        key = self.keyer.key(page)
+        known = self.before.get(page.path)
+        if known is not None and known.key == key:
+            return Outcome(None, known.problems, known.frame, key=key, kept=True)
+        return replace(self.make(page), key=key)

@@ -1,0 +1,1 @@
+"""Derive what a networker needs from the journal: due follow-ups, balances and insights."""

@@ -1,0 +1,248 @@
+"""Value converters for front matter: plain YAML data in, typed values out.
+
+Each converter returns the typed value or raises BadValue with a message that says what
+was expected; the validate stage turns that into a Problem at the key's line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import reprlib
+from collections.abc import Iterable
+from typing import Any
+
+from ..model import Birthday
+from .read import YamlDate
+
+_TIME = r"[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
+_DATE = re.compile(rf"^(\d{{4}})-(\d{{2}})-(\d{{2}})(?:{_TIME})?\s*$")
+_REPR = reprlib.Repr()  # a short repr of a large value: a "billion laughs" stays short
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring = 3, 4, 4, 60
+MAX_DAYS = 36500  # a hundred years: longer intervals are typos, and would overflow dates
+_MONTH_DAY = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")
+_CADENCE = re.compile(r"^(\d+)\s*([dwmy]?)$", re.IGNORECASE)
+_CADENCE_UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
+_EMPTY_WIKILINK = re.compile(r"^\s*\[\[\s*\]\]\s*$")
+_WIKILINK = re.compile(r"^\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]$")
+
+
+class BadValue(ValueError):
+    """A front-matter value that does not have the expected type or form."""
+
+
+def show(value: Any) -> str:
+    """Quote a YAML value for a message, shortened, in YAML's spelling."""
+    text = spelling(value)
+    return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
+
+
+def spelling(value: Any) -> str:
+    """A YAML value as YAML spells it (`null`, `true`), shortened if it is a large one."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return _REPR.repr(value)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def text(value: Any) -> str:
+    if isinstance(value, bool):
+        raise BadValue(f"expected text, got {show(value)} which YAML reads as true/false; "
+                       "put it in quotes")
+    if isinstance(value, YamlDate):
+        raise BadValue(f"expected text, got the date {show(value)}; put it in quotes if it "
+                       "is meant as text")
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float):
+        return str(value)
+    raise BadValue(f"expected text, got {_kind(value)}")
+
+
+def date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = _DATE.match(value.strip())
+        if match:
+            year, month, day, hour, minute, second = match.groups()
+            try:
+                if hour is not None:  # the time is not used, but a wrong one is a typo
+                    dt.time(int(hour), int(minute), min(int(second or 0), 59))
+                return dt.date(int(year), int(month), int(day))
+            except ValueError as exc:
+                raise BadValue(f"invalid date {show(value)}: {exc}") from None
+        raise BadValue(f"invalid date {show(value)}: expected YYYY-MM-DD")
+    raise BadValue(f"invalid date {show(value)}: expected YYYY-MM-DD, got {_kind(value)}")
+
+
+def boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise BadValue(f"expected true or false, got {show(value)}")
+
+
+def done(value: Any) -> bool | dt.date:
+    """`done`: true/false, or the date it was done."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    try:
+        return date(value)
+    except BadValue:
+        raise BadValue(f"expected true, false or the date it was done, got {show(value)}"
+                       ) from None
+
+
+def text_list(value: Any) -> tuple[str, ...]:
+    """A list of short texts; a single text counts as a list of one."""
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        raise BadValue("expected text or a list of texts, got a mapping (`key: value`)")
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, list | dict):
+            raise BadValue(f"expected a list of texts, found {_kind(item)} inside it")
+        out.append(text(item))
+    return tuple(item for item in out if item)
+
+
+def tags(value: Any) -> tuple[str, ...]:
+    """Tags as Obsidian writes them too: a list, or one text with commas (`a, b`); a
+    leading `#` is dropped (`"#chapter"` is `chapter`)."""
+    out: list[str] = []
+    for item in text_list(value):
+        for tag in item.split(","):
+            tag = tag.strip().lstrip("#").strip()
+            if tag and tag not in out:
+                out.append(tag)
+    return tuple(out)
+
+
+def ref_texts(value: Any) -> tuple[str, ...]:
+    """Contact refs: one ref or a list of them, as written (wikilink brackets removed).
+
+    An unquoted `[[Jane Doe]]` reaches us as YAML's list-in-a-list `[["Jane Doe"]]`;
+    it is read as the wikilink it was meant to be.
+    """
+    items = value if isinstance(value, list) else [value]
+    flat = []
+    for item in items:
+        while isinstance(item, list) and len(item) == 1:
+            item = item[0]
+        flat.append(item)
+    refs = (unwrap_wikilink(item) for item in text_list(flat))
+    return tuple(ref for ref in refs if ref)  # an empty ref is no ref, like an empty value
+
+
+def unwrap_wikilink(ref: str) -> str:
+    """`[[Jane Doe|Jane]]` -> `Jane Doe`, `[[ ]]` -> ``; anything else unchanged."""
+    match = _WIKILINK.match(ref.strip())
+    if match:
+        return match.group(1).strip()
+    return "" if _EMPTY_WIKILINK.match(ref) else ref.strip()
+
+
+def cadence(value: Any) -> int:
+    """An interval in days: `30`, `30d`, `2w`, `3m` (x30), `1y` (x365)."""
+    if isinstance(value, bool):
+        raise BadValue(f"invalid cadence {show(value)}")
+    if isinstance(value, int):
+        days = value
+    elif isinstance(value, str) and (match := _CADENCE.match(value.strip())):
+        days = int(match.group(1)) * _CADENCE_UNIT_DAYS[match.group(2).lower()]
+    else:
+        raise BadValue(f"invalid cadence {show(value)}: expected a number of days or "
+                       "`Nd`, `Nw`, `Nm`, `Ny` (e.g. `30`, `2w`, `3m`)")
+    if days <= 0:
+        raise BadValue(f"invalid cadence {show(value)}: it must be at least one day")
+    if days > MAX_DAYS:
+        raise BadValue(f"invalid cadence {show(value)}: more than a hundred years")
+    return days
+
+
+def choice(value: Any, choices: Iterable[str], what: str) -> str:
+    options = tuple(choices)
+    word = text(value).lower()
+    if word not in options:
+        listed = ", ".join(f"`{c}`" for c in options)
+        raise BadValue(f"unknown {what} {show(value)}{did_you_mean(word, options)}; "
+                       f"expected one of {listed}")
+    return word
+
+
+def birthday(value: Any) -> Birthday:
+    """`YYYY-MM-DD` or `MM-DD` (29 February allowed without a year)."""
+    if isinstance(value, str) and (match := _MONTH_DAY.match(value.strip())):
+        month, day = int(match.group(1)), int(match.group(2))
+        try:
+            dt.date(2000, month, day)  # a leap year, so 02-29 is valid
+        except ValueError:
+            raise BadValue(f"invalid birthday {show(value)}: no such day") from None
+        return Birthday(month, day)
+    try:
+        born = date(value)
+    except BadValue:
+        raise BadValue(f"invalid birthday {show(value)}: expected YYYY-MM-DD or MM-DD") from None
+    return Birthday(born.month, born.day, born.year)
+
+
+def heat(value: Any) -> int | str:
+    """1 to 5, or `cold`, `warm`, `hot`."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("cold", "warm", "hot"):
+            return word
+        if word.isdigit() and 1 <= int(word) <= 5:
+            return int(word)
+    raise BadValue(f"invalid heat {show(value)}: expected 1 to 5, or cold, warm or hot")
+
+
+def number(value: Any) -> int | float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise BadValue(f"expected a number, got {show(value)}")
+        return value
+    raise BadValue(f"expected a number such as `2400` or `1250.50`, got {show(value)}")
+
+
+def positive_int(value: Any) -> int:
+    """A whole number of days, from 0 to a hundred years."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DAYS:
+        return value
+    quoted = f'"{value}"' if isinstance(value, str) else show(value)
+    raise BadValue(f"expected a whole number of days (0 to {MAX_DAYS}), got {quoted}")
+
+
+def count(value: Any) -> int:
+    """A whole number from 0 to 1,000 (a goal: so many a week or a month)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1000:
+        return value
+    quoted = f'"{value}"' if isinstance(value, str) else show(value)
+    raise BadValue(f"expected a whole number from 0 to 1000, got {quoted}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return show(value)

@@ -1,0 +1,257 @@
+"""Model stage: join validated notes into one Journal and resolve every contact ref.
+
+A ref resolves by slug, then by name or alias (case- and accent-insensitive), then by the
+slug of what was written, then as the path of the note (`contacts/clients/acme.md`). A ref
+that matches nothing becomes a placeholder contact marked `unresolved`, so its exchanges
+and follow-ups still count (and a warning says so).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
+
+from ..model import Config, Contact, Exchange, FollowUp, Journal, Meeting, Ref
+from ..problems import Problem, error, warning
+from ..slug import fold_name, lookup, name_key, slugify
+
+
+class _Resolver:
+    def __init__(self, contacts: dict[str, Contact], non_notes: Sequence[str] = (),
+                 unread: Sequence[str] = ()) -> None:
+        self.contacts = contacts
+        self.unread = _unread_hint(unread)
+        self.non_notes = _non_note_index(non_notes)
+        self.by_path = {_path_key(c.source.path).removesuffix(".md"): slug
+                        for slug, c in contacts.items()}
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        for contact in sorted(contacts.values(), key=lambda c: c.slug):  # first by slug wins
+            for name in (contact.name, *contact.aliases):
+                slugs = self.by_name[name_key(name)]
+                if contact.slug not in slugs:
+                    slugs.append(contact.slug)
+        # Names first, then slugs over them: an exact slug wins over someone's alias.
+        self.index = {key: slugs[0] for key, slugs in self.by_name.items()}
+        self.index.update((slug, slug) for slug in contacts)
+        self.placeholders: dict[str, Contact] = {}
+        self.problems: list[Problem] = []
+        self._reported: set[tuple[str, str, int]] = set()
+        self.touched: list[tuple[str, Contact]] | None = None  # placeholders, for LinkCache
+
+    def resolve(self, ref: Ref) -> Ref:
+        text = ref.text
+        slug = lookup(self.index, text)
+        if slug is not None:
+            others = [s for s in self.by_name.get(name_key(text), []) if s != slug]
+            if others:
+                self._report(ref, warning, f"`{text}` could mean `{slug}` or "
+                             f"{', '.join(f'`{s}`' for s in others)} (a slug, name or alias of "
+                             f"each); using `{slug}`; write the slug to choose")
+            return replace(ref, slug=slug, resolved=True)
+        slug = self.by_path.get(_path_key(text).removesuffix(".md"))
+        if slug is not None:  # a path to the note: `contacts/clients/acme.md`, `[[clients/acme]]`
+            return replace(ref, slug=slug, resolved=True)
+        slug = slugify(text) or "unnamed"
+        while slug in self.contacts:  # only the fallback can collide with a real contact
+            slug += "-ref"
+        stand_in = Contact(slug=slug, name=text, source=ref.source, unresolved=True)
+        self.placeholders.setdefault(slug, stand_in)
+        if self.touched is not None:
+            self.touched.append((slug, stand_in))
+        other = self.non_notes.get(_path_key(text))
+        if other is not None and other.endswith("/"):
+            self._report(ref, error, f"`{text}` is the folder {other}, not a contact; "
+                         "refer to one contact note inside it")
+        elif other is not None:
+            self._report(ref, error, f"`{text}` is {other}, which is not a contact note: "
+                         f"contacts are `.md` files; refer to a note{self._suggest(text)}")
+        else:
+            self._report(ref, warning, f"`{text}` matches no contact; add `contacts/{slug}.md` "
+                         f"or fix the ref{self._suggest(text)}{self.unread}")
+        return replace(ref, slug=slug, resolved=False)
+
+    def refs(self, refs: Iterable[Ref]) -> tuple[Ref, ...]:
+        return tuple(self.resolve(ref) for ref in refs)
+
+    @cached_property
+    def _candidates(self) -> dict[str, str]:
+        """Every slug, name and alias by its folded form, for suggestions."""
+        candidates: dict[str, str] = {}
+        for slug, contact in self.contacts.items():
+            for written in (slug, contact.name, *contact.aliases):
+                candidates.setdefault(fold_name(written), written)
+        return candidates
+
+    def _suggest(self, text: str) -> str:
+        """A close slug, name or alias, compared without case or accents."""
+        candidates = self._candidates
+        close = difflib.get_close_matches(fold_name(text), list(candidates), n=1, cutoff=0.6)
+        return f" (did you mean `{candidates[close[0]]}`?)" if close else ""
+
+    def _report(self, ref: Ref, make: Callable[[str, int, str], Problem], message: str) -> None:
+        key = (ref.text, ref.source.path, ref.source.line)
+        if key not in self._reported:
+            self._reported.add(key)
+            self.problems.append(make(ref.source.path, ref.source.line, message))
+
+
+@dataclass
+class LinkCache:
+    """Meetings linked by the last run, kept by a build Session: a meeting note that did not
+    change is not linked again while every contact's slug, name and aliases are the same.
+    Reusing the very same objects also lets the render stage compare pages by identity."""
+
+    signature: tuple[Any, ...] = ()
+    meetings: dict[int, tuple[Meeting, Meeting, list[Problem], list[tuple[str, Contact]]]] = (
+        field(default_factory=dict))
+
+
+def build_journal(config: Config, contacts: list[Contact], meetings: list[Meeting],
+                  undated: Sequence[Meeting] = (), non_notes: Sequence[str] = (),
+                  unread: Sequence[str] = (), cache: LinkCache | None = None
+                  ) -> tuple[Journal, list[Problem]]:
+    """Join contacts and meetings, resolving refs; `contacts` and `meetings` in path order.
+
+    `undated` meetings (their date is missing, an error already reported) are left out, but
+    their refs are checked too, so that one run reports every problem. `non_notes` are the
+    folders (ending in `/`) and other files under contacts/: a ref that names one of them
+    is an error that says so, not just a ref that matches nothing. `unread` are contact
+    notes that could not be read: their names and aliases are unknown, so a ref that matches
+    nothing may mean one of them, and its warning says so.
+    """
+    problems: list[Problem] = []
+    by_slug: dict[str, Contact] = {}
+    for contact in contacts:
+        first = by_slug.get(contact.slug)
+        if first is not None:
+            problems.append(error(contact.source.path, 1, f"two contacts have the slug "
+                                  f"`{contact.slug}`: {first.source.path} and "
+                                  f"{contact.source.path}; rename one of the files"))
+            continue
+        by_slug[contact.slug] = contact
+
+    resolver = _Resolver(by_slug, non_notes, unread)
+    linked_contacts = {
+        slug: replace(c, introduced_by=resolver.resolve(c.introduced_by)) if c.introduced_by
+        else c for slug, c in by_slug.items()
+    }
+    link = _linker(resolver, cache, by_slug, non_notes, unread)
+    linked_meetings = _unique_ids([link(m) for m in meetings])
+    for meeting in undated:
+        _link_meeting(meeting, resolver)
+    linked_meetings.sort(key=lambda m: (m.date, m.id))
+
+    everyone = {**linked_contacts, **resolver.placeholders}
+    by_contact: dict[str, list[Meeting]] = defaultdict(list)
+    for meeting in linked_meetings:
+        for slug in meeting.contacts:
+            by_contact[slug].append(meeting)
+    journal = Journal(
+        config=config,
+        contacts={slug: everyone[slug] for slug in sorted(everyone)},
+        meetings=tuple(linked_meetings),
+        meetings_by_contact={slug: tuple(ms) for slug, ms in by_contact.items()},
+        ref_index=resolver.index,
+    )
+    return journal, problems + resolver.problems
+
+
+def _unread_hint(unread: Sequence[str]) -> str:
+    if not unread:
+        return ""
+    if len(unread) == 1:
+        return f"; {unread[0]} could not be read, and may be the one meant"
+    return f"; {len(unread)} contact notes could not be read, and one may be the one meant"
+
+
+def find_contact(journal: Journal, text: str) -> str | None:
+    """The slug a ref names, as the model stage resolves it (slug, name or alias, slug of
+    the text, path of the note); None when it names no contact note."""
+    slug = lookup(journal.ref_index, text)
+    if slug is None:
+        key = _path_key(text).removesuffix(".md")
+        slug = next((s for s, c in journal.contacts.items()
+                     if _path_key(c.source.path).removesuffix(".md") == key), None)
+    if slug is None or journal.contacts[slug].unresolved:
+        return None
+    return slug
+
+
+def _path_key(text: str) -> str:
+    """A ref as a path under contacts/: `[[Contacts/Clients/]]` -> `clients`."""
+    key = text.strip().strip("/").casefold()
+    return key.removeprefix("contacts/").strip("/")
+
+
+def _non_note_index(non_notes: Sequence[str]) -> dict[str, str]:
+    """Each folder or other file under contacts/ by its path, and a file also by its path
+    without the extension (`jane.vcf`, `jane`; `photos/bob.png`, `photos/bob`). Only the
+    path counts: a picture of Bob in a sub-folder does not make `Bob` mean the picture."""
+    index: dict[str, str] = {}
+    for path in non_notes:
+        key = _path_key(path)
+        index.setdefault(key, path)
+        if not path.endswith("/") and "." in key.rsplit("/", 1)[-1]:
+            index.setdefault(key.rsplit(".", 1)[0], path)
+    return index
+
+
+def _linker(resolver: _Resolver, cache: LinkCache | None, contacts: dict[str, Contact],
+            non_notes: Sequence[str], unread: Sequence[str]) -> Callable[[Meeting], Meeting]:
+    """Link a meeting, or take it from the cache when nothing it depends on changed."""
+    if cache is None:
+        return lambda meeting: _link_meeting(meeting, resolver)
+    signature = (tuple((slug, c.name, c.aliases, c.source.path) for slug, c in contacts.items()),
+                 tuple(non_notes), tuple(unread))
+    known = cache.meetings if cache.signature == signature else {}
+    cache.signature, cache.meetings = signature, {}
+
+    def link(meeting: Meeting) -> Meeting:
+        entry = known.get(id(meeting))
+        if entry is not None and entry[0] is meeting:
+            _, linked, problems, touched = entry
+            resolver.problems.extend(problems)
+            for slug, stand_in in touched:
+                resolver.placeholders.setdefault(slug, stand_in)
+        else:
+            start, resolver.touched = len(resolver.problems), []
+            linked = _link_meeting(meeting, resolver)
+            problems, touched = resolver.problems[start:], resolver.touched
+            resolver.touched = None
+        cache.meetings[id(meeting)] = (meeting, linked, problems, touched)
+        return linked
+
+    return link
+
+
+def _link_meeting(meeting: Meeting, resolver: _Resolver) -> Meeting:
+    def exchanges(items: tuple[Exchange, ...]) -> tuple[Exchange, ...]:
+        return tuple(replace(ex, refs=resolver.refs(ex.refs)) for ex in items)
+
+    def follow_ups(items: tuple[FollowUp, ...]) -> tuple[FollowUp, ...]:
+        return tuple(replace(fu, refs=resolver.refs(fu.refs)) for fu in items)
+
+    return replace(meeting, with_=resolver.refs(meeting.with_), gave=exchanges(meeting.gave),
+                   got=exchanges(meeting.got), follow_ups=follow_ups(meeting.follow_ups))
+
+
+def _unique_ids(meetings: list[Meeting]) -> list[Meeting]:
+    """Two files may slugify to the same page (`a b.md`, `a-b.md`): number the later ones."""
+    seen: set[str] = set()
+    out = []
+    for meeting in meetings:
+        meeting_id, n = meeting.id, 1
+        while meeting_id in seen:
+            n += 1
+            meeting_id = f"{meeting.id}-{n}"
+        seen.add(meeting_id)
+        if meeting_id != meeting.id:
+            meeting = replace(meeting, id=meeting_id,
+                              gave=tuple(replace(e, meeting=meeting_id) for e in meeting.gave),
+                              got=tuple(replace(e, meeting=meeting_id) for e in meeting.got))
+        out.append(meeting)
+    return out

@@ -1,0 +1,300 @@
+"""Validate stage: check the front matter of each note and turn it into model records.
+
+Refs stay unresolved here (they are resolved across the whole journal by the model stage).
+A bad value is reported at its key's line and replaced by the key's default, so that one
+run lists every problem of every note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from ..model import (
+    EXCHANGE_TYPES,
+    STATUSES,
+    TIER_DAYS,
+    Config,
+    Contact,
+    Exchange,
+    FollowUp,
+    Goals,
+    Meeting,
+    Ref,
+    Source,
+)
+from ..problems import Problem, error, warning
+from ..slug import slugify
+from . import fields
+from .fields import BadValue
+from .read import MEETINGS, KeyPath, RawNote
+
+T = TypeVar("T")
+
+CONFIG_KEYS: Mapping[str, Callable[[Any], Any]] = {
+    "owner": fields.text,
+    "title": fields.text,
+    "default_cadence": fields.cadence,
+    "referral_check_days": fields.positive_int,
+    "soon_days": fields.positive_int,
+    "birthday_days": fields.positive_int,
+    "reciprocity_days": fields.positive_int,
+    "goals": lambda value: value,  # a mapping, read by _goals
+    "allow_html": fields.boolean,
+}
+GOAL_KEYS = tuple(Goals.__dataclass_fields__)
+CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
+    "name": fields.text,
+    "aliases": fields.text_list,
+    "company": fields.text,
+    "role": fields.text,
+    "email": fields.text,
+    "phone": fields.text,
+    "location": fields.text,
+    "website": fields.text,
+    "tags": fields.tags,
+    "met": fields.date,
+    "birthday": fields.birthday,
+    "introduced_by": fields.ref_texts,
+    "tier": lambda value: fields.choice(value, TIER_DAYS, "tier"),
+    "cadence": fields.cadence,
+    "last_contacted": fields.date,
+    "follow_up": fields.date,
+    "snooze_until": fields.date,
+    "paused": fields.boolean,
+    "needs": fields.text,
+    "offers": fields.text,
+    "referral_partner": fields.boolean,
+    "archived": fields.boolean,
+}
+MEETING_KEYS = ("date", "with", "kind", "title", "location", "gave", "got", "follow_ups",
+                "follow_up")
+EXCHANGE_KEYS: Mapping[str, Callable[[Any], Any]] = {
+    "type": lambda value: fields.choice(value, EXCHANGE_TYPES, "exchange type"),
+    "prospect": fields.text,
+    "heat": fields.heat,
+    "status": lambda value: fields.choice(value, STATUSES, "status"),
+    "value": fields.number,
+    "closed_on": fields.date,
+}
+FOLLOW_UP_KEYS = ("due", "what", "with", "done")
+_NOT_DONE: bool | dt.date = False
+UNDATED = dt.date.min  # the date of a meeting whose date is missing or invalid
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+
+
+class _Note:
+    """A raw note plus the problems found in it so far, with helpers to read typed values."""
+
+    def __init__(self, raw: RawNote) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    def source(self, *key: str | int) -> Source:
+        return Source(self.raw.path, self.raw.line_of(*key))
+
+    def report(self, key: KeyPath, message: str, severity: str = "error") -> None:
+        line = self.raw.line_of(*key)
+        make = error if severity == "error" else warning
+        self.problems.append(make(self.raw.path, line, message, self.raw.source_line(line)))
+
+    def value(self, mapping: Mapping[Any, Any], key: KeyPath, convert: Callable[[Any], T],
+              default: T) -> T:
+        """Convert `mapping[key[-1]]`; a missing or empty value gives the default."""
+        value = mapping.get(key[-1])
+        if value is None:
+            return default
+        try:
+            return convert(value)
+        except BadValue as exc:
+            self.report(key, f"`{key[-1]}`: {exc}")
+            return default
+
+    def unknown_keys(self, mapping: Mapping[Any, Any], known: Any, where: KeyPath,
+                     what: str) -> None:
+        names = tuple(known)
+        for key in mapping:
+            if key not in names:
+                word = fields.spelling(key)
+                self.report((*where, word), f"unknown key `{word}` in {what}"
+                            f"{fields.did_you_mean(word, names)}", "warning")
+
+    def refs(self, texts: tuple[str, ...], key: KeyPath) -> tuple[Ref, ...]:
+        return tuple(Ref(text, self.source(*key)) for text in texts)
+
+
+def validate_config(raw: RawNote | None) -> tuple[Config, list[Problem]]:
+    """Turn `refjournal.yaml` into a Config; absent keys keep their defaults."""
+    if raw is None:
+        return Config(), []
+    note = _Note(raw)
+    meta = raw.meta
+    note.unknown_keys(meta, CONFIG_KEYS, (), "refjournal.yaml")
+    defaults = Config()
+    values = {key: note.value(meta, (key,), convert, getattr(defaults, key))
+              for key, convert in CONFIG_KEYS.items() if key != "goals"}
+    return Config(**values, goals=_goals(note, meta.get("goals"))), note.problems
+
+
+def _goals(note: _Note, raw: Any) -> Goals:
+    """`goals:` is a mapping of whole numbers; a missing or bad one keeps its default."""
+    if raw is None:
+        return Goals()
+    if not isinstance(raw, Mapping):
+        note.report(("goals",), f"`goals`: expected a mapping such as "
+                    f"`one_to_ones_per_week: 5`, got {fields.show(raw)}")
+        return Goals()
+    note.unknown_keys(raw, GOAL_KEYS, ("goals",), "`goals`")
+    defaults = Goals()
+    return Goals(**{key: note.value(raw, ("goals", key), fields.count,
+                                    getattr(defaults, key)) for key in GOAL_KEYS})
+
+
+def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
+    """Check a contact note; its slug comes from the file name, its name defaults to it."""
+    note = _Note(raw)
+    if not slugify(raw.stem):
+        return None, [error(raw.path, 1, f"the file name `{raw.stem}.md` has no letter or "
+                            "digit to make a slug from; rename the file after the contact")]
+    meta = raw.meta
+    note.unknown_keys(meta, CONTACT_KEYS, (), "a contact note")
+    values = {key: note.value(meta, (key,), convert, None)
+              for key, convert in CONTACT_KEYS.items()}
+    given = {key: value for key, value in values.items() if value not in (None, (), "")}
+    introduced = given.pop("introduced_by", ())
+    if len(introduced) > 1:
+        note.report(("introduced_by",), "`introduced_by` names more than one contact; "
+                    "only the first is used", "warning")
+    contact = Contact(
+        slug=slugify(raw.stem),
+        source=Source(raw.path, 1),
+        name=given.pop("name", raw.stem.strip()),
+        introduced_by=note.refs(introduced[:1], ("introduced_by",))[0] if introduced else None,
+        body=raw.body,
+        body_line=raw.body_line,
+        lines={str(key[0]): line for key, line in raw.lines.items() if len(key) == 1},
+        **given,
+    )
+    return contact, note.problems
+
+
+def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
+    """Check a meeting note. Without a date it cannot be placed in time: it comes back dated
+    UNDATED, with an error, so that the model stage can still check its refs."""
+    note = _Note(raw)
+    meta = raw.meta
+    note.unknown_keys(meta, MEETING_KEYS, (), "a meeting note")
+    date = _meeting_date(note)
+    with_ = note.refs(note.value(meta, ("with",), fields.ref_texts, ()), ("with",))
+    title = note.value(meta, ("title",), fields.text, "")
+    kind = note.value(meta, ("kind",), fields.text, "").lower()
+    gave = _exchanges(note, "gave", "to", with_, date)
+    got = _exchanges(note, "got", "from", with_, date)
+    follow_ups = _follow_ups(note, with_)
+    shorthand = note.value(meta, ("follow_up",), fields.date, None)
+    if shorthand is not None:
+        what = f"Follow up after {title}" if title else f"Follow up after the {kind or 'meeting'}"
+        follow_ups = (FollowUp(shorthand, with_, note.source("follow_up"), what), *follow_ups)
+    meeting = Meeting(
+        id=meeting_id(raw.path),
+        date=UNDATED if date is None else date,
+        source=Source(raw.path, 1),
+        with_=with_,
+        kind=kind,
+        title=title,
+        location=note.value(meta, ("location",), fields.text, ""),
+        gave=gave,
+        got=got,
+        follow_ups=follow_ups,
+        body=raw.body,
+        body_line=raw.body_line,
+    )
+    return meeting, note.problems
+
+
+def meeting_id(path: str) -> str:
+    """`meetings/2026/05 May/Coffee.md` -> `2026/05-may/coffee` (the page's folder)."""
+    parts = path[len(MEETINGS) + 1: -len(".md")].split("/")
+    return "/".join(slugify(part) or "meeting" for part in parts)
+
+
+def _meeting_date(note: _Note) -> dt.date | None:
+    if "date" in note.raw.meta and note.raw.meta["date"] is not None:
+        return note.value(note.raw.meta, ("date",), fields.date, None)
+    match = _DATED_NAME.match(note.raw.stem)
+    if match:
+        try:
+            return fields.date(match.group(1))
+        except BadValue as exc:
+            note.problems.append(error(note.raw.path, 1, f"date in the file name: {exc}"))
+            return None
+    note.problems.append(error(note.raw.path, 1, "meeting has no date: add `date: YYYY-MM-DD` "
+                               "to its front matter or start its file name with the date"))
+    return None
+
+
+def _items(note: _Note, key: str, what: str) -> list[tuple[int, Mapping[Any, Any]]]:
+    """The mappings listed under `key` (a single mapping counts as a list of one)."""
+    value = note.raw.meta.get(key)
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        note.report((key,), f"`{key}` must be a list of {what}, got {fields.show(value)}")
+        return []
+    items: list[tuple[int, Mapping[Any, Any]]] = []
+    for index, item in enumerate(value):
+        if isinstance(item, dict):
+            items.append((index, item))
+        else:
+            note.report((key, index), f"each entry of `{key}` must be a mapping of {what} "
+                        f"keys, got {fields.show(item)}")
+    return items
+
+
+def _exchanges(note: _Note, direction: str, who: str, with_: tuple[Ref, ...],
+               date: dt.date | None) -> tuple[Exchange, ...]:
+    exchanges = []
+    for index, item in _items(note, direction, f"`{who}:`, `type:`, `status:`..."):
+        path: KeyPath = (direction, index)
+        note.unknown_keys(item, (who, *EXCHANGE_KEYS), path, f"a `{direction}` entry")
+        texts: tuple[str, ...] = note.value(item, (*path, who), fields.ref_texts, ())
+        refs = note.refs(texts, (*path, who)) if texts else with_
+        if not refs:
+            note.report(path, f"`{direction}` entry names nobody: add `{who}:` "
+                        "or list the people met under `with:`")
+        values = {key: note.value(item, (*path, key), convert, None)
+                  for key, convert in EXCHANGE_KEYS.items()}
+        exchanges.append(Exchange(
+            direction=direction,
+            refs=refs,
+            source=note.source(*path),
+            meeting=meeting_id(note.raw.path),
+            date=date,
+            **{key: value for key, value in values.items() if value is not None},
+        ))
+    return tuple(exchanges)
+
+
+def _follow_ups(note: _Note, with_: tuple[Ref, ...]) -> tuple[FollowUp, ...]:
+    follow_ups = []
+    for index, item in _items(note, "follow_ups", "`due:`, `what:`, `with:`, `done:`"):
+        path: KeyPath = ("follow_ups", index)
+        note.unknown_keys(item, FOLLOW_UP_KEYS, path, "a follow-up")
+        due = note.value(item, (*path, "due"), fields.date, None)
+        if due is None:
+            if item.get("due") is None:
+                note.report(path, "follow-up has no `due:` date; add `due: YYYY-MM-DD`")
+            continue
+        texts: tuple[str, ...] = note.value(item, (*path, "with"), fields.ref_texts, ())
+        follow_ups.append(FollowUp(
+            due=due,
+            refs=note.refs(texts, (*path, "with")) if texts else with_,
+            source=note.source(*path),
+            what=note.value(item, (*path, "what"), fields.text, ""),
+            done=note.value(item, (*path, "done"), fields.done, _NOT_DONE),
+        ))
+    return tuple(follow_ups)

@@ -1,0 +1,1 @@
+"""Publish a built site privately: deploy to a git branch, hosting recipes, encryption."""

@@ -1,0 +1,1 @@
+"""Render the derived figures as the site's pages and write them to disk."""

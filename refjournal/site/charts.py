@@ -1,0 +1,148 @@
+"""Charts as inline SVG, drawn at build time (no script, nothing fetched).
+
+Colours come from the theme's stylesheet through class names (`bar`, `gave`, `got`,
+`goal`, ...), so a chart follows light and dark mode. Every chart is an image with a title
+and a description that says its numbers; the pages also show them as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from markupsafe import Markup, escape
+
+from ..insights.activity import Month, Week
+from ..insights.connections import INTRODUCED_ME, Graph
+from ..insights.goals import GoalProgress
+from ..model import Contact
+
+MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+              "Nov", "Dec")
+
+
+def _svg(name: str, width: int, height: int, title: str, desc: str, body: str,
+         css: str = "chart", role: str = "img") -> Markup:
+    """An image (or, for the graph with its links, a group) named by its title and
+    described by its numbers."""
+    return Markup(
+        f'<svg class="{css}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="{role}" aria-labelledby="{name}-title {name}-desc" '
+        f'preserveAspectRatio="xMinYMin meet">'
+        f'<title id="{name}-title">{escape(title)}</title>'
+        f'<desc id="{name}-desc">{escape(desc)}</desc>{body}</svg>')
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def goal_chart(goal: GoalProgress) -> Markup:
+    """The last 12 weeks (or months) as small bars, with the goal as a dashed line."""
+    width, height, gap = 180, 48, 3
+    top = max([goal.goal, *(p.count for p in goal.history)]) or 1
+    bar = (width - gap * (len(goal.history) - 1)) / len(goal.history)
+    parts = []
+    for i, period in enumerate(goal.history):
+        h = period.count / top * (height - 4)
+        met = " met" if goal.goal and period.count >= goal.goal else ""
+        now = " now" if i == len(goal.history) - 1 else ""
+        parts.append(f'<rect class="bar{met}{now}" x="{_n(i * (bar + gap))}" '
+                     f'y="{_n(height - h)}" width="{_n(bar)}" height="{_n(max(h, 0))}"/>')
+    if goal.goal:
+        y = _n(height - goal.goal / top * (height - 4))
+        parts.append(f'<line class="goal" x1="0" x2="{width}" y1="{y}" y2="{y}"/>')
+    unit = goal.unit
+    desc = "; ".join(f"{p.label}: {p.count}" for p in goal.history)
+    title = (f"{goal.title} per {unit}, the last {len(goal.history)} {unit}s"
+             + (f", against a goal of {goal.goal}" if goal.goal else ""))
+    return _svg(f"goal-{goal.key}", width, height, title, desc, "".join(parts), "chart spark")
+
+
+def gave_got_chart(months: Sequence[Month], name: str = "gave-got") -> Markup:
+    """Exchanges given and received per month: given solid, received outlined."""
+    width, height, left, bottom, top_pad = 640, 200, 28, 22, 14
+    top = max([1, *(m.gave for m in months), *(m.got for m in months)])
+    slot = (width - left) / max(len(months), 1)
+    bar = slot * 0.34
+    scale = (height - bottom - top_pad) / top
+    parts = [_axis(left, width, height - bottom, top, scale)]
+    for i, month in enumerate(months):
+        x = left + i * slot + slot * 0.14
+        for j, (css, value) in enumerate((("gave", month.gave), ("got", month.got))):
+            h = value * scale
+            bx = x + j * (bar + 2)
+            y = height - bottom - h
+            parts.append(f'<rect class="bar {css}" x="{_n(bx)}" y="{_n(y)}" width="{_n(bar)}" '
+                         f'height="{_n(h)}"/>')
+            if value:
+                parts.append(f'<text class="value" x="{_n(bx + bar / 2)}" y="{_n(y - 3)}" '
+                             f'text-anchor="middle">{value}</text>')
+        label = MONTH_ABBR[month.start.month]
+        if month.start.month == 1 or i == 0:
+            label += f" {month.start.year % 100:02d}"
+        parts.append(f'<text class="label" x="{_n(left + i * slot + slot / 2)}" '
+                     f'y="{height - 6}" text-anchor="middle">{label}</text>')
+    desc = "; ".join(f"{m.label}: gave {m.gave}, got {m.got}" for m in months)
+    return _svg(name, width, height, "Referrals, introductions and tips given and received "
+                "per month", desc, "".join(parts))
+
+
+def weeks_chart(weeks: Sequence[Week], name: str = "meetings-per-week") -> Markup:
+    width, height, left, bottom, top_pad = 640, 160, 28, 22, 14
+    top = max([1, *(w.meetings for w in weeks)])
+    slot = (width - left) / max(len(weeks), 1)
+    scale = (height - bottom - top_pad) / top
+    parts = [_axis(left, width, height - bottom, top, scale)]
+    for i, week in enumerate(weeks):
+        h = week.meetings * scale
+        x = left + i * slot + slot * 0.15
+        parts.append(f'<rect class="bar meetings" x="{_n(x)}" y="{_n(height - bottom - h)}" '
+                     f'width="{_n(slot * 0.7)}" height="{_n(h)}"/>')
+        if i % 4 == len(weeks) % 4 - 1 or (len(weeks) % 4 == 0 and i % 4 == 3):
+            parts.append(f'<text class="label" x="{_n(x + slot * 0.35)}" y="{height - 6}" '
+                         f'text-anchor="middle">{week.start.day} '
+                         f'{MONTH_ABBR[week.start.month]}</text>')
+    desc = "; ".join(f"week of {w.start.isoformat()}: {w.meetings}" for w in weeks)
+    return _svg(name, width, height, f"Meetings per week, the last {len(weeks)} weeks", desc,
+                "".join(parts))
+
+
+def _axis(left: int, width: int, base: int, top: int, scale: float) -> str:
+    """A base line and two or three level lines, labelled."""
+    step = max(1, -(-top // 3))
+    lines = [f'<line class="axis" x1="{left}" x2="{width}" y1="{base}" y2="{base}"/>']
+    for level in range(step, top + 1, step):
+        y = _n(base - level * scale)
+        lines.append(f'<line class="grid" x1="{left}" x2="{width}" y1="{y}" y2="{y}"/>'
+                     f'<text class="label" x="{left - 4}" y="{y}" text-anchor="end" '
+                     f'dominant-baseline="middle">{level}</text>')
+    return "".join(lines)
+
+
+def graph_chart(graph: Graph, contacts: Mapping[str, Contact], root: str) -> Markup:
+    """People as labelled dots linked to their pages; a solid line where I introduced two
+    people, a dashed one from whoever introduced me to someone."""
+    width, height, pad = 720, 480, 60
+    place = {n.contact: (pad + n.x * (width - 2 * pad), 24 + n.y * (height - 48))
+             for n in graph.nodes}
+    parts = []
+    for edge in graph.edges:
+        (x1, y1), (x2, y2) = place[edge.a], place[edge.b]
+        css = "edge intro-me" if edge.kind == INTRODUCED_ME else "edge"
+        parts.append(f'<line class="{css}" x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" '
+                     f'y2="{_n(y2)}" stroke-width="{min(1.5 + edge.count, 5)}"/>')
+    for node in graph.nodes:
+        x, y = place[node.contact]
+        name = contacts[node.contact].name
+        parts.append(f'<a href="{escape(root)}contacts/{escape(node.contact)}/index.html">'
+                     f'<circle class="node" cx="{_n(x)}" cy="{_n(y)}" '
+                     f'r="{_n(4 + min(node.degree, 6))}"/>'
+                     f'<text class="name" x="{_n(x)}" y="{_n(y - 9 - min(node.degree, 6))}" '
+                     f'text-anchor="middle">{escape(name)}</text></a>')
+    names = {slug: contacts[slug].name for slug in place}
+    desc = "; ".join(
+        f"{names[e.a]} introduced you to {names[e.b]}" if e.kind == INTRODUCED_ME
+        else f"you introduced {names[e.a]} and {names[e.b]}"
+        + (f" ({e.count} times)" if e.count > 1 else "") for e in graph.edges)
+    return _svg("connections", width, height, "Who is linked to whom by introductions", desc,
+                "".join(parts), "chart graph", "group")

@@ -1,0 +1,102 @@
+"""Markdown bodies to HTML: one MarkdownIt instance, raw HTML off unless allowed, wikilinks."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
+
+from ..slug import lookup
+
+
+class TooDeep(Exception):
+    """A body nested so deeply (lists, quotes, links) that parsing it would overflow the stack."""
+
+
+def make_markdown(allow_html: bool) -> MarkdownIt:
+    # markdown-it stops at 20 levels and silently drops what is deeper; a note's text is
+    # never dropped, so there is no such limit here (too deep for Python is TooDeep).
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False,
+                                   "maxNesting": 100_000})
+    md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+# Frames of Python's stack a body may take to render, wherever the rendering is called
+# from: a body is too deep, or not, the same in every build (in one process, in a worker,
+# or put into its page alone, see rebuild.py).
+STACK_BUDGET = 900
+
+
+def render_markdown(md: MarkdownIt, text: str, root: str, index: Mapping[str, str]) -> Markup:
+    """Render a note body; `root` is the relative path from the page to the site's top and
+    `index` the journal's ref index, for wikilinks to contacts."""
+    env = {"root": root, "index": index}
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_depth() + STACK_BUDGET)
+    try:
+        return Markup(md.render(text, env))
+    except RecursionError:
+        raise TooDeep from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _depth() -> int:
+    """How many frames deep the caller is."""
+    depth, frame = 0, sys._getframe(1)
+    while frame.f_back is not None:
+        depth, frame = depth + 1, frame.f_back
+    return depth + 1
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    """`[[Target]]`, `[[Target|label]]` or `[[Target#heading]]`."""
+    src, start = state.src, state.pos
+    if not src.startswith("[[", start):
+        return False
+    end = src.find("]]", start + 2)
+    inner = src[start + 2: end] if end != -1 else ""
+    if not inner.strip() or "\n" in inner or "[" in inner:
+        return False
+    if not silent:
+        target, _, label = inner.partition("|")
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": target.split("#", 1)[0].strip(), "label": label.strip()}
+    state.pos = end + 2
+    return True
+
+
+def _render_wikilink(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                     options: OptionsDict, env: EnvType) -> str:
+    meta: dict[str, Any] = tokens[idx].meta
+    target, label = meta["target"], meta["label"]
+    slug = lookup(env["index"], target)
+    if slug is None:
+        return str(Markup('<span class="wikilink unresolved" title="no contact note">{}</span>')
+                   .format(label or target))
+    href = f"{env['root']}contacts/{slug}/index.html"
+    return str(Markup('<a class="wikilink" href="{}">{}</a>').format(href, label or target))
+
+
+def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                  options: OptionsDict, env: EnvType) -> str:
+    """Show local images; link remote ones instead, so opening a page fetches nothing from
+    outside (a remote image would tell its host that, and when, the page was read)."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if not src.lower().startswith(("http:", "https:", "//")):
+        return self.image(tokens, idx, options, env)
+    alt = self.renderInlineAsText(token.children or [], options, env) or src
+    return str(Markup('<a class="remote-image" href="{}" rel="noopener noreferrer">'
+                      'image: {}</a>').format(src, alt))

@@ -1,0 +1,31 @@
+"""The search index the site's search box reads: contacts (name, company, role, tags,
+needs) and meetings (title, date, people), with the page of each, relative to the site."""
+
+from __future__ import annotations
+
+import json
+
+from ..insights.derive import Derived
+
+INDEX = "search.json"  # fetched by the site's script over http(s), decrypted when encrypted
+INDEX_SCRIPT = "search.js"  # the same, as a script, for a site opened from disk (file://)
+
+
+def search_index(site: Derived) -> dict[str, list[list[str]]]:
+    contacts = site.journal.contacts
+    return {
+        "contacts": [[c.name, c.company, c.role, " ".join(c.tags), c.needs,
+                      f"contacts/{c.slug}/index.html"] for c in contacts.values()],
+        "meetings": [[m.heading, m.date.isoformat(),
+                      ", ".join(contacts[s].name for s in m.contacts),
+                      f"meetings/{m.id}/index.html"] for m in reversed(site.journal.meetings)],
+    }
+
+
+def search_files(site: Derived) -> dict[str, bytes]:
+    data = json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":"))
+    # `</` cannot end the script early; U+2028/9 are line ends to old JavaScript.
+    script = (data.replace("</", "<\\/").replace("\u2028", "\\u2028")
+              .replace("\u2029", "\\u2029"))
+    return {INDEX: data.encode("utf-8"),
+            INDEX_SCRIPT: f"window.refjournalSearchIndex = {script};\n".encode()}
