@@ -27,6 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 # The parse cache of every command run by the tests goes here, not into ~/.cache.
 os.environ["REFJOURNAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="refjournal-test-cache-")
 TODAY = dt.date(2026, 11, 24)
+# Every page a build keeps from the last one, or splices an edited text into, is rendered
+# again and must be what a full render makes (incremental/engine.py).
+os.environ["REFJOURNAL_VERIFY"] = "1"
 
 
 def tree(folder: Path, marker: bool = True) -> dict[str, bytes]:
@@ -49,7 +52,9 @@ def states(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths of the pages rendered from now on (in this process)."""
+    """The paths of the pages rendered from now on (in this process; the verify mode is
+    off, so that its renders are not counted)."""
+    monkeypatch.delenv("REFJOURNAL_VERIFY")
     paths: list[str] = []
     real = render.render_page
     monkeypatch.setattr(render, "render_page",

@@ -174,3 +174,28 @@ def test_the_layer_check_lets_imports_down_and_within_a_folder():
     assert not against_the_layers(PACKAGE / "site/render.py",
                                   "from ..model import Meeting\nfrom .pages import Page\n"
                                   "from .. import __version__, parallel\n")
+
+
+# A note's text shows on its own page only, where the page's context holds it as `body`
+# (which keys take): the quick way splices an edited text into that page alone, and keys
+# leave the text out of the records (incremental/keys.py, UNSHOWN).
+NOTE_PAGES = {"contact.html", "meeting.html"}
+TEXT = re.compile(r"\.(body|lines)\b|body_html")
+
+
+def test_only_a_notes_own_page_shows_its_text():
+    templates = REPO / "themes" / "default" / "templates"
+    showing = {path.name for path in templates.glob("*.html")
+               if TEXT.search(path.read_text(encoding="utf-8"))}
+    assert showing == NOTE_PAGES
+    # Nor does any code that makes the pages or the data files read it: but pages.py, which
+    # puts each note's text into its own page's context. (Derived figures may read the
+    # lines of keys: what they make of them is digested whole.)
+    code = [*(p for p in PACKAGE.glob("site/*.py") if p.name != "pages.py"),
+            *(PACKAGE / "exchange" / name for name in ("feed.py", "export_json.py",
+                                                      "spreadsheet.py", "exports.py"))]
+    assert not [path.name for path in code
+                if re.search(r"\.(body|lines)\b", path.read_text(encoding="utf-8"))]
+    derived = [path.name for path in PACKAGE.glob("insights/*.py")
+               if re.search(r"\.body\b", path.read_text(encoding="utf-8"))]
+    assert not derived

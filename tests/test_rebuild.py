@@ -17,10 +17,11 @@ from click.testing import CliRunner
 
 from benchmarks.generate import generate
 from refjournal import parallel
-from refjournal.build import build
+from refjournal.build import Session, build
 from refjournal.cli import main
-from refjournal.incremental import rebuild
+from refjournal.incremental import keys, rebuild
 from refjournal.incremental.cache import ParseCache
+from refjournal.incremental.reuse import Stale
 from refjournal.site.markdown import TooDeep, make_markdown, render_markdown
 from refjournal.site.write import MARKER, recover, update_site, write_site
 
@@ -306,9 +307,30 @@ def _meet_today(rng: random.Random, root: Path) -> None:
                          f"---\nwith: {slug}\nkind: lunch\n---\nToday.\n"})
 
 
+def _reconfigure(rng: random.Random, root: Path) -> None:
+    """A setting every page shows (the title), or one some figures read (soon_days)."""
+    write_journal(root, {"refjournal.yaml": (
+        f"owner: Sam Generated\ntitle: Journal {rng.randrange(3)}\ndefault_cadence: 3m\n"
+        f"soon_days: {rng.choice([3, 7, 30])}\n")})
+
+
+def _restyle(rng: random.Random, root: Path) -> None:
+    """A theme of the journal's own: a style sheet, a template of a list page, or none."""
+    choice = rng.randrange(3)
+    if choice == 0:
+        write_journal(root, {"theme/static/extra.css": f"b {{ color: #{rng.randrange(999)} }}\n"})
+    elif choice == 1:
+        write_journal(root, {"theme/templates/tags.html": (
+            '{% extends "base.html" %}{% block title %}Tags{% endblock %}{% block content %}'
+            f"<p>{rng.randrange(99)} tags: {{{{ site.tags|length }}}} for "
+            "{{ contacts|length }} people</p>{% endblock %}")})
+    else:
+        shutil.rmtree(root / "theme", ignore_errors=True)
+
+
 EDITS = [_append_text, _append_text, _append_text, _blank_text, _retitle, _rename_contact,
          _add_meeting, _remove_note, _add_problem, _touch, _flip_state, _flip_state,
-         _meet_today]
+         _meet_today, _reconfigure, _restyle]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -321,7 +343,7 @@ def test_every_rebuild_equals_a_fresh_build(tmp_path, monkeypatch, seed):
         monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     quick = []  # the rebuilds that took the quick way
     real = rebuild.quick
-    monkeypatch.setattr(rebuild, "quick", lambda *a: quick.append(real(*a)) or quick[-1])
+    monkeypatch.setattr(rebuild, "quick", lambda *a, **k: quick.append(real(*a, **k)) or quick[-1])
     assert incremental(root, out, cache).written
     for step in range(16):
         edit = rng.choice(EDITS) if step else _append_text
@@ -334,6 +356,62 @@ def test_every_rebuild_equals_a_fresh_build(tmp_path, monkeypatch, seed):
         if expected.written:
             assert tree(out) == tree(tmp_path / f"fresh{step}"), (step, edit.__name__)
     assert any(q is not None and q.written for q in quick)  # an edited text put in place
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_every_serve_rebuild_equals_a_fresh_build(tmp_path, seed):
+    """The same random edits, rebuilt by a serve session (its engine in memory)."""
+    root = generate(tmp_path / "j", contacts=8, meetings=40, seed=seed)
+    rng = random.Random(seed + 10)
+    session = Session(root, tmp_path / "served", lambda: day)
+    day = TODAY
+    assert session.build().written
+    for step in range(16):
+        edit = rng.choice(EDITS) if step else _append_text
+        edit(rng, root)
+        day = TODAY if step % 5 != 4 else TODAY.replace(day=TODAY.day - 1)
+        served = session.build()
+        expected = build(root, tmp_path / f"fresh{step}", day)
+        assert served.written == expected.written, (step, edit.__name__)
+        assert served.problems == expected.problems, (step, edit.__name__)
+        if expected.written:
+            assert tree(tmp_path / "served") == tree(tmp_path / f"fresh{step}"), (
+                step, edit.__name__)
+
+
+def test_the_verify_mode_catches_a_key_that_leaves_out_what_a_page_shows(tmp_path,
+                                                                         monkeypatch):
+    """Keys that left out the meetings' titles would keep pages that show them: the verify
+    mode (on in the test suite) renders each kept page again and says so."""
+    monkeypatch.setattr(keys, "UNSHOWN", keys.UNSHOWN | {"title"})
+    monkeypatch.setattr(keys, "_FIELDS", {})
+    root = write_journal(tmp_path / "j", {
+        **JOURNAL, "meetings/2026/2026-11-10-call.md": (
+            "---\nwith: ada\nkind: call\ntitle: Monthly\n---\nShort call.\n")})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    note = root / "meetings/2026/2026-11-10-call.md"
+    note.write_text(note.read_text().replace("Monthly", "Quarter"))  # the same length
+    with pytest.raises(Stale, match="kept from the last build"):
+        incremental(root, out, cache)
+
+
+def test_a_notes_text_is_in_one_file_where_the_quick_way_puts_it(tmp_path):
+    """The quick way puts an edited text into its note's page alone: no other file of the
+    site may show it (the lists, the search index, the exports)."""
+    root = generate(tmp_path / "j", contacts=8, meetings=40, seed=5)
+    for i, note in enumerate(sorted(root.rglob("*.md"))):
+        with note.open("a", encoding="utf-8") as out:
+            out.write(f"\nZqx{i}marker in the text.\n")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    record = ParseCache(cache, root).site(out)
+    site = tree(out)
+    assert len(record.frames) == len(list(root.rglob("*.md")))  # every note's text framed
+    for i, note in enumerate(sorted(root.rglob("*.md"))):
+        marker = f"Zqx{i}marker".encode()
+        holding = sorted(path for path, data in site.items() if marker in data)
+        assert holding == [record.frames[note.relative_to(root).as_posix()][0]]
 
 
 def test_an_update_killed_while_moving_files_in_is_finished_by_recover(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ themselves know nothing of this.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
@@ -22,10 +23,12 @@ from ..journal.load import FromDisk, Loaded, NoteSource
 from ..journal.resolve import LinkCache
 from ..problems import Problem
 from ..site.theme import theme_dirs, theme_files
-from ..site.write import marker, recover, stat_key
+from ..site.write import MARKER, marker, recover, stat_key
 from . import rebuild
 from .cache import ParseCache
 from .record import Memory, NoteState, Record
+
+VERIFY = "REFJOURNAL_VERIFY"  # set (to anything) in the environment: the verify mode
 
 if TYPE_CHECKING:
     import jinja2
@@ -51,9 +54,17 @@ class Resident:
 class Engine:
     """What outlives one build. Without a cache, every build starts afresh."""
 
-    def __init__(self, cache: ParseCache | None, *, resident: bool = False) -> None:
+    def __init__(self, cache: ParseCache | None, *, resident: bool = False,
+                 verify: bool | None = None) -> None:
         self.cache = cache
         self.resident = Resident() if resident else None
+        self._verify = verify
+
+    @property
+    def verify(self) -> bool:
+        """The verify mode (on in the test suite: `REFJOURNAL_VERIFY` set): every page kept
+        or spliced in is rendered again, and must be the bytes a full render makes."""
+        return self._verify if self._verify is not None else bool(os.environ.get(VERIFY))
 
     @classmethod
     def in_memory(cls, root: Path) -> Engine:
@@ -64,13 +75,14 @@ class Engine:
         """What this build can take from the last one, looked at before anything is read."""
         cache = self.cache
         if cache is None:
-            return Past(self, root, out)
+            return Past(self, root, out, today)
         cache.renew()
         recover(out)  # what a killed build left beside it, as writing would do first
         scan = rebuild.scan(root)
         settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode,
                                            theme_files(theme_dirs(root)))
-        return Past(self, root, out, rebuild.usable(cache.site(out), out), scan, settings)
+        return Past(self, root, out, today, rebuild.usable(cache.site(out), out), scan,
+                    settings)
 
     def forget(self, out: Path, paths: Iterable[str]) -> None:
         """Read these notes again next time, even if their file state looks the same (a
@@ -93,6 +105,7 @@ class Past:
     engine: Engine
     root: Path
     out: Path
+    today: dt.date
     record: Record | None = None
     scan: rebuild.Scan | None = None
     settings: bytes | None = None
@@ -102,16 +115,40 @@ class Past:
     def resident(self) -> Resident | None:
         return self.engine.resident
 
+    @property
+    def owned(self) -> bool:
+        """Whether the output folder is this process's alone (serve's temporary folder):
+        then its files are as the record says, without a look at each."""
+        return self.engine.resident is not None
+
     def quick(self) -> rebuild.Quick | None:
         """Put edited note texts into their pages, when that is all that changed (or note
         that nothing did); None when the build must go the whole way."""
         cache = self.engine.cache
         if self.record is None or self.scan is None or self.settings is None or cache is None:
             return None
-        done = rebuild.quick(self.root, self.out, self.record, self.settings, self.scan)
+        done = rebuild.quick(self.root, self.out, self.record, self.settings, self.scan,
+                             check_site=not self.owned)
         if done is not None and done.record is not None:
             cache.built(self.out, done.record)
+        if done is not None and self.engine.verify:
+            self._check_spliced(done.written)
         return done
+
+    def _check_spliced(self, written: Iterable[str]) -> None:
+        """The verify mode's look at the pages the quick way wrote: each must be what a
+        full render makes."""
+        from ..insights.derive import derive
+        from ..journal.load import load
+        from ..site.render import render_site
+        from .reuse import Stale
+
+        loaded = load(self.root)
+        rendered = render_site(derive(loaded.journal, self.today), theme_dirs(self.root))
+        for path in written:
+            if path != MARKER and rendered.files.get(path) != (self.out / path).read_bytes():
+                raise Stale(f"{path} had a note's new text spliced in, but a render makes "
+                            "other bytes")
 
     def notes(self) -> NoteSource:
         """Where `load` gets the notes from."""
@@ -156,7 +193,8 @@ class Past:
             resident.data = DataMemo()
         self.reuser = Reuser(self._intact_memory(), theme_files(themes),
                              data=resident.data if resident is not None else None,
-                             digests=resident.digests if resident is not None else None)
+                             digests=resident.digests if resident is not None else None,
+                             verify=self.out if self.engine.verify else None)
         return self.reuser
 
     def _intact_memory(self) -> Memory:
@@ -167,7 +205,7 @@ class Past:
             return Memory()
         files, out = record.files, self.out
         pages = {path: known for path, known in record.memory.pages.items()
-                 if path in files and stat_key(out / path) == files[path].stat}
+                 if path in files and (self.owned or stat_key(out / path) == files[path].stat)}
         return Memory(pages, record.memory.stamp, record.memory.events)
 
     def writer(self) -> AbstractContextManager[FreshSite | InPlace]:
@@ -175,7 +213,7 @@ class Past:
         from .writers import fresh_site, in_place
 
         if self.record is not None:
-            return in_place(self.out, self.record.files)
+            return in_place(self.out, self.record.files, owned=self.owned)
         return fresh_site(self.out, parents=self.resident is None)
 
     def remember(self, loaded: Loaded, rendered: Rendered, written: Written,
@@ -206,13 +244,16 @@ def _record(past: Past, loaded: Loaded, rendered: Rendered, written: Written,
     assert cache is not None and scan is not None and reuser is not None
     assert past.settings is not None
     named = {problem.path for problem in problems}
+    before = past.record.notes if past.record is not None else {}
     notes = {}
     for rel in scan.stats:
         used = cache.used.get(rel)
         if used is None or rel not in loaded.heads:
             return None
-        notes[rel] = NoteState(scan.settled(rel), used[0],
-                               rebuild.head_digest(loaded.heads[rel]), rel not in named)
+        known = before.get(rel)  # the same bytes have the same front matter
+        head = (known.head if known is not None and known.digest == used[0]
+                else rebuild.head_digest(loaded.heads[rel]))
+        notes[rel] = NoteState(scan.settled(rel), used[0], head, rel not in named)
     site_marker = marker(past.out)
     if site_marker is None:
         return None

@@ -1,45 +1,51 @@
 """Keys of pages: digests of what a page shows, the same from one build to the next when
 what it shows is the same.
 
-A page's key is the SHA-256 of its template, the stamp (what every page shows: the
-settings, every contact's slug, name and aliases, the theme's files, refjournal's
-version) and the page's own `deps`. The same in every process, so that a key can be kept
-in the record of a build and compared by the next.
+A page's key is the SHA-256 of the stamp (the theme's files and refjournal's version),
+its template's name and its context: everything its template may read (site/pages.py).
+Records are digested by their fields, once per build however many pages show them; but
+for a note's text and the lines of its keys: the text shows on the note's own page, whose
+context holds it as `body` (tests/test_architecture.py checks that no other template reads
+it), and the lines only in problems.
+The same in every process, so that a key can be kept in the record of a build and
+compared by the next.
 """
 
 from __future__ import annotations
 
 import copyreg
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import pickle
 from typing import Any
 
 from .. import __version__
-from ..insights.derive import Derived
 from ..model import Contact, Exchange, FollowUp, Meeting
-from ..site.pages import Page
+from ..site.pages import Lazy, Lookup, Page, View
+
+# Values of a context digested as they are; any other is digested once per build, by
+# identity, however many pages show it (the settings, the list of every meeting).
+PLAIN = (str, bytes, int, float, bool, type(None), dt.date)
+RECORDS = (Contact, Meeting)
 
 
-def stamp(site: Derived, theme_files: tuple[Any, ...]) -> tuple[Any, ...]:
-    """What every page shows or depends on: the settings, every contact's slug, name and
-    aliases (in links and wikilinks), and the theme's files. When it changes, every page
-    is rendered again. (The day is in the deps of the pages that show it.)"""
-    names = tuple((c.slug, c.name, c.aliases, c.unresolved)
-                  for c in site.journal.contacts.values())
-    return (site.journal.config, names, theme_files, __version__)
+def stamp(theme_files: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What every page depends on besides its context: when it changes, every page is
+    rendered again."""
+    return (theme_files, __version__)
 
 
 class Keyer:
-    """Keys of pages: digests of what a page shows, the same from one build to the next
-    when what it shows is (its template, the stamp, and its deps).
+    """Keys of pages (see the module's docstring).
 
-    The deps are pickled without pickle's memo, which would make the bytes depend on which
-    objects happen to be shared, and each contact and meeting is digested once per build
-    however many pages show it (a serve session hands the digests of one build to the
-    next, `known`: the records of unchanged notes are the very same objects). A journal's
-    own template may show anything: its pages have no key."""
+    Values are pickled without pickle's memo, which would make the bytes depend on which
+    objects happen to be shared. A contact or meeting is digested once per build, and so
+    is every value of a context that is not PLAIN: each stands in a key for its digest. A
+    serve session hands the records' digests of one build to the next (`known`): the
+    records of unchanged notes are the very same objects. A journal's own template may
+    show anything: its pages have no key."""
 
     def __init__(self, stamp: tuple[Any, ...], own: frozenset[str],
                  known: dict[int, tuple[object, bytes]] | None = None) -> None:
@@ -50,15 +56,39 @@ class Keyer:
         # Pickled by their fields alone: what a cached_property computed (or not yet) is
         # in an object's __dict__ too, and must not make its key differ.
         self.table[Exchange] = self.table[FollowUp] = _by_fields
-        self.digests: dict[int, tuple[object, bytes]] = {}  # id -> (record, digest)
+        self.table[View] = _view
+        self.table[Lookup] = _lookup
+        self.table[Lazy] = _lazy
+        self.digests: dict[int, tuple[object, bytes]] = {}  # records: id -> (record, digest)
+        self.values: dict[int, tuple[object, bytes]] = {}  # other values, this build only
         self.stamp = hashlib.sha256(self._dump(stamp)).digest()
 
     def keyable(self, page: Page) -> bool:
-        return page.deps is not None and page.template not in self.own
+        return page.template not in self.own
 
     def key(self, page: Page) -> bytes:
-        return hashlib.sha256(b"%s%s\0%s" % (self.stamp, page.template.encode(),
-                                             self._dump(page.deps))).digest()
+        context = page.context
+        parts: list[Any] = [page.template]
+        for name in sorted(context):
+            value = context[name]
+            if isinstance(value, PLAIN):
+                parts += (name, value)
+            elif type(value) in RECORDS:
+                parts += (name, _Digest(self._record(value)))
+            else:
+                parts += (name, _Digest(self._value(value)))
+        return hashlib.sha256(self.stamp + self._dump(tuple(parts))).digest()
+
+    def digest(self, value: object) -> bytes:
+        """The digest of any value, as keys take it."""
+        return hashlib.sha256(self._dump(value)).digest()
+
+    def _value(self, value: object) -> bytes:
+        """The digest of a value that is not PLAIN, made once per build."""
+        known = self.values.get(id(value))
+        if known is None:  # the value is kept alive with its digest: its id stays its own
+            known = self.values[id(value)] = (value, hashlib.sha256(self._dump(value)).digest())
+        return known[1]
 
     def _dump(self, value: object) -> bytes:
         out = io.BytesIO()
@@ -68,29 +98,52 @@ class Keyer:
         pickler.dump(value)
         return out.getvalue()
 
-    def _reduce(self, record: object) -> tuple[Any, ...]:
+    def _record(self, record: object) -> bytes:
+        """The digest of a contact or meeting, made once per build (or kept from the last
+        build of a serve session, for the very same object)."""
         known = self.digests.get(id(record)) or self.known.get(id(record))
-        if known is None:  # the record is kept alive with its digest: its id stays its own
-            digest = hashlib.sha256(self._dump(_by_fields(record))).digest()
-            known = (record, digest)
+        if known is None or known[0] is not record:
+            known = (record, hashlib.sha256(self._dump(_by_fields(record))).digest())
         self.digests[id(record)] = known
-        return (_digested, (known[1],))
+        return known[1]
+
+    def _reduce(self, record: object) -> tuple[Any, ...]:
+        return (_digested, (self._record(record),))
+
+
+class _Digest(bytes):
+    """A value's digest, standing for it in a key."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Digest, (bytes(self),))
 
 
 def _digested(digest: bytes) -> None:
     """Stands for a contact or meeting in a key (see `Keyer`); never called."""
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}  # compared fields of each record class
+UNSHOWN = frozenset({"body", "lines"})  # fields of records that no page shows as such
+_FIELDS: dict[type, tuple[str, ...]] = {}  # the fields of each record class in keys
 
 
 def _by_fields(record: Any) -> tuple[Any, ...]:
-    """A dataclass record as pickle is to take it for a key: its class and the fields it
-    is compared by. (A note's text is not compared: it
-    is in the deps of the two pages that show it, the note's own.)"""
+    """A dataclass record as pickle is to take it for a key: its class and its fields,
+    but those in UNSHOWN."""
     kind = type(record)
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)
+                                      if f.name not in UNSHOWN)
     return (kind, tuple(getattr(record, name) for name in names))
 
+
+def _view(view: View) -> tuple[Any, ...]:
+    return (View, (), None, None, iter(sorted(view.values.items())))
+
+
+def _lookup(lookup: Lookup) -> tuple[Any, ...]:
+    return (Lookup, (lookup.table,))
+
+
+def _lazy(lazy: Lazy) -> tuple[Any, ...]:
+    return (Lazy, (None, lazy.inputs))  # made from its inputs alone

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..exchange.export_json import Memo as JsonMemo
 from ..exchange.feed import EventMemo
 from ..insights.derive import Derived
 from ..site.pages import Page
-from ..site.render import Outcome, PageMaker, Rendered, data_files
+from ..site.render import SHARED_TEMPLATES, Outcome, PageMaker, Rendered, data_files
 from .keys import Keyer, stamp
 from .record import Memory, PageState
-
-# With one of these of its own, a journal may change what every page shows: no keys.
-SHARED_TEMPLATES = frozenset({"base.html", "_macros.html"})
 
 
 @dataclass
@@ -28,7 +26,7 @@ class DataMemo:
     made again only when a record or the day changed, and then only the JSON of changed
     records."""
 
-    key: tuple[Any, ...] = ()
+    key: bytes | None = None  # a digest of what they are made from (see `Reuser.data`)
     files: dict[str, bytes] = field(default_factory=dict)
     json_parts: JsonMemo = field(default_factory=dict)
 
@@ -43,27 +41,32 @@ class Reuser:
 
     def __init__(self, before: Memory, theme_files: tuple[Any, ...], *,
                  data: DataMemo | None = None,
-                 digests: dict[int, tuple[object, bytes]] | None = None) -> None:
+                 digests: dict[int, tuple[object, bytes]] | None = None,
+                 verify: Path | None = None) -> None:
         self.before, self.theme_files, self.data_memo = before, theme_files, data
+        self.verify = verify
         self.keyer: Keyer | None = None
         self.events: EventMemo = dict(before.events)
         self.known_digests = digests
 
-    def pages(self, make: PageMaker, site: Derived, own: frozenset[str]) -> PageMaker:
+    def pages(self, make: PageMaker, site: Derived, own: frozenset[str],
+              plain: PageMaker) -> PageMaker:
         if own & SHARED_TEMPLATES:
             return make
-        self.keyer = Keyer(stamp(site, self.theme_files), own, self.known_digests)
+        self.keyer = Keyer(stamp(self.theme_files), own, self.known_digests)
         same_stamp = self.before.stamp == self.keyer.stamp
-        return _Keyed(make, self.keyer, self.before.pages if same_stamp else {})
+        check = _Check(plain, self.verify) if self.verify is not None else None
+        return _Keyed(make, self.keyer, self.before.pages if same_stamp else {}, check)
 
     def data(self, site: Derived) -> dict[str, bytes]:
         memo = self.data_memo
         if memo is None:
             return data_files(site, self.events)
         journal = site.journal
-        key = (site.today, journal.config, tuple(journal.contacts.values()),
-               journal.meetings, site.items)  # the items carry the lines they point at
-        if memo.key != key:
+        inputs = (site.today, journal.config, tuple(journal.contacts.values()),
+                  journal.meetings, site.items)  # the items carry the lines they point at
+        key = self.keyer.digest(inputs) if self.keyer is not None else None
+        if key is None or memo.key != key:
             memo.files = data_files(site, self.events, memo.json_parts)
             memo.key = key
         return memo.files
@@ -86,9 +89,9 @@ class _Keyed:
     """A `PageMaker` that keys a page and, unless the last build made it the same,
     has it made (in forked workers too: it holds no lock and no file)."""
 
-    def __init__(self, make: PageMaker, keyer: Keyer, before: Mapping[str, PageState]
-                 ) -> None:
-        self.make, self.keyer, self.before = make, keyer, before
+    def __init__(self, make: PageMaker, keyer: Keyer, before: Mapping[str, PageState],
+                 check: _Check | None) -> None:
+        self.make, self.keyer, self.before, self.check = make, keyer, before, check
 
     def __call__(self, page: Page) -> Outcome:
         if not self.keyer.keyable(page):
@@ -96,5 +99,29 @@ class _Keyed:
         key = self.keyer.key(page)
         known = self.before.get(page.path)
         if known is not None and known.key == key:
+            if self.check is not None:
+                self.check(page)
             return Outcome(None, known.problems, known.frame, key=key, kept=True)
         return replace(self.make(page), key=key)
+
+
+class Stale(AssertionError):
+    """A page kept or spliced in is not what a full render makes (the verify mode)."""
+
+
+class _Check:
+    """The verify mode's look at a kept page: rendered again, it must be the bytes the site
+    holds."""
+
+    def __init__(self, plain: PageMaker, out: Path) -> None:
+        self.plain, self.out = plain, out
+
+    def __call__(self, page: Page) -> None:
+        made = self.plain(page).receipt
+        try:
+            held = (self.out / page.path).read_bytes()
+        except OSError:
+            held = None
+        if made is not None and made != held:
+            raise Stale(f"{page.path} was kept from the last build, but a render makes other "
+                        "bytes: its key leaves out something the page shows")

@@ -60,8 +60,9 @@ class InPlace:
     """Only the changed files of the site the record knows, moved in when all are staged
     (write.updating); a file whose bytes and state are the recorded ones is left alone."""
 
-    def __init__(self, out: Path, update: Update, known: Mapping[str, FileState]) -> None:
-        self.out, self.update, self.known = out, update, known
+    def __init__(self, out: Path, update: Update, known: Mapping[str, FileState],
+                 owned: bool = False) -> None:
+        self.out, self.update, self.known, self.owned = out, update, known, owned
         self.digests: dict[str, bytes] = {}
         self.kept = 0
         self.sink = Sink(self._compare, self._took, self._kept)
@@ -70,7 +71,8 @@ class InPlace:
         """In the process that made the file: stage it if it changed."""
         new = digest(data)
         known = self.known.get(path)
-        if known is None or known.digest != new or stat_key(self.out / path) != known.stat:
+        if known is None or known.digest != new or (
+                not self.owned and stat_key(self.out / path) != known.stat):
             return new, self.update.staged(path, data)
         return new, None
 
@@ -84,8 +86,11 @@ class InPlace:
         self.kept += 1
 
     def commit(self) -> None:
-        for path in sorted(site_files(self.out) - self.digests.keys()):
-            self.update.remove(path)  # gone from the journal, or put there by hand
+        """Remove the files this build did not make (gone from the journal, or put there by
+        hand: in a folder this process owns, there are none of those)."""
+        there = set(self.known) if self.owned else site_files(self.out)
+        for path in sorted(there - self.digests.keys()):
+            self.update.remove(path)
         self.update.commit()
 
     def written(self) -> Written:
@@ -102,9 +107,10 @@ class InPlace:
 
 
 @contextmanager
-def in_place(out: Path, known: Mapping[str, FileState]) -> Iterator[InPlace]:
+def in_place(out: Path, known: Mapping[str, FileState], owned: bool = False
+             ) -> Iterator[InPlace]:
     with updating(out) as update:
-        yield InPlace(out, update, known)
+        yield InPlace(out, update, known, owned)
 
 
 def site_files(out: Path) -> set[str]:

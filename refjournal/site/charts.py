@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from ..insights.activity import Month, Week
 from ..insights.connections import INTRODUCED_ME, Graph
 from ..insights.goals import GoalProgress
-from ..model import Contact
+from .pages import Name
 
 MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
               "Nov", "Dec")
@@ -119,7 +119,7 @@ def _axis(left: int, width: int, base: int, top: int, scale: float) -> str:
     return "".join(lines)
 
 
-def graph_chart(graph: Graph, contacts: Mapping[str, Contact], root: str) -> Markup:
+def graph_chart(graph: Graph, contacts: Mapping[str, Name], root: str) -> Markup:
     """People as labelled dots linked to their pages; a solid line where I introduced two
     people, a dashed one from whoever introduced me to someone."""
     width, height, pad = 720, 480, 60

@@ -1,35 +1,96 @@
 """The site's pages: which there are, and what each one's template is given.
 
-Each page names its output path, its template and its context. Its `deps` say what the
-page shows beyond what every page shows (see `incremental/keys.py`): when they are the
-same as the last build's, so are its bytes.
+A page's context is all its template may read: the records and figures it shows, the
+settings (`config`), the names of every contact (for links) and, on every page but a
+meeting's, the day. The default theme's templates see nothing else, so a page's key (in
+incremental/keys.py) is made of its context alone: a template that starts reading one
+more figure fails at once, instead of showing it stale. Where a template shows part of
+the derived site, its `site` is a `View` of just those figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..insights.derive import Derived
 from ..insights.due import STATES
-from ..model import Meeting
+from ..model import Contact, Meeting
 
 
 @dataclass(frozen=True)
 class Page:
     path: str  # output path, e.g. `contacts/ada/index.html`
     template: str
-    context: Mapping[str, Any]
-    # What the page shows beyond what every page shows (the stamp, incremental/keys.py):
-    # when these are equal to the last render's, so are its bytes. None: rendered every time.
-    deps: tuple[Any, ...] | None = None
+    context: Mapping[str, Any]  # all the template may read (besides pure helpers)
+
+    @property
+    def note(self) -> Contact | Meeting | None:
+        """The note whose text the page shows, if any."""
+        found: Contact | Meeting | None = self.context.get("contact") or self.context.get(
+            "meeting")
+        return found if "body" in self.context else None
 
 
-# Keep search engines out, wherever the site is published: every page says `noindex`, and
-# crawlers must be allowed to fetch the pages to see that (a robots.txt that disallowed
+@dataclass(frozen=True)
+class Name:
+    """What a link to a contact shows."""
+
+    name: str
+    unresolved: bool  # named in notes, without a note of its own
+
+
+class View:
+    """Some figures of the derived site, by name: a page's `site`. Reading one it was not
+    given fails, as any undefined name does in a template."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, **values: Any) -> None:
+        self.values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            value = self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        return value.value if isinstance(value, Lazy) else value
+
+
+class Lookup:
+    """A figure read by calling it with a contact's slug (`site.next_due(slug)`), for the
+    slugs a page shows."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: Mapping[str, Any]) -> None:
+        self.table = table
+
+    def __call__(self, slug: str) -> Any:
+        return self.table[slug]
+
+
+class Lazy:
+    """A figure made only when a template reads it (the connector graph's layout); its
+    key is made of its inputs."""
+
+    __slots__ = ("inputs", "make", "_value")
+
+    def __init__(self, make: Callable[[], Any], inputs: tuple[Any, ...]) -> None:
+        self.make, self.inputs = make, inputs
+        self._value: Any = _UNSET
+
+    @property
+    def value(self) -> Any:
+        if self._value is _UNSET:
+            self._value = self.make()
+        return self._value
+
+
+_UNSET = object()
 
 
 def page_count(site: Derived) -> int:
@@ -42,66 +103,103 @@ INDEX_PAGES = ("index", "follow-ups", "contacts", "meetings", "referrals", "bala
                "insights", "review", "connections", "tags")
 
 
-def pages(site: Derived) -> Iterator[Page]:
-    """Every page of the site, with the data its template needs and no more."""
-    journal = site.journal
-    # Index pages show the whole journal but no note's text: a change to the text of a note
-    # (the usual edit) leaves them as they were. (Record equality leaves bodies and key
-    # lines out; the due items carry the lines they point at.)
-    # Every page but a meeting's shows the day (in its footer, at least), so it is in
-    # their deps; a meeting's page shows only whether the meeting is still to come.
-    today = site.today
-    everything = (today, journal.meetings, tuple(journal.contacts.values()), site.items)
-    yield Page("index.html", "index.html", {"nav": "dashboard", "week": _this_week(site)},
-               deps=everything)
-    yield Page("follow-ups/index.html", "follow_ups.html",
-               {"nav": "follow-ups", "groups": _by_state(site)}, deps=(today, site.items))
-    yield Page("contacts/index.html", "contacts.html", {"nav": "contacts"},
-               deps=(today, tuple(journal.contacts.values()), site.last_contact, site.items,
-                     site.balances, site.health))
-    for contact in journal.contacts.values():
-        slug = contact.slug
-        meetings = tuple(reversed(journal.meetings_by_contact.get(slug, ())))
-        exchanges = site.exchanges_by_contact.get(slug, ())
-        yield Page(f"contacts/{slug}/index.html", "contact.html", {
-            "nav": "contacts", "contact": contact, "body": contact.body, "meetings": meetings,
-        }, deps=(today, contact, contact.body, meetings, exchanges,
-                 tuple(site.meetings_by_id[e.meeting] for e in exchanges),
-                 site.items_by_contact.get(slug), site.balances.get(slug),
-                 site.introduced.get(slug), site.last_contact.get(slug),
-                 journal.cadence_of(contact), site.health.get(slug)))
-    yield Page("meetings/index.html", "meetings.html",
-               {"nav": "meetings", "months": _by_month(journal.meetings)}, deps=everything)
-    for meeting in journal.meetings:
-        yield Page(f"meetings/{meeting.id}/index.html", "meeting.html",
-                   {"nav": "meetings", "meeting": meeting, "body": meeting.body},
-                   deps=(meeting.date > today, meeting, meeting.body))
-    yield Page("referrals/index.html", "referrals.html", {
-        "nav": "referrals",
-        "exchanges": sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
-                            reverse=True),
-    }, deps=everything)
-    yield Page("balances/index.html", "balances.html", {"nav": "balances"},
-               deps=(today, site.balances, site.totals))
-    yield Page("insights/index.html", "insights.html", {"nav": "insights"},
-               deps=(today, site.reciprocity, site.months, site.weeks, site.partners,
-                     site.goals, tuple(journal.contacts[o.contact] for o in site.reciprocity.owed)))
-    yield Page("review/index.html", "review.html", {"nav": "review"},
-               deps=(today, site.review, tuple((journal.contacts[r.contact],
-                                                site.health[r.contact]) for r in site.review)))
-    yield Page("connections/index.html", "connections.html", {"nav": "connections"},
-               deps=(today, site.introductions, tuple(c for c in journal.contacts.values()
-                                                      if c.introduced_by is not None),
-                     tuple(site.meetings_by_id[i.meeting] for i in site.introductions)))
-    yield Page("tags/index.html", "tags.html", {"nav": "tags"}, deps=(today, site.tags))
-    for tag in site.tags:
-        people = tuple(journal.contacts[slug] for slug in tag.contacts)
-        yield Page(f"tags/{tag.slug}/index.html", "tag.html", {"nav": "tags", "tag": tag},
-                   deps=(today, tag, people, tuple(site.health[c.slug] for c in people),
-                         tuple(site.balances[c.slug] for c in people),
-                         tuple(site.last_contact[c.slug] for c in people),
-                         tuple(site.next_due(c.slug) for c in people)))
+def whole_model(site: Derived) -> dict[str, Any]:
+    """What a journal's own template may read besides its page's context: the whole model
+    (its pages have no key, and are rendered every time)."""
+    return {"site": site, "journal": site.journal, "contacts": site.journal.contacts,
+            "today": site.today}
 
+
+def pages(site: Derived) -> Iterator[Page]:
+    """Every page of the site, each with its context."""
+    journal = site.journal
+    shared = {"config": journal.config, "names": names(journal.contacts)}
+    dated = {**shared, "today": site.today}
+
+    def page(path: str, template: str, nav: str, context: dict[str, Any],
+             day: bool = True) -> Page:
+        return Page(path, template, {**(dated if day else shared), "nav": nav, **context})
+
+    yield page("index.html", "index.html", "dashboard", {
+        "week": _this_week(site),
+        "site": View(items=site.items, balances=site.balances, totals=site.totals,
+                     goals=site.goals, reciprocity=site.reciprocity, months=site.months)})
+    yield page("follow-ups/index.html", "follow_ups.html", "follow-ups",
+               {"groups": _by_state(site)})
+    yield page("contacts/index.html", "contacts.html", "contacts", {
+        "contacts": journal.contacts, "site": _people(site, journal.contacts)})
+    for contact in journal.contacts.values():
+        yield page(f"contacts/{contact.slug}/index.html", "contact.html", "contacts",
+                   _contact(site, contact))
+    yield page("meetings/index.html", "meetings.html", "meetings", {
+        "months": _by_month(journal.meetings), "count": len(journal.meetings)})
+    for meeting in journal.meetings:
+        yield page(f"meetings/{meeting.id}/index.html", "meeting.html", "meetings", {
+            "meeting": meeting, "body": meeting.body, "links": journal.ref_index,
+            "booked": meeting.date > site.today}, day=False)
+    exchanges = sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
+                       reverse=True)
+    yield page("referrals/index.html", "referrals.html", "referrals", {
+        "exchanges": exchanges, "site": View(meetings_by_id=site.meetings_by_id)})
+    yield page("balances/index.html", "balances.html", "balances", {
+        "site": View(balances=site.balances, totals=site.totals)})
+    owed = {o.contact: journal.contacts[o.contact] for o in site.reciprocity.owed}
+    yield page("insights/index.html", "insights.html", "insights", {
+        "contacts": owed,
+        "site": View(reciprocity=site.reciprocity, months=site.months, weeks=site.weeks,
+                     partners=site.partners)})
+    yield page("review/index.html", "review.html", "review", {
+        "contacts": {r.contact: journal.contacts[r.contact] for r in site.review},
+        "site": View(review=site.review,
+                     health={r.contact: site.health[r.contact] for r in site.review})})
+    yield page("connections/index.html", "connections.html", "connections", _connections(site))
+    yield page("tags/index.html", "tags.html", "tags", {"site": View(tags=site.tags)})
+    for tag in site.tags:
+        people = {slug: journal.contacts[slug] for slug in tag.contacts}
+        yield page(f"tags/{tag.slug}/index.html", "tag.html", "tags", {
+            "tag": tag, "contacts": people, "site": _people(site, people)})
+
+
+def names(contacts: Mapping[str, Contact]) -> dict[str, Name]:
+    return {slug: Name(c.name, c.unresolved) for slug, c in contacts.items()}
+
+
+def _contact(site: Derived, contact: Contact) -> dict[str, Any]:
+    slug, journal = contact.slug, site.journal
+    exchanges = site.exchanges_by_contact.get(slug, ())
+    return {
+        "contact": contact, "body": contact.body, "links": journal.ref_index,
+        "meetings": tuple(reversed(journal.meetings_by_contact.get(slug, ()))),
+        "cadence": journal.cadence_of(contact),
+        "site": View(
+            balances={slug: site.balances[slug]}, last_contact={slug: site.last_contact[slug]},
+            health={slug: site.health[slug]},
+            introduced={slug: site.introduced[slug]} if slug in site.introduced else {},
+            items_by_contact={slug: site.items_by_contact[slug]}
+            if slug in site.items_by_contact else {},
+            exchanges_by_contact={slug: exchanges} if exchanges else {},
+            meetings_by_id={e.meeting: site.meetings_by_id[e.meeting] for e in exchanges})}
+
+
+def _people(site: Derived, people: Iterable[str]) -> View:
+    """What the table of contacts shows of each of `people`."""
+    slugs = tuple(people)
+    return View(balances={s: site.balances[s] for s in slugs},
+                health={s: site.health[s] for s in slugs},
+                last_contact={s: site.last_contact[s] for s in slugs},
+                next_due=Lookup({s: site.next_due(s) for s in slugs}))
+
+
+def _connections(site: Derived) -> dict[str, Any]:
+    journal = site.journal
+    introduced_by = {c.slug: c for c in journal.contacts.values() if c.introduced_by is not None}
+    return {
+        "contacts": introduced_by,
+        "site": View(introductions=site.introductions,
+                     meetings_by_id={i.meeting: site.meetings_by_id[i.meeting]
+                                     for i in site.introductions},
+                     graph=Lazy(lambda: site.graph, (tuple(journal.contacts.values()),
+                                                     site.introductions)))}
 
 
 def _this_week(site: Derived) -> tuple[Meeting, ...]:

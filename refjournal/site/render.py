@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,14 +28,16 @@ from ..insights.derive import Derived
 from ..journal.read import walk
 from ..problems import Problem, error, warning
 from .markdown import TooDeep, make_markdown, render_markdown
-from .pages import Page, pages
+from .pages import Page, pages, whole_model
 from .search import search_files
-from .templates import bind, environment, unbind
+from .templates import environment
 from .theme import USER_THEME, own_templates
 
 ASSETS = "assets"
 REVIEW_CSV = "review.csv"
 MAX_ERRORS = 20  # a serial render stops after this many failed pages
+# With one of these of its own, a journal may change what every page shows.
+SHARED_TEMPLATES = frozenset({"base.html", "_macros.html"})
 
 # Keep search engines out, wherever the site is published: every page says `noindex`, and
 # crawlers must be allowed to fetch the pages to see that (a robots.txt that disallowed
@@ -85,8 +87,10 @@ class Reuse(Protocol):
     """What an earlier build may spare this one (the incremental layer's business; the
     stage only calls it)."""
 
-    def pages(self, make: PageMaker, site: Derived, own: frozenset[str]) -> PageMaker:
-        """`make`, or a maker that first looks whether the page can be kept."""
+    def pages(self, make: PageMaker, site: Derived, own: frozenset[str],
+              plain: PageMaker) -> PageMaker:
+        """`make`, or a maker that first looks whether the page can be kept. `plain`
+        renders a page into bytes without writing it (to check a kept one)."""
 
     def data(self, site: Derived) -> dict[str, bytes]:
         """The data files, made again (`data_files`) or reused."""
@@ -127,40 +131,36 @@ def render_site(site: Derived, themes: list[Path], sink: Sink | None = None, *,
     env = env if env is not None else environment(themes)
     result = Rendered()
     emit = _emitter(sink, result.files)
-    bind(env, site)
-    try:
-        make: PageMaker = _PageRenderer(site, env, themes, sink)
-        if reuse is not None:
-            make = reuse.pages(make, site, own)
-        todo = list(pages(site))
-        total = len(todo)
+    make: PageMaker = _PageRenderer(site, env, themes, sink, own)
+    if reuse is not None:
+        make = reuse.pages(make, site, own, _PageRenderer(site, env, themes, None, own))
+    todo = list(pages(site))
+    total = len(todo)
 
-        def take(page: Page, outcome: Outcome) -> None:
-            result.problems.extend(outcome.problems)
-            result.outcomes[page.path] = outcome
-            if outcome.kept:
-                if sink is not None:
-                    sink.kept(page.path)
-            elif not outcome.failed:
-                emit(page.path, outcome.receipt, sink is not None)
-            if outcome.frame is not None and not own:
-                note = page.context.get("contact") or page.context["meeting"]
-                result.frames[note.source.path] = (page.path, outcome.frame)
+    def take(page: Page, outcome: Outcome) -> None:
+        result.problems.extend(outcome.problems)
+        result.outcomes[page.path] = outcome
+        if outcome.kept:
+            if sink is not None:
+                sink.kept(page.path)
+        elif not outcome.failed:
+            emit(page.path, outcome.receipt, sink is not None)
+        note = page.note
+        if outcome.frame is not None and not own and note is not None:
+            result.frames[note.source.path] = (page.path, outcome.frame)
 
-        def others() -> None:
-            made = reuse.data(site) if reuse is not None else data_files(site)
-            for path, data in _other_files(made, themes, result.problems).items():
-                emit(path, data, False)
+    def others() -> None:
+        made = reuse.data(site) if reuse is not None else data_files(site)
+        for path, data in _other_files(made, themes, result.problems).items():
+            emit(path, data, False)
 
-        if workers and parallel.worth_it(total):
-            _render_in_parallel(_Job(todo, make), env, take, progress, others)
-        else:
-            _render_serially(_Job(todo, make), take, result, progress)
-            others()
-        if progress is not None:
-            progress(total, total)
-    finally:
-        unbind(env)
+    if workers and parallel.worth_it(total):
+        _render_in_parallel(_Job(todo, make), env, take, progress, others)
+    else:
+        _render_serially(_Job(todo, make), take, result, progress)
+        others()
+    if progress is not None:
+        progress(total, total)
     return result
 
 
@@ -211,15 +211,23 @@ def _render_chunk(job: _Job, start: int, stop: int) -> list[tuple[int, Outcome]]
 
 
 class _PageRenderer:
-    """Renders one page of `site` and hands its bytes to the sink: the plain `PageMaker`."""
+    """Renders one page of `site` and hands its bytes to the sink: the plain `PageMaker`.
+
+    A page whose template is the journal's own (or all of them, when the journal has its
+    own `base.html` or `_macros.html`) gets the whole model besides its context."""
 
     def __init__(self, site: Derived, env: jinja2.Environment, themes: list[Path],
-                 sink: Sink | None) -> None:
+                 sink: Sink | None, own: frozenset[str]) -> None:
         self.site, self.env, self.themes, self.sink = site, env, themes, sink
         self.md = make_markdown(site.journal.config.allow_html)
+        self.own = own
+        self.everything = bool(own & SHARED_TEMPLATES)
+        self.model = whole_model(site) if own else {}
 
     def __call__(self, page: Page) -> Outcome:
-        html, problems, frame = render_page(page, self.site, self.env, self.md, self.themes)
+        if self.everything or page.template in self.own:
+            page = replace(page, context={**page.context, **self.model})
+        html, problems, frame = render_page(page, self.env, self.md, self.themes)
         if html is None:
             return Outcome(None, tuple(problems), None, failed=True)
         receipt = html if self.sink is None else self.sink.write(page.path, html)
@@ -268,8 +276,8 @@ def _other_files(made: Mapping[str, bytes], themes: list[Path], problems: list[P
 _TEXT = "\x00refjournal-note-text\x00"
 
 
-def render_page(page: Page, site: Derived, env: jinja2.Environment, md: Any,
-                themes: list[Path]) -> tuple[bytes | None, list[Problem], Frame | None]:
+def render_page(page: Page, env: jinja2.Environment, md: Any, themes: list[Path]
+                ) -> tuple[bytes | None, list[Problem], Frame | None]:
     """One page's bytes (None when its template failed), the problems it met, and where
     the note's text sits in it (None if the page has no text or shows it twice)."""
     problems: list[Problem] = []
@@ -278,7 +286,7 @@ def render_page(page: Page, site: Derived, env: jinja2.Environment, md: Any,
     body_html = None
     if "body" in context:
         try:
-            body_html = render_markdown(md, context["body"], root, site.journal.ref_index)
+            body_html = render_markdown(md, context["body"], root, context["links"])
         except TooDeep:
             note = context.get("contact") or context["meeting"]
             problems.append(warning(note.source.path, note.body_line, "the body is nested "

@@ -13,7 +13,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..model import Contact, Exchange, Meeting
+from ..model import Exchange, Meeting
+from .pages import Name
 
 BOOKED_ROW = ' class="booked"'
 BOOKED_BADGE = ' <span class="badge booked">booked</span>'
@@ -56,14 +57,14 @@ def anchor(root: str, slug: str, name: str, unresolved: bool) -> Markup:
                   f'/index.html">{escape(name)}</a>')
 
 
-def contact_links(root: str, contacts: Mapping[str, Contact], slugs: Iterable[str]) -> str:
+def contact_links(root: str, contacts: Mapping[str, Name], slugs: Iterable[str]) -> str:
     return ", ".join(anchor(root, slug, contacts[slug].name, contacts[slug].unresolved)
                      for slug in slugs)
 
 
 @jinja2.pass_context
 def meeting_rows(context: Any, meetings: Iterable[Meeting]) -> Markup:
-    root, today, contacts = context["root"], context["today"], context["contacts"]
+    root, today, contacts = context["root"], context["today"], context["names"]
     out = []
     for m in meetings:
         booked = m.date > today
@@ -83,8 +84,8 @@ def meeting_rows(context: Any, meetings: Iterable[Meeting]) -> Markup:
 @jinja2.pass_context
 def exchange_rows(context: Any, exchanges: Iterable[Exchange], show_contacts: bool = True,
                   show_meeting: bool = True) -> Markup:
-    root, contacts = context["root"], context["contacts"]
-    meetings = context["site"].meetings_by_id
+    root, contacts = context["root"], context["names"]
+    meetings = context["site"].meetings_by_id if show_meeting else {}
     out = []
     for ex in exchanges:
         number = isinstance(ex.heat, int)

@@ -19,7 +19,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..insights.derive import Derived
 from ..insights.due import KIND_NAMES, STATES, DueItem
 from ..journal.read import inside
 from ..model import Meeting
@@ -68,9 +67,11 @@ def environment(themes: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(date=_format_date, money=money, days=_days_word)
+    # Helpers only: what a page shows comes from its context (pages.py).
     env.globals.update(
         version=__version__,
         states=STATES,
+        relative=_relative_to_today,
         nav_links=_nav_links,
         link_contact=_link_contact,
         link_contacts=_link_contacts,
@@ -91,30 +92,6 @@ def environment(themes: list[Path]) -> jinja2.Environment:
         exchange_rows=exchange_rows,
     )
     return env
-
-
-SITE_GLOBALS = ("site", "journal", "config", "contacts", "today", "relative")
-
-
-def bind(env: jinja2.Environment, site: Derived) -> None:
-    """Give the templates of `env` the site being rendered (what every page may show)."""
-    today = site.today
-    env.globals.update(
-        site=site,
-        journal=site.journal,
-        config=site.journal.config,
-        contacts=site.journal.contacts,
-        today=today,
-        relative=lambda when: _relative(when, today),
-    )
-
-
-def unbind(env: jinja2.Environment) -> None:
-    """Let go of the site: the templates and their globals form a cycle, which would keep
-    the whole model until a full collection (0.3 s at the exit of a build of 11,000
-    notes)."""
-    for name in SITE_GLOBALS:
-        env.globals.pop(name, None)
 
 
 SECTIONS = (("dashboard", "Dashboard", "index.html"),
@@ -143,14 +120,14 @@ def _nav_links(root: str, current: str) -> Markup:
 def _link_contact(context: Any, slug: str) -> Markup:
     """A link to a contact's page (what the theme's `contact_link` macro shows); in Python
     because index pages show thousands of them."""
-    contact = context["contacts"][slug]
-    return anchor(context["root"], slug, contact.name, contact.unresolved)
+    name = context["names"][slug]
+    return anchor(context["root"], slug, name.name, name.unresolved)
 
 
 @jinja2.pass_context
 def _link_contacts(context: Any, slugs: Iterable[str]) -> Markup:
-    root, contacts = context["root"], context["contacts"]
-    return Markup(", ").join(anchor(root, slug, contacts[slug].name, contacts[slug].unresolved)
+    root, names = context["root"], context["names"]
+    return Markup(", ").join(anchor(root, slug, names[slug].name, names[slug].unresolved)
                              for slug in slugs)
 
 
@@ -158,7 +135,7 @@ def _link_contacts(context: Any, slugs: Iterable[str]) -> Markup:
 def _due_rows(context: Any, items: Iterable[DueItem], show_contacts: bool = True) -> Markup:
     """The rows of a table of due items (the theme's `due_table`): the dashboard and the
     follow-ups page of a big journal show thousands."""
-    root, today, contacts = context["root"], context["today"], context["contacts"]
+    root, today, contacts = context["root"], context["today"], context["names"]
     out = []
     for item in items:
         due = item.due.isoformat()
@@ -210,8 +187,7 @@ def _tag_link(context: Any, name: str) -> Markup:
 
 @jinja2.pass_context
 def _graph_chart(context: Any) -> Markup:
-    site = context["site"]
-    return graph_chart(site.graph, site.journal.contacts, context["root"])
+    return graph_chart(context["site"].graph, context["names"], context["root"])
 
 
 def _due_label(due: dt.date, today: dt.date) -> Markup:
@@ -238,6 +214,12 @@ def _format_date(value: dt.date | None, style: str = "short") -> str:
     if style == "long":
         return f"{value:%a} {value.day} {value:%b %Y}"
     return short_date(value)
+
+
+@jinja2.pass_context
+def _relative_to_today(context: Any, when: dt.date | None) -> str:
+    """`3 days ago`, `tomorrow`: a date as the page's day sees it."""
+    return _relative(when, context["today"])
 
 
 def _relative(when: dt.date | None, today: dt.date) -> str:
