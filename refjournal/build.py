@@ -57,14 +57,15 @@ class Target:
 
 def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
           password: str | None = None, cache: ParseCache | None = None,
-          progress: Progress | None = None) -> Built:
+          progress: Progress | None = None, record: bool = True) -> Built:
     """Build the site of the journal at `root` into `out`, or leave `out` untouched.
 
     With a parse `cache`, a plain build keeps a record of what it wrote: the next one
     writes nothing when nothing changed, puts edited note texts into their pages without
     reading the rest of the journal, and otherwise renders only the pages whose data
     changed and rewrites only changed files. One build at a time works on an output
-    folder, from the record it reads to the one it leaves.
+    folder, from the record it reads to the one it leaves. `record=False` keeps no record
+    (of a folder that is thrown away after, such as deploy's): only parsed notes are kept.
     """
     check_output(out, root)
     target = Target(root, out, today, strict_mode, progress)
@@ -74,7 +75,7 @@ def build(root: Path, out: Path, today: dt.date, *, strict_mode: bool = False,
             if cache is not None:
                 cache.forget(out)  # the record is of a plain site
             return _encrypted(target, password, Engine(cache))
-        return run(target, Engine(cache))
+        return run(target, Engine(cache, records=record))
 
 
 def run(target: Target, engine: Engine) -> Built:

@@ -48,7 +48,6 @@ from .timings import recorded as recorded_timings
 EXPORTS = ("ics", "csv", "json", "vcard")  # what `refjournal export FORMAT` prints
 
 EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]
@@ -504,6 +503,7 @@ def import_vcard_command(file: Path, journal: Path | None, dry_run: bool) -> Non
               help="Add a commit on top of the branch instead of replacing it with one.")
 @click.option("--no-push", is_flag=True, help="Only update the local branch.")
 @today_option
+@cache_options
 @click.option("--encrypt", is_flag=True,
               help="Publish the site encrypted with a password (REFJOURNAL_PASSWORD, or asked "
               "on a terminal).")
@@ -524,7 +524,8 @@ def deploy_command(journal: Path | None, remote: str, branch: str, keep_history:
         check_target(repo, None if no_push else remote, branch)
         with tempfile.TemporaryDirectory(prefix="refjournal-deploy-site-") as tmp:
             site = Path(tmp) / "site"
-            result = build(root, site, today, strict_mode=True, password=password)
+            result = build(root, site, today, strict_mode=True, password=password,
+                           cache=_parse_cache(root), record=False)
             if result.problems or not result.written:
                 _report(result.problems)
                 click.echo("not deployed: fix the problems above first (a deploy allows no "

@@ -16,7 +16,6 @@ TIER_DAYS: Mapping[str, int] = MappingProxyType(
 )
 EXCHANGE_TYPES = ("referral", "introduction", "info", "business")
 STATUSES = ("open", "won", "lost")
-HEAT_WORDS = ("cold", "warm", "hot")
 ONE_TO_ONE_KINDS = ("one-to-one", "coffee", "lunch")  # what the one-to-ones goal counts
 EVENT_KINDS = ("event",)  # what the events goal counts
 

@@ -7,22 +7,14 @@ import io
 from click.testing import CliRunner
 
 from refjournal.cli import main
-from refjournal.insights.derive import derive
-from refjournal.journal.load import load
 from refjournal.progress import ProgressBar
-from refjournal.site.pages import page_count, pages
 
-from .conftest import REPO, TODAY
+from .conftest import REPO
 
 
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-def test_the_bar_knows_how_many_pages_there_are():
-    site = derive(load(REPO / "journal").journal, TODAY)
-    assert page_count(site) == sum(1 for _ in pages(site))
 
 
 def test_a_quick_build_shows_no_bar_and_a_slow_one_does():

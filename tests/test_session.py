@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from refjournal.build import Session, build
-from refjournal.site.write import write_changes
+from refjournal.site.write import update_site, write_site
 
 from .conftest import TODAY, rendered_pages, tree, write_journal
 
@@ -182,10 +182,9 @@ def test_a_path_the_watcher_reports_is_read_again(tmp_path: Path) -> None:
 
 def test_a_file_can_become_a_folder_and_back(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    assert write_changes(out, {"icons": b"one file"}, []) == ["icons"]
-    assert write_changes(out, {"icons/a.svg": b"<svg/>"}, ["icons"]) == [
-        "icons", "icons/a.svg"]
+    write_site(out, {"index.html": b"home"})
+    update_site(out, {"icons": b"one file"})
+    update_site(out, {"icons": None, "icons/a.svg": b"<svg/>"})
     assert (out / "icons" / "a.svg").read_bytes() == b"<svg/>"
-    write_changes(out, {"icons": b"again"}, ["icons/a.svg"])
+    update_site(out, {"icons/a.svg": None, "icons": b"again"})
     assert (out / "icons").read_bytes() == b"again"

@@ -55,8 +55,9 @@ class Engine:
     """What outlives one build. Without a cache, every build starts afresh."""
 
     def __init__(self, cache: ParseCache | None, *, resident: bool = False,
-                 verify: bool | None = None) -> None:
+                 records: bool = True, verify: bool | None = None) -> None:
         self.cache = cache
+        self.records = records  # keep the record of each site built
         self.resident = Resident() if resident else None
         self._verify = verify
 
@@ -183,8 +184,9 @@ class Past:
         return resident.env
 
     def reuse(self, themes: list[Path]) -> Reuser | None:
-        """What the render may keep of the last build's pages (None without a cache)."""
-        if self.engine.cache is None:
+        """What the render may keep of the last build's pages (None without a cache, or
+        when no record is kept: no page could be kept next time)."""
+        if self.engine.cache is None or not self.engine.records:
             return None
         from .reuse import DataMemo, Reuser
 
@@ -224,6 +226,8 @@ class Past:
         if cache is None:
             return
         record = None
+        if not self.engine.records:
+            return
         if self.scan is not None and self.settings is not None and self.reuser is not None \
                 and not cache.config_changed():
             record = _record(self, loaded, rendered, written, problems)

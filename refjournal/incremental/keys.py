@@ -28,7 +28,7 @@ from ..site.pages import Lazy, Lookup, Page, View
 # Values of a context digested as they are; any other is digested once per build, by
 # identity, however many pages show it (the settings, the list of every meeting).
 PLAIN = (str, bytes, int, float, bool, type(None), dt.date)
-RECORDS = (Contact, Meeting)
+RECORDS = (Contact, Meeting, Exchange, FollowUp)  # the model's records
 
 
 def stamp(theme_files: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -41,8 +41,9 @@ class Keyer:
     """Keys of pages (see the module's docstring).
 
     Values are pickled without pickle's memo, which would make the bytes depend on which
-    objects happen to be shared. A contact or meeting is digested once per build, and so
-    is every value of a context that is not PLAIN: each stands in a key for its digest. A
+    objects happen to be shared. A record (contact, meeting, exchange, follow-up) is
+    digested once per build, and so is every value of a context that is not PLAIN: each
+    stands in a key for its digest. A
     serve session hands the records' digests of one build to the next (`known`): the
     records of unchanged notes are the very same objects. A journal's own template may
     show anything: its pages have no key."""
@@ -52,10 +53,8 @@ class Keyer:
         self.own = own
         self.known = known if known is not None else {}
         self.table = dict(copyreg.dispatch_table)
-        self.table[Meeting] = self.table[Contact] = self._reduce
-        # Pickled by their fields alone: what a cached_property computed (or not yet) is
-        # in an object's __dict__ too, and must not make its key differ.
-        self.table[Exchange] = self.table[FollowUp] = _by_fields
+        for record in RECORDS:  # each one pickled once, and then stands for its digest
+            self.table[record] = self._reduce
         self.table[View] = _view
         self.table[Lookup] = _lookup
         self.table[Lazy] = _lazy
@@ -67,16 +66,16 @@ class Keyer:
         return page.template not in self.own
 
     def key(self, page: Page) -> bytes:
-        context = page.context
+        # In the context's own order: pages.py makes each kind of page's context in one
+        # order. A value that is not PLAIN stands as its digest, in a tuple of one.
         parts: list[Any] = [page.template]
-        for name in sorted(context):
-            value = context[name]
+        for name, value in page.context.items():
             if isinstance(value, PLAIN):
                 parts += (name, value)
             elif type(value) in RECORDS:
-                parts += (name, _Digest(self._record(value)))
+                parts += (name, (self._record(value),))
             else:
-                parts += (name, _Digest(self._value(value)))
+                parts += (name, (self._value(value),))
         return hashlib.sha256(self.stamp + self._dump(tuple(parts))).digest()
 
     def digest(self, value: object) -> bytes:
@@ -99,8 +98,10 @@ class Keyer:
         return out.getvalue()
 
     def _record(self, record: object) -> bytes:
-        """The digest of a contact or meeting, made once per build (or kept from the last
-        build of a serve session, for the very same object)."""
+        """The digest of a record, made once per build (or kept from the last build of a
+        serve session, for the very same object). Records are pickled by their fields
+        alone: what a cached_property computed (or not yet) is in an object's __dict__
+        too, and must not make its key differ."""
         known = self.digests.get(id(record)) or self.known.get(id(record))
         if known is None or known[0] is not record:
             known = (record, hashlib.sha256(self._dump(_by_fields(record))).digest())
@@ -111,15 +112,8 @@ class Keyer:
         return (_digested, (self._record(record),))
 
 
-class _Digest(bytes):
-    """A value's digest, standing for it in a key."""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_Digest, (bytes(self),))
-
-
 def _digested(digest: bytes) -> None:
-    """Stands for a contact or meeting in a key (see `Keyer`); never called."""
+    """Stands for a record in a key (see `Keyer`); never called."""
 
 
 UNSHOWN = frozenset({"body", "lines"})  # fields of records that no page shows as such

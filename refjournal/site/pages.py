@@ -93,16 +93,6 @@ class Lazy:
 _UNSET = object()
 
 
-def page_count(site: Derived) -> int:
-    """How many pages `pages` yields: one per contact, meeting and tag, and the index pages."""
-    return (len(site.journal.contacts) + len(site.journal.meetings) + len(site.tags)
-            + sum(1 for _ in INDEX_PAGES))
-
-
-INDEX_PAGES = ("index", "follow-ups", "contacts", "meetings", "referrals", "balances",
-               "insights", "review", "connections", "tags")
-
-
 def whole_model(site: Derived) -> dict[str, Any]:
     """What a journal's own template may read besides its page's context: the whole model
     (its pages have no key, and are rendered every time)."""

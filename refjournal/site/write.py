@@ -17,7 +17,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -315,31 +315,6 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
-def write_changes(out: Path, written: Mapping[str, bytes], removed: Iterable[str]
-                  ) -> list[str]:
-    """Remove the files `removed` from `out`, then write `written`, each file replaced in
-    one step. Return the paths written or removed.
-
-    For a folder refjournal owns alone (serve's), where a reader may see a page of the new
-    build beside one of the old for a moment, but never half a file. Nothing is created
-    above `out`: if it was removed (serve is stopping), this fails instead.
-    """
-    changed = []
-    for rel in sorted(removed):
-        (out / rel).unlink(missing_ok=True)
-        changed.append(rel)
-    for rel, data in written.items():
-        target = out / rel
-        _make_folders(out, target.parent)
-        if target.is_dir() and not target.is_symlink():  # a folder where a file goes now
-            shutil.rmtree(target)
-        partial = target.with_name(f".{target.name}.part")
-        partial.write_bytes(data)
-        os.replace(partial, target)
-        changed.append(rel)
-    return sorted(changed)
 
 
 def _make_folders(out: Path, folder: Path) -> None:
