@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -77,6 +79,19 @@ def test_a_damaged_or_unwritable_cache_is_only_slower(tmp_path):
     (tmp_path / "a-file").write_text("x")
     loaded, cache = cached_load(root, tmp_path / "a-file" / "cache")  # cannot be made
     assert loaded.problems == load(root).problems
+
+
+def test_a_cache_that_cannot_be_written_is_said_once(tmp_path):
+    """On the terminal, as a user sees it: once, though the build writes the cache twice."""
+    root = write_journal(tmp_path / "j", {"contacts/ada.md": "---\nname: Ada\n---\n"})
+    (tmp_path / "a-file").write_text("x")
+    done = subprocess.run(
+        [sys.executable, "-m", "refjournal.cli", "build", "--journal", str(root), "--out",
+         str(tmp_path / "site"), "--cache-dir", str(tmp_path / "a-file" / "cache"),
+         "--today", str(TODAY)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("cannot write the parse cache in") == 1, done.stderr
+    assert "builds work without it" in done.stderr
 
 
 def test_an_edit_rewrites_only_the_cache_file_that_holds_the_note(tmp_path):

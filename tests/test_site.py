@@ -144,7 +144,7 @@ def test_contact_page_shows_profile_balance_and_timeline(tmp_path: Path) -> None
 
 
 @pytest.mark.slow
-def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
+def test_the_wheel_ships_the_default_theme_and_the_scripts(tmp_path: Path) -> None:
     from hatchling.builders.wheel import WheelBuilder
 
     [wheel] = list(WheelBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"]))
@@ -152,6 +152,13 @@ def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
     for rel in ("templates/base.html", "templates/index.html", "static/style.css",
                 "static/site.js"):
         assert f"refjournal/themes/default/{rel}" in names
+    # and the scripts, and every part of the package, where the code finds them
+    for rel in ("publish/unlock.js", "serve/live.js",
+                *(f"{p.parent.name}/__init__.py" for p in REPO.glob("refjournal/*/__init__.py"))):
+        assert f"refjournal/{rel}" in names
+    from refjournal.site.theme import PACKAGE_THEMES
+
+    assert PACKAGE_THEMES.relative_to(REPO / "refjournal") == Path("themes")
 
 
 def test_a_theme_template_that_is_not_utf8_is_a_problem(tmp_path: Path) -> None:
