@@ -23,15 +23,22 @@ import sys
 import tempfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import __version__
 from ..journal.read import CONFIG
 from ..site.write import marker
 
-FORMAT = 3
+FORMAT = 4
 SHARDS = 16  # files the notes are spread over
 log = logging.getLogger(__name__)
+
+
+class Entry(NamedTuple):
+    """A note as the cache keeps it: the digest of its bytes, and what they parsed to."""
+
+    digest: bytes
+    note: Any
 
 
 def default_folder() -> Path:
@@ -58,10 +65,10 @@ class ParseCache:
         self.root = root
         self.unwritable = False  # said once
         self.stamp = (FORMAT, __version__, _config_digest(root), _libraries())
-        self._entries: dict[str, tuple[bytes, Any]] | None = None  # read when first needed
+        self._entries: dict[str, Entry] | None = None  # read when first needed
         self._stored: list[set[str]] = [set() for _ in range(SHARDS)]  # paths in each file
         self._changed: set[int] = set()  # shards with notes parsed by this run
-        self.used: dict[str, tuple[bytes, Any]] = {}
+        self.used: dict[str, Entry] = {}
         # Sites built from this journal, by output folder: the record of what each build
         # wrote, and from what (see rebuild.py); read when first needed.
         self._sites: dict[str, Any] | None = None
@@ -88,7 +95,7 @@ class ParseCache:
             self._changed = set(range(SHARDS))
 
     @property
-    def entries(self) -> dict[str, tuple[bytes, Any]]:
+    def entries(self) -> dict[str, Entry]:
         if self._entries is None:
             self._entries = {}
             for shard in range(SHARDS):
@@ -117,14 +124,14 @@ class ParseCache:
 
     def get(self, rel: str, digest: bytes) -> Any | None:
         known = self.entries.get(rel)
-        if known is None or known[0] != digest:
+        if known is None or known.digest != digest:
             return None
         self.used[rel] = known
         self.hits += 1
-        return known[1]
+        return known.note
 
     def put(self, rel: str, digest: bytes, note: Any) -> None:
-        self.used[rel] = (digest, note)
+        self.used[rel] = Entry(digest, note)
         self._changed.add(_shard(rel))
 
     def built(self, out: Path, record: Any) -> None:
@@ -152,7 +159,7 @@ class ParseCache:
         if self._entries is None and not self.used:
             return  # not used
         self.entries  # noqa: B018 - which notes each file holds, to compare with
-        shards: list[dict[str, tuple[bytes, Any]]] = [{} for _ in range(SHARDS)]
+        shards: list[dict[str, Entry]] = [{} for _ in range(SHARDS)]
         for rel, known in self.used.items():
             shards[_shard(rel)][rel] = known
         for shard, notes in enumerate(shards):

@@ -255,9 +255,9 @@ def _record(past: Past, loaded: Loaded, rendered: Rendered, written: Written,
         if used is None or rel not in loaded.heads:
             return None
         known = before.get(rel)  # the same bytes have the same front matter
-        head = (known.head if known is not None and known.digest == used[0]
+        head = (known.head if known is not None and known.digest == used.digest
                 else rebuild.head_digest(loaded.heads[rel]))
-        notes[rel] = NoteState(scan.settled(rel), used[0], head, rel not in named)
+        notes[rel] = NoteState(scan.settled(rel), used.digest, head, rel not in named)
     site_marker = marker(past.out)
     if site_marker is None:
         return None

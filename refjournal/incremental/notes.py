@@ -100,6 +100,6 @@ def _parse_chunk(shared: tuple[Path, Todo, ParseCache], start: int, stop: int
             continue
         digest = cache.digest(data)
         stored = cache.entries.get(rel)
-        known = stored is not None and stored[0] == digest and isinstance(stored[1], Note)
+        known = stored is not None and stored.digest == digest and isinstance(stored.note, Note)
         done.append((rel, digest, None if known else read_file(root, rel, kind, data)))
     return done

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..site.render import Sink
-from ..site.write import MARKER, Stage, StatKey, Update, new_site, stat_key, updating
+from ..site.write import MARKER, Stage, StatKey, Step, Update, new_site, stat_key, updating
 from .record import FileState, digest
 
 
@@ -67,7 +67,7 @@ class InPlace:
         self.kept = 0
         self.sink = Sink(self._compare, self._took, self._kept)
 
-    def _compare(self, path: str, data: bytes) -> tuple[bytes, dict[str, str | None] | None]:
+    def _compare(self, path: str, data: bytes) -> tuple[bytes, Step | None]:
         """In the process that made the file: stage it if it changed."""
         new = digest(data)
         known = self.known.get(path)
@@ -76,7 +76,7 @@ class InPlace:
             return new, self.update.staged(path, data)
         return new, None
 
-    def _took(self, path: str, receipt: tuple[bytes, dict[str, str | None] | None]) -> None:
+    def _took(self, path: str, receipt: tuple[bytes, Step | None]) -> None:
         self.digests[path], step = receipt
         if step is not None:
             self.update.plan.append(step)

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 try:
     import fcntl
@@ -165,29 +165,37 @@ def new_site(out: Path, parents: bool = True) -> Iterator[Stage]:
         shutil.rmtree(old, ignore_errors=True)
 
 
+class Step(NamedTuple):
+    """One step of an update's plan: move the staged `file` to `path`, or (no file) remove
+    `path`. The plan is written as JSON, one object per step."""
+
+    file: str | None
+    path: str
+
+
 class Update:
     """Changes to a site in place, staged beside it until `commit` (see `updating`)."""
 
     def __init__(self, stage: Path) -> None:
         self.stage = stage
-        self.plan: list[dict[str, str | None]] = []
+        self.plan: list[Step] = []
         self.committed = False
         self._staged = itertools.count()
 
     def put(self, rel: str, data: bytes) -> None:
         self.plan.append(self.staged(rel, data))
 
-    def staged(self, rel: str, data: bytes) -> dict[str, str | None]:
+    def staged(self, rel: str, data: bytes) -> Step:
         """Write the new bytes of `rel` into the stage, and give the step of the plan
         that moves them in. Forked workers may stage files too (under names of their
         own); the caller then adds the steps they give to `plan`."""
         name = f"{os.getpid()}.{next(self._staged)}"
         with open(self.stage / name, "wb") as staged:
             staged.write(data)
-        return {"file": name, "path": rel}
+        return Step(name, rel)
 
     def remove(self, rel: str) -> None:
-        self.plan.append({"file": None, "path": rel})
+        self.plan.append(Step(None, rel))
 
     def commit(self) -> None:
         """Move the changes in, when the `updating` block ends."""
@@ -195,7 +203,7 @@ class Update:
 
     @property
     def paths(self) -> list[str]:
-        return sorted(str(step["path"]) for step in self.plan)
+        return sorted(step.path for step in self.plan)
 
 
 @contextmanager
@@ -222,7 +230,8 @@ def updating(out: Path) -> Iterator[Update]:
                 shutil.rmtree(stage, ignore_errors=True)
                 return
             update.put(MARKER, _marker_text())
-            (stage / "plan.part").write_text(json.dumps(update.plan), encoding="utf-8")
+            plan = [step._asdict() for step in update.plan]
+            (stage / "plan.part").write_text(json.dumps(plan), encoding="utf-8")
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
