@@ -199,3 +199,16 @@ def test_only_a_notes_own_page_shows_its_text():
     derived = [path.name for path in PACKAGE.glob("insights/*.py")
                if re.search(r"\.body\b", path.read_text(encoding="utf-8"))]
     assert not derived
+
+
+def test_serve_and_build_leave_out_the_same_fields_of_records():
+    """A build keeps a page by a digest of its context, a serve session by comparing the
+    context with the last one: both leave out exactly the fields in UNSHOWN."""
+    import dataclasses
+
+    from refjournal.incremental.keys import RECORDS, UNSHOWN
+
+    for record in RECORDS:
+        fields = {f.name for f in dataclasses.fields(record)}
+        uncompared = {f.name for f in dataclasses.fields(record) if not f.compare}
+        assert uncompared == UNSHOWN & fields, record.__name__

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import pickle
+from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
@@ -112,11 +113,66 @@ class Keyer:
         return (_digested, (self._record(record),))
 
 
+class SameContext:
+    """Keys for a process that keeps the last build in memory (serve): a page's context
+    itself, compared value by value with `==` (records by the fields that are not UNSHOWN,
+    as digests take them). Cheaper than a digest when most objects are the very ones of
+    the last build; a value that many pages share (the contacts' names) is compared once
+    per build. Which pages it keeps is checked against a fresh build by the same tests, and
+    by the verify mode, as `Keyer`'s."""
+
+    def __init__(self, stamp: tuple[Any, ...], own: frozenset[str]) -> None:
+        self.own, self.stamp = own, stamp
+        self.verdicts: dict[tuple[int, int], bool] = {}  # (id now, id before) -> equal
+
+    def keyable(self, page: Page) -> bool:
+        return page.template not in self.own
+
+    def key(self, page: Page) -> Context:
+        return Context(page.context, self)
+
+    def same(self, now: Mapping[str, Any], before: Mapping[str, Any]) -> bool:
+        if now.keys() != before.keys():
+            return False
+        for name, value in now.items():
+            old = before[name]
+            if value is old:
+                continue
+            if isinstance(value, PLAIN):
+                if value != old:
+                    return False
+                continue
+            pair = (id(value), id(old))  # both alive in their contexts: ids stay theirs
+            verdict = self.verdicts.get(pair)
+            if verdict is None:
+                verdict = self.verdicts[pair] = bool(value == old)
+            if not verdict:
+                return False
+        return True
+
+
+class Context:
+    """A page's context as its key in a serve session (see `SameContext`)."""
+
+    __slots__ = ("context", "judge")
+
+    def __init__(self, context: Mapping[str, Any], judge: SameContext) -> None:
+        self.context, self.judge = context, judge
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Context) and self.judge.same(self.context, other.context)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def _digested(digest: bytes) -> None:
     """Stands for a record in a key (see `Keyer`); never called."""
 
 
-UNSHOWN = frozenset({"body", "lines"})  # fields of records that no page shows as such
+# Fields of records that no page shows as such: the same the model's records leave out of
+# their equality (`field(compare=False)`), which a serve session compares contexts by
+# (tests/test_architecture.py checks that the two agree).
+UNSHOWN = frozenset({"body", "lines"})
 _FIELDS: dict[type, tuple[str, ...]] = {}  # the fields of each record class in keys
 
 

@@ -36,7 +36,7 @@ class PageState(NamedTuple):
     """A page as a build made it: the key of what it showed, the warnings its render gave,
     and where its note's text sits in it."""
 
-    key: bytes
+    key: object  # a digest (incremental/keys.py); in a serve session, the context itself
     problems: tuple[Problem, ...]
     frame: Frame | None
 
@@ -47,7 +47,7 @@ class Memory:
     the stamp they share, and the calendar's events."""
 
     pages: dict[str, PageState] = field(default_factory=dict)
-    stamp: bytes = b""
+    stamp: object = b""
     events: EventMemo = field(default_factory=dict)
 
 

@@ -16,7 +16,7 @@ from ..exchange.feed import EventMemo
 from ..insights.derive import Derived
 from ..site.pages import Page
 from ..site.render import SHARED_TEMPLATES, Outcome, PageMaker, Rendered, data_files
-from .keys import Keyer, stamp
+from .keys import Keyer, SameContext, stamp
 from .record import Memory, PageState
 
 
@@ -26,7 +26,7 @@ class DataMemo:
     made again only when a record or the day changed, and then only the JSON of changed
     records."""
 
-    key: bytes | None = None  # a digest of what they are made from (see `Reuser.data`)
+    inputs: tuple[Any, ...] = ()  # what they were made from (see `Reuser.data`)
     files: dict[str, bytes] = field(default_factory=dict)
     json_parts: JsonMemo = field(default_factory=dict)
 
@@ -45,7 +45,7 @@ class Reuser:
                  verify: Path | None = None) -> None:
         self.before, self.theme_files, self.data_memo = before, theme_files, data
         self.verify = verify
-        self.keyer: Keyer | None = None
+        self.keyer: Keyer | SameContext | None = None
         self.events: EventMemo = dict(before.events)
         self.known_digests = digests
 
@@ -53,7 +53,9 @@ class Reuser:
               plain: PageMaker) -> PageMaker:
         if own & SHARED_TEMPLATES:
             return make
-        self.keyer = Keyer(stamp(self.theme_files), own, self.known_digests)
+        # In memory (serve), the data files are kept too, and pages compared as they are.
+        self.keyer = (SameContext(stamp(self.theme_files), own) if self.data_memo is not None
+                      else Keyer(stamp(self.theme_files), own, self.known_digests))
         same_stamp = self.before.stamp == self.keyer.stamp
         check = _Check(plain, self.verify) if self.verify is not None else None
         return _Keyed(make, self.keyer, self.before.pages if same_stamp else {}, check)
@@ -65,10 +67,9 @@ class Reuser:
         journal = site.journal
         inputs = (site.today, journal.config, tuple(journal.contacts.values()),
                   journal.meetings, site.items)  # the items carry the lines they point at
-        key = self.keyer.digest(inputs) if self.keyer is not None else None
-        if key is None or memo.key != key:
+        if self.keyer is None or memo.inputs != inputs:
             memo.files = data_files(site, self.events, memo.json_parts)
-            memo.key = key
+            memo.inputs = inputs
         return memo.files
 
     def remember(self, rendered: Rendered) -> Memory:
@@ -82,15 +83,15 @@ class Reuser:
     @property
     def digests(self) -> dict[int, tuple[object, bytes]]:
         """The records this render digested, for the next one in the same process."""
-        return self.keyer.digests if self.keyer is not None else {}
+        return self.keyer.digests if isinstance(self.keyer, Keyer) else {}
 
 
 class _Keyed:
     """A `PageMaker` that keys a page and, unless the last build made it the same,
     has it made (in forked workers too: it holds no lock and no file)."""
 
-    def __init__(self, make: PageMaker, keyer: Keyer, before: Mapping[str, PageState],
-                 check: _Check | None) -> None:
+    def __init__(self, make: PageMaker, keyer: Keyer | SameContext,
+                 before: Mapping[str, PageState], check: _Check | None) -> None:
         self.make, self.keyer, self.before, self.check = make, keyer, before, check
 
     def __call__(self, page: Page) -> Outcome:
@@ -98,7 +99,7 @@ class _Keyed:
             return self.make(page)
         key = self.keyer.key(page)
         known = self.before.get(page.path)
-        if known is not None and known.key == key:
+        if known is not None and key == known.key:  # this build's key judges
             if self.check is not None:
                 self.check(page)
             return Outcome(None, known.problems, known.frame, key=key, kept=True)

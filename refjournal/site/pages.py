@@ -59,6 +59,11 @@ class View:
             raise AttributeError(name) from None
         return value.value if isinstance(value, Lazy) else value
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, View) and self.values == other.values
+
+    __hash__ = None  # type: ignore[assignment]
+
 
 class Lookup:
     """A figure read by calling it with a contact's slug (`site.next_due(slug)`), for the
@@ -71,6 +76,11 @@ class Lookup:
 
     def __call__(self, slug: str) -> Any:
         return self.table[slug]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lookup) and self.table == other.table
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class Lazy:
@@ -88,6 +98,11 @@ class Lazy:
         if self._value is _UNSET:
             self._value = self.make()
         return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lazy) and self.inputs == other.inputs
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 _UNSET = object()

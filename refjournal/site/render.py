@@ -60,7 +60,7 @@ class Outcome:
     receipt: Any  # what the sink's `write` gave for its bytes; None: failed, or kept
     problems: tuple[Problem, ...]
     frame: Frame | None  # where the note's text sits in it (None: no text, or shown twice)
-    key: bytes | None = None  # the key a `Reuse` gave it
+    key: object = None  # the key a `Reuse` gave it
     kept: bool = False  # left as the last build made it: not rendered
     failed: bool = False  # its template failed
 
