@@ -212,3 +212,21 @@ def test_serve_and_build_leave_out_the_same_fields_of_records():
         fields = {f.name for f in dataclasses.fields(record)}
         uncompared = {f.name for f in dataclasses.fields(record) if not f.compare}
         assert uncompared == UNSHOWN & fields, record.__name__
+
+
+def test_functions_stay_small():
+    """No function over 80 lines or 8 parameters (`self` aside): past that, name a shape
+    for what travels, or split."""
+    found = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = node.args
+                names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+                count = len(names) + bool(args.vararg) + bool(args.kwarg)
+                count -= bool(names) and names[0] in ("self", "cls")
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > 80 or count > 8:
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}: "
+                                 f"{lines} lines, {count} parameters")
+    assert not found
