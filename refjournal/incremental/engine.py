@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..journal.load import FromDisk, Loaded, NoteSource
-from ..journal.resolve import LinkCache
 from ..problems import Problem
 from ..site.theme import theme_dirs, theme_files
 from ..site.write import MARKER, marker, recover, stat_key
 from . import rebuild
 from .cache import ParseCache
+from .notes import LinkedBefore
 from .record import Memory, NoteState, Record
 
 VERIFY = "REFJOURNAL_VERIFY"  # set (to anything) in the environment: the verify mode
@@ -44,7 +44,7 @@ class Resident:
     its cache: linked meetings, the data files, the digests of records, the compiled
     templates."""
 
-    links: LinkCache = field(default_factory=LinkCache)
+    links: LinkedBefore = field(default_factory=LinkedBefore)
     data: DataMemo | None = None
     digests: dict[int, tuple[object, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None

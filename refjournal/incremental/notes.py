@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import parallel
 from ..journal.load import Note, Todo, Unlinked, link, read_file
 from ..journal.read import Discovered, discover
-from ..journal.resolve import LinkCache
-from ..model import Journal
+from ..journal.resolve import Link, Linked
+from ..model import Journal, Meeting
 from ..problems import Problem
 from .cache import ParseCache
 
@@ -28,7 +29,7 @@ class CachedNotes:
 
     def __init__(self, cache: ParseCache, *, found: Discovered | None = None,
                  unchanged: Mapping[str, bytes] | None = None,
-                 links: LinkCache | None = None, workers: bool = True) -> None:
+                 links: LinkedBefore | None = None, workers: bool = True) -> None:
         self.cache, self.found, self.links, self.workers = cache, found, links, workers
         self.unchanged = unchanged or {}
 
@@ -85,6 +86,29 @@ class CachedNotes:
                     if parsed is not None:
                         cache.put(rel, digest, note)
         return notes
+
+
+class LinkedBefore:
+    """Meetings linked by the last build of a resident process (serve): a meeting note that
+    did not change (the very same record) is not linked again while the signature of what
+    linking reads is the same. Reusing the very same objects also lets the next build find
+    most of a page's context to be the very objects of the last."""
+
+    def __init__(self) -> None:
+        self.signature: tuple[Any, ...] = ()
+        self.meetings: dict[int, tuple[Meeting, Linked]] = {}
+
+    def __call__(self, signature: tuple[Any, ...], link: Link) -> Link:
+        known = self.meetings if self.signature == signature else {}
+        self.signature, self.meetings = signature, {}
+
+        def linked(meeting: Meeting) -> Linked:
+            entry = known.get(id(meeting))  # the record is kept alive: its id stays its own
+            result = entry[1] if entry is not None and entry[0] is meeting else link(meeting)
+            self.meetings[id(meeting)] = (meeting, result)
+            return result
+
+        return linked
 
 
 def _parse_chunk(shared: tuple[Path, Todo, ParseCache], start: int, stop: int

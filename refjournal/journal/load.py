@@ -27,7 +27,7 @@ from .read import (
     read_config,
     read_note,
 )
-from .resolve import LinkCache, build_journal
+from .resolve import LinkMemo, build_journal
 from .validate import UNDATED, validate_config, validate_contact, validate_meeting
 
 Todo = list[tuple[str, str]]  # notes to read: (path, kind), in path order
@@ -99,11 +99,11 @@ class FromDisk:
         return link(notes)
 
 
-def link(notes: Unlinked, links: LinkCache | None = None) -> tuple[Journal, list[Problem]]:
-    """Join the notes into a journal (resolve.py); `links` are the meetings a resident
-    process linked before."""
+def link(notes: Unlinked, memo: LinkMemo | None = None) -> tuple[Journal, list[Problem]]:
+    """Join the notes into a journal (resolve.py); `memo` may stand in for linking a
+    meeting (the incremental layer's, in a resident process)."""
     return build_journal(notes.config, notes.contacts, notes.meetings, notes.undated,
-                         notes.non_notes, unread=notes.unread, cache=links)
+                         notes.non_notes, unread=notes.unread, memo=memo)
 
 
 def _read_chunk(shared: tuple[Path, Todo], start: int, stop: int) -> list[tuple[str, Note]]:

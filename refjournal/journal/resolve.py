@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -40,7 +40,9 @@ class _Resolver:
         self.placeholders: dict[str, Contact] = {}
         self.problems: list[Problem] = []
         self._reported: set[tuple[str, str, int]] = set()
-        self.touched: list[tuple[str, Contact]] | None = None  # placeholders, for LinkCache
+        # While one meeting is linked: the placeholders it makes, kept here until the
+        # meeting's `Linked` is applied (see `build_journal`).
+        self.touched: list[tuple[str, Contact]] | None = None
 
     def resolve(self, ref: Ref) -> Ref:
         text = ref.text
@@ -59,9 +61,10 @@ class _Resolver:
         while slug in self.contacts:  # only the fallback can collide with a real contact
             slug += "-ref"
         stand_in = Contact(slug=slug, name=text, source=ref.source, unresolved=True)
-        self.placeholders.setdefault(slug, stand_in)
         if self.touched is not None:
             self.touched.append((slug, stand_in))
+        else:
+            self.placeholders.setdefault(slug, stand_in)
         other = self.non_notes.get(_path_key(text))
         if other is not None and other.endswith("/"):
             self._report(ref, error, f"`{text}` is the folder {other}, not a contact; "
@@ -99,20 +102,26 @@ class _Resolver:
             self.problems.append(make(ref.source.path, ref.source.line, message))
 
 
-@dataclass
-class LinkCache:
-    """Meetings linked by the last run, kept by a build Session: a meeting note that did not
-    change is not linked again while every contact's slug, name and aliases are the same.
-    Reusing the very same objects also lets the render stage compare pages by identity."""
+@dataclass(frozen=True)
+class Linked:
+    """One meeting with its refs resolved, and what linking it found: the same for the same
+    meeting while every contact's slug, name, aliases and path, the other files under
+    contacts/ and the unread notes are the same (its `signature`)."""
 
-    signature: tuple[Any, ...] = ()
-    meetings: dict[int, tuple[Meeting, Meeting, list[Problem], list[tuple[str, Contact]]]] = (
-        field(default_factory=dict))
+    meeting: Meeting
+    problems: tuple[Problem, ...]
+    placeholders: tuple[tuple[str, Contact], ...]  # contacts its refs name without a note
+
+
+Link = Callable[[Meeting], Linked]
+# What may stand in for linking each meeting: given the signature and the linker, a linker
+# (the incremental layer's, which keeps meetings linked by the last build).
+LinkMemo = Callable[[tuple[Any, ...], Link], Link]
 
 
 def build_journal(config: Config, contacts: list[Contact], meetings: list[Meeting],
                   undated: Sequence[Meeting] = (), non_notes: Sequence[str] = (),
-                  unread: Sequence[str] = (), cache: LinkCache | None = None
+                  unread: Sequence[str] = (), memo: LinkMemo | None = None
                   ) -> tuple[Journal, list[Problem]]:
     """Join contacts and meetings, resolving refs; `contacts` and `meetings` in path order.
 
@@ -121,7 +130,8 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
     folders (ending in `/`) and other files under contacts/: a ref that names one of them
     is an error that says so, not just a ref that matches nothing. `unread` are contact
     notes that could not be read: their names and aliases are unknown, so a ref that matches
-    nothing may mean one of them, and its warning says so.
+    nothing may mean one of them, and its warning says so. `memo`, when given, may stand
+    in for linking a meeting (see `Linked`).
     """
     problems: list[Problem] = []
     by_slug: dict[str, Contact] = {}
@@ -139,8 +149,19 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
         slug: replace(c, introduced_by=resolver.resolve(c.introduced_by)) if c.introduced_by
         else c for slug, c in by_slug.items()
     }
-    link = _linker(resolver, cache, by_slug, non_notes, unread)
-    linked_meetings = _unique_ids([link(m) for m in meetings])
+    link = _linker(resolver)
+    if memo is not None:
+        link = memo((tuple((slug, c.name, c.aliases, c.source.path)
+                           for slug, c in by_slug.items()), tuple(non_notes), tuple(unread)),
+                    link)
+    linked_meetings = []
+    for meeting in meetings:
+        linked = link(meeting)
+        resolver.problems.extend(linked.problems)
+        for slug, stand_in in linked.placeholders:
+            resolver.placeholders.setdefault(slug, stand_in)
+        linked_meetings.append(linked.meeting)
+    linked_meetings = _unique_ids(linked_meetings)
     for meeting in undated:
         _link_meeting(meeting, resolver)
     linked_meetings.sort(key=lambda m: (m.date, m.id))
@@ -200,30 +221,18 @@ def _non_note_index(non_notes: Sequence[str]) -> dict[str, str]:
     return index
 
 
-def _linker(resolver: _Resolver, cache: LinkCache | None, contacts: dict[str, Contact],
-            non_notes: Sequence[str], unread: Sequence[str]) -> Callable[[Meeting], Meeting]:
-    """Link a meeting, or take it from the cache when nothing it depends on changed."""
-    if cache is None:
-        return lambda meeting: _link_meeting(meeting, resolver)
-    signature = (tuple((slug, c.name, c.aliases, c.source.path) for slug, c in contacts.items()),
-                 tuple(non_notes), tuple(unread))
-    known = cache.meetings if cache.signature == signature else {}
-    cache.signature, cache.meetings = signature, {}
+def _linker(resolver: _Resolver) -> Link:
+    """Link one meeting, giving what linking found instead of keeping it in the resolver
+    (`build_journal` applies it, whether the meeting was linked now or before)."""
 
-    def link(meeting: Meeting) -> Meeting:
-        entry = known.get(id(meeting))
-        if entry is not None and entry[0] is meeting:
-            _, linked, problems, touched = entry
-            resolver.problems.extend(problems)
-            for slug, stand_in in touched:
-                resolver.placeholders.setdefault(slug, stand_in)
-        else:
-            start, resolver.touched = len(resolver.problems), []
+    def link(meeting: Meeting) -> Linked:
+        start, resolver.touched = len(resolver.problems), []
+        try:
             linked = _link_meeting(meeting, resolver)
-            problems, touched = resolver.problems[start:], resolver.touched
+            return Linked(linked, tuple(resolver.problems[start:]), tuple(resolver.touched))
+        finally:
+            del resolver.problems[start:]
             resolver.touched = None
-        cache.meetings[id(meeting)] = (meeting, linked, problems, touched)
-        return linked
 
     return link
 
