@@ -17,6 +17,9 @@ TIER_DAYS: Mapping[str, int] = MappingProxyType(
 EXCHANGE_TYPES = ("referral", "introduction", "info", "business")
 STATUSES = ("open", "won", "lost")
 ONE_TO_ONE_KINDS = ("one-to-one", "coffee", "lunch")  # what the one-to-ones goal counts
+# How people write a one-to-one (`kind: 1-2-1`): read as `one-to-one`.
+ONE_TO_ONE_SPELLINGS = frozenset({"1-2-1", "121", "1:1", "1-1", "1-to-1", "1to1", "one2one",
+                                  "one-2-one", "one-on-one", "1-on-1", "one to one"})
 EVENT_KINDS = ("event",)  # what the events goal counts
 
 

@@ -226,6 +226,34 @@ def test_exchange_defaults_type_referral_status_open(loaded: Load) -> None:
         "gave", "referral", "open", "Acme roof job")
 
 
+@pytest.mark.parametrize("written", ["1-2-1", "121", "1:1", "one2one", "One-on-One"])
+def test_the_ways_people_write_a_one_to_one_are_one_to_ones(loaded: Load, written: str) -> None:
+    result = clean(loaded({
+        "contacts/ada.md": "",
+        "meetings/2026-05-01 x.md": f"---\nwith: ada\nkind: {written}\n---\n",
+    }))
+    assert only_meeting(result).kind == "one-to-one"
+
+
+def test_a_referral_closed_without_saying_how_is_not_guessed(loaded: Load) -> None:
+    result = loaded({
+        "contacts/ada.md": "",
+        "meetings/2026-05-01 x.md": """
+            ---
+            with: ada
+            gave:
+              - to: ada
+                status: closed
+            ---
+        """,
+    })
+    (problem,) = result.problems
+    assert (problem.severity, problem.line) == ("error", 5)
+    assert "write `won` or `lost`" in problem.message and "did you mean" not in problem.message
+    (meeting,) = result.journal.meetings
+    assert meeting.gave[0].status == "open"  # the field lost, not the entry
+
+
 def test_exchange_keys_are_read(loaded: Load) -> None:
     result = loaded({
         "contacts/ada.md": "",

@@ -13,7 +13,7 @@ import reprlib
 from collections.abc import Iterable
 from typing import Any
 
-from ..model import Birthday
+from ..model import ONE_TO_ONE_SPELLINGS, STATUSES, Birthday
 from .read import YamlDate
 
 _TIME = r"[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
@@ -173,6 +173,22 @@ def cadence(value: Any) -> int:
     if days > MAX_DAYS:
         raise BadValue(f"invalid cadence {show(value)}: more than a hundred years")
     return days
+
+
+def status(value: Any) -> str:
+    """A referral's status: `open`, `won` or `lost`. `closed` says that it ended but not how,
+    so it is not guessed."""
+    if text(value).lower() == "closed":
+        raise BadValue("status `closed` does not say how the referral ended: write `won` or "
+                       "`lost` (and `closed_on:` the day it closed)")
+    return choice(value, STATUSES, "status")
+
+
+def kind(value: Any) -> str:
+    """A meeting's kind, in lower case; the ways people write a one-to-one (`1-2-1`, `121`,
+    `1:1`, `one2one`) are read as `one-to-one`."""
+    word = text(value).lower()
+    return "one-to-one" if word in ONE_TO_ONE_SPELLINGS else word
 
 
 def choice(value: Any, choices: Iterable[str], what: str) -> str:

@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from ..model import (
     EXCHANGE_TYPES,
-    STATUSES,
     TIER_DAYS,
     Config,
     Contact,
@@ -75,7 +74,7 @@ EXCHANGE_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "type": lambda value: fields.choice(value, EXCHANGE_TYPES, "exchange type"),
     "prospect": fields.text,
     "heat": fields.heat,
-    "status": lambda value: fields.choice(value, STATUSES, "status"),
+    "status": fields.status,
     "value": fields.number,
     "closed_on": fields.date,
 }
@@ -189,7 +188,7 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
     date = _meeting_date(note)
     with_ = note.refs(note.value(meta, ("with",), fields.ref_texts, ()), ("with",))
     title = note.value(meta, ("title",), fields.text, "")
-    kind = note.value(meta, ("kind",), fields.text, "").lower()
+    kind = note.value(meta, ("kind",), fields.kind, "")
     gave = _exchanges(note, "gave", "to", with_, date)
     got = _exchanges(note, "got", "from", with_, date)
     follow_ups = _follow_ups(note, with_)
