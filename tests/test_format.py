@@ -254,6 +254,20 @@ def test_a_referral_closed_without_saying_how_is_not_guessed(loaded: Load) -> No
     assert meeting.gave[0].status == "open"  # the field lost, not the entry
 
 
+@pytest.mark.parametrize(("direction", "wrong", "right"), [("gave", "from", "to"),
+                                                           ("got", "to", "from")])
+def test_the_other_directions_key_says_which_to_use(loaded: Load, direction: str, wrong: str,
+                                                    right: str) -> None:
+    result = loaded({
+        "contacts/ada.md": "",
+        "contacts/bob.md": "",
+        "meetings/2026-05-01 x.md": f"---\nwith: ada\n{direction}:\n  - {wrong}: bob\n---\n",
+    })
+    (problem,) = result.problems  # not also "unknown key"
+    assert (problem.severity, problem.line) == ("error", 4)
+    assert f"write `{right}:`" in problem.message
+
+
 def test_exchange_keys_are_read(loaded: Load) -> None:
     result = loaded({
         "contacts/ada.md": "",

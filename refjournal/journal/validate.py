@@ -259,7 +259,15 @@ def _exchanges(note: _Note, direction: str, who: str, with_: tuple[Ref, ...],
     exchanges = []
     for index, item in _items(note, direction, f"`{who}:`, `type:`, `status:`..."):
         path: KeyPath = (direction, index)
-        note.unknown_keys(item, (who, *EXCHANGE_KEYS), path, f"a `{direction}` entry")
+        other = "from" if who == "to" else "to"  # the key of the other direction
+        if other in item:
+            mixed_up = ("names who gave you something, in a `got` entry" if other == "from"
+                        else "names whom you gave something, in a `gave` entry")
+            whom = "whom you gave it to" if who == "to" else "who gave it to you"
+            note.report((*path, other), f"`{other}:` {mixed_up}; in a `{direction}` entry, "
+                        f"write `{who}:` for {whom} (or move the entry under "
+                        f"`{'got' if direction == 'gave' else 'gave'}:`)")
+        note.unknown_keys(item, (who, other, *EXCHANGE_KEYS), path, f"a `{direction}` entry")
         texts: tuple[str, ...] = note.value(item, (*path, who), fields.ref_texts, ())
         refs = note.refs(texts, (*path, who)) if texts else with_
         if not refs:
