@@ -268,6 +268,22 @@ def test_the_other_directions_key_says_which_to_use(loaded: Load, direction: str
     assert f"write `{right}:`" in problem.message
 
 
+def test_front_matter_without_its_opening_line_is_an_error(loaded: Load) -> None:
+    result = loaded({
+        "contacts/ada.md": "name: Ada Lovelace\nmet: 2026-01-05\ncadence: 1m\n---\nNotes.\n",
+        "meetings/2026-05-01 x.md": "with: ada\ntags:\n  - chapter\n---\nCoffee.\n",
+    })
+    found = sorted((p.path, p.line, p.severity) for p in result.problems)
+    assert found == [("contacts/ada.md", 1, "error"), ("meetings/2026-05-01 x.md", 1, "error")]
+    assert "no opening `---` line" in result.problems[0].message
+
+
+def test_a_body_that_only_looks_like_keys_is_a_body(loaded: Load) -> None:
+    """Text with a colon, then a rule, is no front matter: no key of a note is in it."""
+    clean(loaded({"contacts/ada.md": "Summary: a great first call\n---\nMore.\n",
+                  "contacts/bo.md": "name: Bo\nAnd then a sentence.\n---\n"}))
+
+
 def test_exchange_keys_are_read(loaded: Load) -> None:
     result = loaded({
         "contacts/ada.md": "",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from ..model import (
@@ -151,6 +151,37 @@ def _goals(note: _Note, raw: Any) -> Goals:
                                     getattr(defaults, key)) for key in GOAL_KEYS})
 
 
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|$)")
+_LOOK = 60  # lines looked at for a front matter without its opening `---`
+
+
+def _missing_opening(note: _Note, known: Iterable[str]) -> None:
+    """Report a note without front matter whose first lines are `key: value` (the note's
+    own keys among them) up to a `---` line: front matter that lost its opening `---`,
+    whose keys would otherwise be read as text, and lost."""
+    raw = note.raw
+    if raw.meta or raw.head:
+        return
+    lines = raw.body.split("\n")
+    if not lines or _KEY_LINE.match(lines[0]) is None:
+        return
+    keys = set()
+    for line in lines[:_LOOK]:
+        if line.rstrip() == "---":
+            break
+        match = _KEY_LINE.match(line)
+        if match is not None:
+            keys.add(match.group(1))
+        elif line.strip() and not line.startswith((" ", "\t", "-")):
+            return  # a line of text: this is a body, not front matter
+    else:
+        return
+    if keys & set(known):
+        note.problems.append(error(raw.path, 1, "front matter has no opening `---` line: add "
+                                   "`---` as the first line, above this one; until then its "
+                                   "keys are read as the note's text", lines[0]))
+
+
 def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
     """Check a contact note; its slug comes from the file name, its name defaults to it."""
     note = _Note(raw)
@@ -158,6 +189,7 @@ def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
         return None, [error(raw.path, 1, f"the file name `{raw.stem}.md` has no letter or "
                             "digit to make a slug from; rename the file after the contact")]
     meta = raw.meta
+    _missing_opening(note, CONTACT_KEYS)
     note.unknown_keys(meta, CONTACT_KEYS, (), "a contact note")
     values = {key: note.value(meta, (key,), convert, None)
               for key, convert in CONTACT_KEYS.items()}
@@ -184,6 +216,7 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
     UNDATED, with an error, so that the model stage can still check its refs."""
     note = _Note(raw)
     meta = raw.meta
+    _missing_opening(note, MEETING_KEYS)
     note.unknown_keys(meta, MEETING_KEYS, (), "a meeting note")
     date = _meeting_date(note)
     with_ = note.refs(note.value(meta, ("with",), fields.ref_texts, ()), ("with",))
