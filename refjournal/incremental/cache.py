@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from .. import __version__
 from ..journal.read import CONFIG
 from ..site.write import marker
+from .record import digest
 
 FORMAT = 4
 SHARDS = 16  # files the notes are spread over
@@ -118,9 +119,7 @@ class ParseCache:
             return None
         return data if stamp == self.stamp and isinstance(data, dict) else None
 
-    @staticmethod
-    def digest(data: bytes) -> bytes:
-        return hashlib.sha256(data).digest()
+    digest = staticmethod(digest)  # of a note's bytes, as the record takes it too
 
     def get(self, rel: str, digest: bytes) -> Any | None:
         known = self.entries.get(rel)

@@ -80,10 +80,10 @@ class Engine:
         cache.renew()
         recover(out)  # what a killed build left beside it, as writing would do first
         scan = rebuild.scan(root)
-        settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode,
-                                           theme_files(theme_dirs(root)))
+        themes = theme_files(theme_dirs(root))
+        settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode, themes)
         return Past(self, root, out, today, rebuild.usable(cache.site(out), out), scan,
-                    settings)
+                    settings, themes)
 
     def forget(self, out: Path, paths: Iterable[str]) -> None:
         """Read these notes again next time, even if their file state looks the same (a
@@ -110,6 +110,8 @@ class Past:
     record: Record | None = None
     scan: rebuild.Scan | None = None
     settings: bytes | None = None
+    # The theme's files as the build began, in its settings and in every page's stamp.
+    theme_files: tuple[Any, ...] = ()
     reuser: Reuser | None = None
 
     @property
@@ -178,7 +180,7 @@ class Past:
             return None
         from ..site.templates import environment
 
-        key = (list(themes), theme_files(themes))
+        key = (list(themes), self.theme_files)
         if resident.env is None or resident.env_key != key:
             resident.env, resident.env_key = environment(themes), key
         return resident.env
@@ -193,7 +195,7 @@ class Past:
         resident = self.resident
         if resident is not None and resident.data is None:
             resident.data = DataMemo()
-        self.reuser = Reuser(self._intact_memory(), theme_files(themes),
+        self.reuser = Reuser(self._intact_memory(), self.theme_files,
                              data=resident.data if resident is not None else None,
                              digests=resident.digests if resident is not None else None,
                              verify=self.out if self.engine.verify else None)
@@ -223,11 +225,9 @@ class Past:
         """Keep the record of the site just written (none for a build that read settings
         midway, or whose notes changed meanwhile)."""
         cache = self.engine.cache
-        if cache is None:
+        if cache is None or not self.engine.records:
             return
         record = None
-        if not self.engine.records:
-            return
         if self.scan is not None and self.settings is not None and self.reuser is not None \
                 and not cache.config_changed():
             record = _record(self, loaded, rendered, written, problems)

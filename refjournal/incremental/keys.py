@@ -38,7 +38,17 @@ def stamp(theme_files: tuple[Any, ...]) -> tuple[Any, ...]:
     return (theme_files, __version__)
 
 
-class Keyer:
+class _Keys:
+    """What both kinds of keys share: a journal's own template may show anything, so its
+    pages have no key."""
+
+    own: frozenset[str]
+
+    def keyable(self, page: Page) -> bool:
+        return page.template not in self.own
+
+
+class Keyer(_Keys):
     """Keys of pages (see the module's docstring).
 
     Values are pickled without pickle's memo, which would make the bytes depend on which
@@ -63,9 +73,6 @@ class Keyer:
         self.values: dict[int, tuple[object, bytes]] = {}  # other values, this build only
         self.stamp = hashlib.sha256(self._dump(stamp)).digest()
 
-    def keyable(self, page: Page) -> bool:
-        return page.template not in self.own
-
     def key(self, page: Page) -> bytes:
         # In the context's own order: pages.py makes each kind of page's context in one
         # order. A value that is not PLAIN stands as its digest, in a tuple of one.
@@ -78,10 +85,6 @@ class Keyer:
             else:
                 parts += (name, (self._value(value),))
         return hashlib.sha256(self.stamp + self._dump(tuple(parts))).digest()
-
-    def digest(self, value: object) -> bytes:
-        """The digest of any value, as keys take it."""
-        return hashlib.sha256(self._dump(value)).digest()
 
     def _value(self, value: object) -> bytes:
         """The digest of a value that is not PLAIN, made once per build."""
@@ -113,7 +116,7 @@ class Keyer:
         return (_digested, (self._record(record),))
 
 
-class SameContext:
+class SameContext(_Keys):
     """Keys for a process that keeps the last build in memory (serve): a page's context
     itself, compared value by value with `==` (records by the fields that are not UNSHOWN,
     as digests take them). Cheaper than a digest when most objects are the very ones of
@@ -124,9 +127,6 @@ class SameContext:
     def __init__(self, stamp: tuple[Any, ...], own: frozenset[str]) -> None:
         self.own, self.stamp = own, stamp
         self.verdicts: dict[tuple[int, int], bool] = {}  # (id now, id before) -> equal
-
-    def keyable(self, page: Page) -> bool:
-        return page.template not in self.own
 
     def key(self, page: Page) -> Context:
         return Context(page.context, self)

@@ -9,6 +9,7 @@ theme's static files) are made meanwhile. The stage knows nothing of earlier bui
 
 from __future__ import annotations
 
+import copy
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -131,9 +132,10 @@ def render_site(site: Derived, themes: list[Path], sink: Sink | None = None, *,
     env = env if env is not None else environment(themes)
     result = Rendered()
     emit = _emitter(sink, result.files)
-    make: PageMaker = _PageRenderer(site, env, themes, sink, own)
+    renderer = _PageRenderer(site, env, themes, sink, own)
+    make: PageMaker = renderer
     if reuse is not None:
-        make = reuse.pages(make, site, own, _PageRenderer(site, env, themes, None, own))
+        make = reuse.pages(renderer, site, own, renderer.unsunk())
     todo = list(pages(site))
     total = len(todo)
 
@@ -223,6 +225,12 @@ class _PageRenderer:
         self.own = own
         self.everything = bool(own & SHARED_TEMPLATES)
         self.model = whole_model(site) if own else {}
+
+    def unsunk(self) -> _PageRenderer:
+        """The same renderer, giving a page's bytes instead of writing them."""
+        plain = copy.copy(self)
+        plain.sink = None
+        return plain
 
     def __call__(self, page: Page) -> Outcome:
         if self.everything or page.template in self.own:
