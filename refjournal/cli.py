@@ -545,21 +545,31 @@ def deploy_command(journal: Path | None, remote: str, branch: str, keep_history:
 @main.command("init-hosting")
 @click.argument("host", type=click.Choice(HOSTS))
 @journal_option
-def init_hosting_command(host: str, journal: Path | None) -> None:
+@click.option("--install-from", metavar="REQUIREMENT", default=None,
+              help="What the host's runner installs, as pip takes it: a git URL "
+              "(git+https://host/you/refjournal@v0.2.0) or a release on your index "
+              "(refjournal==0.2.0). Default: this refjournal: the same release when it came "
+              "from a package index, else a wheel of it written into .refjournal/.")
+def init_hosting_command(host: str, journal: Path | None, install_from: str | None) -> None:
     """Write the CI file that publishes the journal on a git host (never overwriting).
 
     gitlab: a Pages job; then restrict Pages to project members. github: an Actions
     workflow that builds with --encrypt (GitHub Pages is public on most plans) and deploys
     with the official Pages actions. cloudflare: the Pages settings, and a note on putting
     the site behind Cloudflare Access.
+
+    The host installs the refjournal you run now. Installed from a clone, that is a wheel
+    built from it into .refjournal/ at the top of the repository: commit it with the file.
     """
     root = _journal_root(journal)
     try:
-        recipe = write_recipe(host, root)
+        recipe = write_recipe(host, root, install_from)
     except HostingError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
     click.echo(f"wrote {recipe.path}")
+    if recipe.install.wheel is not None:
+        click.echo(f"wrote {recipe.install.wheel} (the host installs this refjournal from it)")
     click.echo(recipe.next_steps)
 
 

@@ -1,7 +1,8 @@
 """Recipes for publishing through a git host: the CI file each host reads, written once.
 
 An authoring command: it writes one new file into the repository and never overwrites one.
-The recipes pin this version of refjournal, so that the host builds what was tried here.
+The recipes install the refjournal that wrote them (see `install.py`), so that the host
+builds what was tried here, whether that came from a package index or from a clone.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from .install import Install, InstallError, Origin, plan, running_origin
 
 HOSTS = ("gitlab", "github", "cloudflare")
 
@@ -23,11 +25,17 @@ class HostingError(Exception):
 @dataclass(frozen=True)
 class Recipe:
     path: Path  # the file written
+    install: Install  # what the host installs, and the wheel written for it if any
     next_steps: str  # what the user still has to do on the host's side
 
 
-def write_recipe(host: str, journal: Path) -> Recipe:
-    """Write the CI file for `host` at the top of the repository holding `journal`."""
+def write_recipe(host: str, journal: Path, install_from: str | None = None,
+                 origin: Origin | None = None) -> Recipe:
+    """Write the CI file for `host` at the top of the repository holding `journal`.
+
+    `install_from` is what the host should `pip install` instead of this refjournal;
+    `origin` is where this refjournal came from (found out when not given).
+    """
     top = _top(journal)
     rel = journal.resolve().relative_to(top.resolve()).as_posix() or "."
     if not re.fullmatch(r"[A-Za-z0-9._/-]+", rel):
@@ -45,13 +53,21 @@ def write_recipe(host: str, journal: Path) -> Recipe:
     if path.exists():
         raise HostingError(f"{path} already exists; not overwritten (move it aside to "
                            "write the recipe)")
+    try:
+        install = plan(top, install_from, origin or running_origin())
+    except InstallError as exc:
+        raise HostingError(str(exc)) from None
     text = template.replace("{build}", CLOUDFLARE_BUILD)
-    for key, value in (("{version}", __version__), ("{journal}", rel), ("{branch}", branch)):
+    for key, value in (("{version}", __version__), ("{install}", install.requirement),
+                       ("{journal}", rel), ("{branch}", branch)):
         text = text.replace(key, value)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:  # "x": fails rather than overwrite
         file.write(text)
-    return Recipe(path, steps.replace("{version}", __version__))
+    added = path.relative_to(top).as_posix()
+    if install.wheel is not None:
+        added += f" {install.wheel.parent.relative_to(top).as_posix()}"
+    return Recipe(path, install, steps.replace("{add}", added))
 
 
 def _top(journal: Path) -> Path:
@@ -82,7 +98,7 @@ GITLAB = """\
 pages:
   image: python:3.12-slim
   script:
-    - pip install "refjournal=={version}"
+    - pip install "{install}"
     - refjournal build --journal "{journal}" --out public --strict
   artifacts:
     paths:
@@ -92,7 +108,7 @@ pages:
 """
 GITLAB_STEPS = """\
 Next:
-  1. git add .gitlab-ci.yml && git commit -m "Publish the journal" && git push
+  1. git add {add} && git commit -m "Publish the journal" && git push
   2. In GitLab: Settings > General > Visibility, project features, permissions > Pages:
      choose "Only Project Members", so that only you (and members) can read the site."""
 
@@ -122,7 +138,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install "refjournal=={version}"
+      - run: pip install "{install}"
       - run: refjournal build --journal "{journal}" --out site --strict --encrypt
         env:
           REFJOURNAL_PASSWORD: ${{ secrets.REFJOURNAL_PASSWORD }}
@@ -144,10 +160,10 @@ Next:
   1. In GitHub: Settings > Secrets and variables > Actions > New repository secret:
      name REFJOURNAL_PASSWORD, value a long passphrase (the readers' password).
   2. Settings > Pages > Build and deployment > Source: "GitHub Actions".
-  3. git add .github/workflows/refjournal.yml && git commit -m "Publish the journal" && git push
+  3. git add {add} && git commit -m "Publish the journal" && git push
 The encrypted pages are public: a weak password can be guessed offline."""
 
-CLOUDFLARE_BUILD = ('pip install "refjournal=={version}" && '
+CLOUDFLARE_BUILD = ('pip install "{install}" && '
                     'refjournal build --journal "{journal}" --out site --strict')
 CLOUDFLARE = """\
 # refjournal {version} on Cloudflare Pages.
@@ -169,4 +185,4 @@ Next:
      wrangler.toml and the output directory "site".
   2. Protect it with Cloudflare Access: the production address and the preview
      addresses (*.<project>.pages.dev) both, or branch previews stay public.
-  3. git add wrangler.toml && git commit -m "Publish the journal" && git push"""
+  3. git add {add} && git commit -m "Publish the journal" && git push"""
