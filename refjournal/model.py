@@ -105,6 +105,7 @@ class Contact:
     offers: str = ""
     referral_partner: bool = False
     archived: bool = False
+    links: tuple[Ref, ...] = ()  # the [[wikilinks]] in the text, each at its line
     # Not compared: two notes that differ only in their text are the same record, so the
     # pages that do not show the text can tell they need no new render.
     body: str = field(default="", compare=False, repr=False)
@@ -167,6 +168,7 @@ class Meeting:
     gave: tuple[Exchange, ...] = ()
     got: tuple[Exchange, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
+    links: tuple[Ref, ...] = ()  # the [[wikilinks]] in the text, each at its line
     # Not compared: two notes that differ only in their text are the same record, so the
     # pages that do not show the text can tell they need no new render.
     body: str = field(default="", compare=False, repr=False)

@@ -45,13 +45,21 @@ def fold_name(text: str) -> str:
 
 def lookup(index: Mapping[str, str], text: str) -> str | None:
     """Find a contact's slug from a ref: its slug (any case), then a name or alias, then the
-    slug of the text.
+    slug of the text, then the path of the note.
 
-    `index` maps slugs and `name_key()` of names and aliases to slugs (see the model stage).
+    `index` maps slugs, `name_key()` of names and aliases and `note_key()` of the notes' paths
+    to slugs (see the model stage).
     """
     slug = slugify(text)
     return (index.get(text.strip().lower()) or index.get(name_key(text))
-            or (index.get(slug) if slug else None))
+            or (index.get(slug) if slug else None) or index.get(note_key(text)))
+
+
+def note_key(text: str) -> str:
+    """Index key of a contact note's path, as Obsidian writes links to it:
+    `contacts/clients/acme.md`, `[[Contacts/Clients/Acme]]`, `clients/acme` -> the same."""
+    path = text.strip().strip("/").casefold().removeprefix("contacts/").strip("/")
+    return "note:" + path.removesuffix(".md")
 
 
 def name_key(text: str) -> str:

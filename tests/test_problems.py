@@ -291,6 +291,42 @@ def test_unresolved_ref_warns(loaded: Load) -> None:
     assert_warning(result, "meetings/2026-05-01 x.md", 3, "`Zed` matches no contact")
 
 
+def test_a_wikilink_in_the_text_that_matches_no_contact_warns_with_the_nearest_names(
+        loaded: Load) -> None:
+    files = {"contacts/bob-quayle.md": "---\nname: Bob Quayle\n---\n",
+             "contacts/bob-quail.md": "---\nname: Rob Quail\n---\n",
+             "meetings/2026-05-01 x.md": "---\nwith: bob-quayle\n---\nMet [[Bob Quayle]].\n\n"
+                                         "Then [[Bob Qualye|Bob]] again.\n"}
+    result = loaded(files)
+    problem = assert_warning(result, "meetings/2026-05-01 x.md", 6,
+                             "`[[Bob Qualye]]` in the text matches no contact, so it links "
+                             "nowhere; add `contacts/bob-qualye.md` or fix the link")
+    assert problem.message.endswith("(did you mean `Bob Quayle` or `Rob Quail`?)")
+    assert (problem.source, problem.column) == ("Then [[Bob Qualye|Bob]] again.", 6)
+    strict = loaded(files, strict=True)
+    assert not strict.ok and strict.problems[0].severity == "error"
+
+
+def test_a_wikilink_in_a_contact_s_text_is_checked_too_and_makes_no_placeholder(
+        loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "---\nname: Ada\n---\nIntroduced me to [[Zed]].\n"})
+    assert_warning(result, "contacts/ada.md", 4, "`[[Zed]]` in the text matches no contact")
+    assert list(result.journal.contacts) == ["ada"]
+
+
+@pytest.mark.parametrize("body", [
+    "Met [[Ada]] and [[ada|her]] and [[Ada#Notes]].\n",  # name, slug, heading
+    "In code: `[[Zed]]` and ``a [[Zed]] b``.\n",
+    "```\n[[Zed]]\n```\n",
+    "~~~~ text\n[[Zed]]\n~~~\nstill code\n~~~~\n",
+    "Not a link: [[ ]] or [[a\nb]].\n",
+])
+def test_wikilinks_that_name_a_contact_or_sit_in_code_say_nothing(loaded: Load,
+                                                                   body: str) -> None:
+    result = loaded({**ADA, "meetings/2026-05-01 x.md": f"---\nwith: ada\n---\n{body}"})
+    assert result.problems == [], [p.format() for p in result.problems]
+
+
 @pytest.mark.parametrize("ref", ["clients", "Clients/", "[[contacts/clients]]"])
 def test_a_ref_to_a_folder_is_an_error(loaded: Load, ref: str) -> None:
     result = loaded({"contacts/clients/acme.md": "",

@@ -66,6 +66,18 @@ def test_an_edited_text_rewrites_its_page_and_nothing_else(tmp_path):
     assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
+def test_a_text_edit_that_links_to_no_contact_is_reported_by_a_full_build(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    note = root / "meetings/2026/2026-11-02-coffee.md"
+    note.write_text(note.read_text() + "\nIntroduce [[Cy Gone]].\n")
+    result = incremental(root, out, cache)
+    assert [p.message.split(";")[0] for p in result.problems] == [
+        "`[[Cy Gone]]` in the text matches no contact, so it links nowhere"]
+    assert tree(out) == fresh(root, tmp_path / "fresh")
+
+
 def test_the_cli_says_what_it_changed(tmp_path):
     root = write_journal(tmp_path / "j", JOURNAL)
     args = ["build", "--journal", str(root), "--out", str(tmp_path / "site"), "--today",

@@ -180,6 +180,17 @@ def test_a_runtime_error_in_a_theme_template_is_a_problem(tmp_path: Path) -> Non
     assert (problem.path, problem.line) == ("theme/templates/balances.html", 2)
 
 
+def test_a_wikilink_in_the_text_may_be_the_note_s_path_as_obsidian_writes_it(
+        tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "journal", {
+        "contacts/clients/acme.md": "---\nname: Acme Ltd\n---\n",
+        "contacts/bob.md": "See [[Contacts/Clients/Acme|Acme]] and [[clients/acme.md]].\n"})
+    result = build(root, tmp_path / "site", TODAY)
+    assert result.problems == []
+    html = read(tmp_path / "site", "contacts/bob/index.html")
+    assert html.count('<a class="wikilink" href="../../contacts/acme/index.html">') == 2
+
+
 def test_remote_images_in_notes_become_links(tmp_path: Path) -> None:
     files = {**JOURNAL, "contacts/bob.md": "![logo](https://example.com/l.png) ![me](me.png)\n"}
     html = read(site(tmp_path, files), "contacts/bob/index.html")

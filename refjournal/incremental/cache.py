@@ -65,7 +65,7 @@ class ParseCache:
         self.sites_path = folder / f"{name}.sites"
         self.root = root
         self.unwritable = False  # said once
-        self.stamp = (FORMAT, __version__, _config_digest(root), _libraries())
+        self.stamp = (FORMAT, __version__, _config_digest(root), _libraries(), _code())
         self._entries: dict[str, Entry] | None = None  # read when first needed
         self._stored: list[set[str]] = [set() for _ in range(SHARDS)]  # paths in each file
         self._changed: set[int] = set()  # shards with notes parsed by this run
@@ -219,6 +219,26 @@ def _libraries() -> tuple[tuple[str, int, int], ...]:
             info = None
         found.append((name, info.st_size if info else 0, info.st_mtime_ns if info else 0))
     return tuple(found)
+
+
+# The modules that turn a note's bytes into what the cache keeps.
+PARSING = ("model.py", "problems.py", "slug.py", "journal")
+
+
+def _code() -> bytes:
+    """A digest of the code that parses notes: a release changes the version, but an edit of
+    a clone's code must drop what the old code parsed too."""
+    package = Path(__file__).resolve().parent.parent
+    files = sorted(path for name in PARSING
+                   for path in ([package / name] if name.endswith(".py")
+                                else (package / name).glob("*.py")))
+    whole = hashlib.sha256()
+    for path in files:
+        try:
+            whole.update(path.read_bytes())
+        except OSError:
+            whole.update(b"?")
+    return whole.digest()
 
 
 def _config_digest(root: Path) -> bytes:

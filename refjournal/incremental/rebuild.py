@@ -27,6 +27,7 @@ from ..journal.read import CONTACTS, Discovered, discover, parse_note
 from ..journal.validate import validate_contact, validate_meeting
 from ..site.markdown import TooDeep, make_markdown, render_markdown
 from ..site.write import StatKey, marker, stat_key, update_site
+from ..slug import lookup
 from .record import FileState, NoteState, Record, digest
 
 SETTLED_NS = 2_000_000_000  # a note changed more recently than this is read again next time
@@ -169,13 +170,18 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan,
 def _text_only_edit(rel: str, kind: str, data: bytes, known: NoteState, record: Record
                     ) -> str | None:
     """The new text of a note whose front matter is byte for byte the one recorded, which
-    had no problem and still has none, and whose text shows in its page; else None."""
+    had no problem and still has none (its [[wikilinks]] all name contacts), and whose
+    text shows in its page; else None."""
     if not known.clean or rel not in record.frames:
         return None
     raw, problems = parse_note(rel, kind, data)
     if raw is None or problems or head_digest(raw.head) != known.head:
         return None
     validate = validate_contact if kind == CONTACTS else validate_meeting
-    if validate(raw)[1] or not raw.body.strip():  # a blank text hides its section
+    record_or_none, problems = validate(raw)
+    if problems or not raw.body.strip():  # a blank text hides its section
         return None
+    links = record_or_none.links if record_or_none is not None else ()
+    if any(lookup(record.ref_index, link.text) is None for link in links):
+        return None  # a link to no contact: a warning the full build reports
     return raw.body

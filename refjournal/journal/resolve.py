@@ -9,6 +9,7 @@ and follow-ups still count (and a warning says so).
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from typing import Any
 
 from ..model import Config, Contact, Exchange, FollowUp, Journal, Meeting, Ref
 from ..problems import Problem, error, warning
-from ..slug import fold_name, lookup, name_key, slugify
+from ..slug import fold_name, lookup, name_key, note_key, slugify
 
 
 class _Resolver:
@@ -26,8 +27,6 @@ class _Resolver:
         self.contacts = contacts
         self.unread = _unread_hint(unread)
         self.non_notes = _non_note_index(non_notes)
-        self.by_path = {_path_key(c.source.path).removesuffix(".md"): slug
-                        for slug, c in contacts.items()}
         self.by_name: dict[str, list[str]] = defaultdict(list)
         for contact in sorted(contacts.values(), key=lambda c: c.slug):  # first by slug wins
             for name in (contact.name, *contact.aliases):
@@ -37,6 +36,7 @@ class _Resolver:
         # Names first, then slugs over them: an exact slug wins over someone's alias.
         self.index = {key: slugs[0] for key, slugs in self.by_name.items()}
         self.index.update((slug, slug) for slug in contacts)
+        self.index.update((note_key(c.source.path), slug) for slug, c in contacts.items())
         self.placeholders: dict[str, Contact] = {}
         self.problems: list[Problem] = []
         self._reported: set[tuple[str, str, int]] = set()
@@ -53,9 +53,6 @@ class _Resolver:
                 self._report(ref, warning, f"`{text}` could mean `{slug}` or "
                              f"{', '.join(f'`{s}`' for s in others)} (a slug, name or alias of "
                              f"each); using `{slug}`; write the slug to choose")
-            return replace(ref, slug=slug, resolved=True)
-        slug = self.by_path.get(_path_key(text).removesuffix(".md"))
-        if slug is not None:  # a path to the note: `contacts/clients/acme.md`, `[[clients/acme]]`
             return replace(ref, slug=slug, resolved=True)
         slug = slugify(text) or "unnamed"
         while slug in self.contacts:  # only the fallback can collide with a real contact
@@ -80,20 +77,45 @@ class _Resolver:
     def refs(self, refs: Iterable[Ref]) -> tuple[Ref, ...]:
         return tuple(self.resolve(ref) for ref in refs)
 
+    def check_links(self, note: Contact | Meeting) -> None:
+        """Warn of each [[wikilink]] in a note's text that names no contact: the site shows
+        it as plain text. (It makes no placeholder: a mention is not a relationship.)"""
+        lines = note.body.split("\n")
+        for link in note.links:
+            if lookup(self.index, link.text) is not None:
+                continue
+            text = lines[link.source.line - note.body_line]
+            where = re.search(r"\[\[\s*" + re.escape(link.text), text)
+            self.problems.append(warning(
+                link.source.path, link.source.line,
+                f"`[[{link.text}]]` in the text matches no contact, so it links nowhere; "
+                f"add `contacts/{slugify(link.text) or 'name'}.md` or fix the link"
+                f"{self._suggest(link.text)}{self.unread}",
+                text, where.start() + 1 if where else None))
+
     @cached_property
-    def _candidates(self) -> dict[str, str]:
+    def _candidates(self) -> dict[str, tuple[str, str]]:
         """Every slug, name and alias by its folded form, for suggestions."""
-        candidates: dict[str, str] = {}
+        candidates: dict[str, tuple[str, str]] = {}
         for slug, contact in self.contacts.items():
             for written in (slug, contact.name, *contact.aliases):
-                candidates.setdefault(fold_name(written), written)
+                candidates.setdefault(fold_name(written), (written, slug))
         return candidates
 
     def _suggest(self, text: str) -> str:
-        """A close slug, name or alias, compared without case or accents."""
+        """The nearest slugs, names or aliases of up to three contacts (the nearest way of
+        writing each), compared without case or accents."""
         candidates = self._candidates
-        close = difflib.get_close_matches(fold_name(text), list(candidates), n=1, cutoff=0.6)
-        return f" (did you mean `{candidates[close[0]]}`?)" if close else ""
+        close = difflib.get_close_matches(fold_name(text), list(candidates), n=9, cutoff=0.6)
+        by_contact: dict[str, str] = {}
+        for key in close:
+            written, slug = candidates[key]
+            by_contact.setdefault(slug, f"`{written}`")
+        named = list(by_contact.values())[:3]
+        if not named:
+            return ""
+        either = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+        return f" (did you mean {either}?)"
 
     def _report(self, ref: Ref, make: Callable[[str, int, str], Problem], message: str) -> None:
         key = (ref.text, ref.source.path, ref.source.line)
@@ -149,6 +171,8 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
         slug: replace(c, introduced_by=resolver.resolve(c.introduced_by)) if c.introduced_by
         else c for slug, c in by_slug.items()
     }
+    for contact in by_slug.values():
+        resolver.check_links(contact)
     link = _linker(resolver)
     if memo is not None:
         link = memo((tuple((slug, c.name, c.aliases, c.source.path)
@@ -190,13 +214,9 @@ def _unread_hint(unread: Sequence[str]) -> str:
 
 
 def find_contact(journal: Journal, text: str) -> str | None:
-    """The slug a ref names, as the model stage resolves it (slug, name or alias, slug of
-    the text, path of the note); None when it names no contact note."""
+    """The slug a ref names, as the model stage resolves it; None when it names no contact
+    note."""
     slug = lookup(journal.ref_index, text)
-    if slug is None:
-        key = _path_key(text).removesuffix(".md")
-        slug = next((s for s, c in journal.contacts.items()
-                     if _path_key(c.source.path).removesuffix(".md") == key), None)
     if slug is None or journal.contacts[slug].unresolved:
         return None
     return slug
@@ -244,6 +264,7 @@ def _link_meeting(meeting: Meeting, resolver: _Resolver) -> Meeting:
     def follow_ups(items: tuple[FollowUp, ...]) -> tuple[FollowUp, ...]:
         return tuple(replace(fu, refs=resolver.refs(fu.refs)) for fu in items)
 
+    resolver.check_links(meeting)
     return replace(meeting, with_=resolver.refs(meeting.with_), gave=exchanges(meeting.gave),
                    got=exchanges(meeting.got), follow_ups=follow_ups(meeting.follow_ups))
 

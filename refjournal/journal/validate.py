@@ -29,6 +29,7 @@ from ..slug import slugify
 from . import fields
 from .fields import BadValue
 from .read import MEETINGS, KeyPath, RawNote
+from .wikilinks import body_links
 
 T = TypeVar("T")
 
@@ -203,6 +204,7 @@ def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
         source=Source(raw.path, 1),
         name=given.pop("name", raw.stem.strip()),
         introduced_by=note.refs(introduced[:1], ("introduced_by",))[0] if introduced else None,
+        links=body_links(raw.body, raw.path, raw.body_line),
         body=raw.body,
         body_line=raw.body_line,
         lines={str(key[0]): line for key, line in raw.lines.items() if len(key) == 1},
@@ -240,6 +242,7 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
         gave=gave,
         got=got,
         follow_ups=follow_ups,
+        links=body_links(raw.body, raw.path, raw.body_line),
         body=raw.body,
         body_line=raw.body_line,
     )

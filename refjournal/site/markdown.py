@@ -13,6 +13,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
+from ..journal.wikilinks import split_wikilink
 from ..slug import lookup
 
 
@@ -70,9 +71,9 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not inner.strip() or "\n" in inner or "[" in inner:
         return False
     if not silent:
-        target, _, label = inner.partition("|")
+        target, label = split_wikilink(inner)
         token = state.push("wikilink", "", 0)
-        token.meta = {"target": target.split("#", 1)[0].strip(), "label": label.strip()}
+        token.meta = {"target": target, "label": label}
     state.pos = end + 2
     return True
 
