@@ -327,6 +327,37 @@ def test_wikilinks_that_name_a_contact_or_sit_in_code_say_nothing(loaded: Load,
     assert result.problems == [], [p.format() for p in result.problems]
 
 
+TOM_AND_SOFIA = {"contacts/tom.md": "---\nname: Tom Whitaker\n---\n",
+                 "contacts/sofia.md": "---\nname: Sofia Marchetti\n---\n"}
+
+
+@pytest.mark.parametrize("written", ["Tom Whitaker, Sofia Marchetti",
+                                     '"[[Tom Whitaker]], [[Sofia Marchetti]]"', "tom,sofia"])
+def test_with_names_separated_by_commas_is_read_when_each_is_a_contact(
+        loaded: Load, written: str) -> None:
+    result = loaded({**TOM_AND_SOFIA, "meetings/2026-05-01 x.md": (
+        f"---\nwith: {written}\ngave:\n  - to: {written}\n    prospect: Acme\n---\n")})
+    assert result.problems == [], [p.format() for p in result.problems]
+    [meeting] = result.journal.meetings
+    assert meeting.contacts == ("tom", "sofia")
+    assert meeting.gave[0].contacts == ("tom", "sofia")
+    assert sorted(result.journal.contacts) == ["sofia", "tom"]  # no placeholder
+
+
+def test_a_name_with_a_comma_that_is_a_contact_stays_one(loaded: Load) -> None:
+    result = loaded({**TOM_AND_SOFIA, "contacts/smith.md": "---\nname: Smith, Tom\n---\n",
+                     "meetings/2026-05-01 x.md": "---\nwith: Smith, Tom\n---\n"})
+    assert result.problems == [] and result.journal.meetings[0].contacts == ("smith",)
+
+
+def test_with_names_separated_by_commas_not_all_contacts_asks_for_a_list(loaded: Load) -> None:
+    result = loaded({**TOM_AND_SOFIA,
+                     "meetings/2026-05-01 x.md": "---\nwith: Tom Whitaker, Sofia Marchtti\n---\n"})
+    assert_warning(result, "meetings/2026-05-01 x.md", 2, "`Tom Whitaker, Sofia Marchtti` "
+                   "matches no contact; to name several, write them as a list: "
+                   "`[Tom Whitaker, Sofia Marchtti]`")
+
+
 @pytest.mark.parametrize("ref", ["clients", "Clients/", "[[contacts/clients]]"])
 def test_a_ref_to_a_folder_is_an_error(loaded: Load, ref: str) -> None:
     result = loaded({"contacts/clients/acme.md": "",

@@ -19,6 +19,7 @@ from typing import Any
 from ..model import Config, Contact, Exchange, FollowUp, Journal, Meeting, Ref
 from ..problems import Problem, error, warning
 from ..slug import fold_name, lookup, name_key, note_key, slugify
+from .fields import unwrap_wikilink
 
 
 class _Resolver:
@@ -69,13 +70,27 @@ class _Resolver:
         elif other is not None:
             self._report(ref, error, f"`{text}` is {other}, which is not a contact note: "
                          f"contacts are `.md` files; refer to a note{self._suggest(text)}")
+        elif "," in text:
+            self._report(ref, warning, f"`{text}` matches no contact; to name several, write "
+                         f"them as a list: `[{', '.join(_parts(text))}]`, or one per line "
+                         f"under the key, each after `- `{self.unread}")
         else:
             self._report(ref, warning, f"`{text}` matches no contact; add `contacts/{slug}.md` "
                          f"or fix the ref{self._suggest(text)}{self.unread}")
         return replace(ref, slug=slug, resolved=False)
 
     def refs(self, refs: Iterable[Ref]) -> tuple[Ref, ...]:
-        return tuple(self.resolve(ref) for ref in refs)
+        """Resolve refs; one written `A, B` (as tags may be) is two when each part names a
+        contact and the whole names none."""
+        out: list[Ref] = []
+        for ref in refs:
+            parts = _parts(ref.text) if "," in ref.text else []
+            if (len(parts) > 1 and lookup(self.index, ref.text) is None
+                    and all(lookup(self.index, part) is not None for part in parts)):
+                out.extend(self.resolve(replace(ref, text=part)) for part in parts)
+            else:
+                out.append(self.resolve(ref))
+        return tuple(out)
 
     def check_links(self, note: Contact | Meeting) -> None:
         """Warn of each [[wikilink]] in a note's text that names no contact: the site shows
@@ -203,6 +218,11 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
         ref_index=resolver.index,
     )
     return journal, problems + resolver.problems
+
+
+def _parts(text: str) -> list[str]:
+    """`Tom Whitaker, [[Sofia Marchetti]]` -> `Tom Whitaker`, `Sofia Marchetti`."""
+    return [part for part in (unwrap_wikilink(p) for p in text.split(",")) if part]
 
 
 def _unread_hint(unread: Sequence[str]) -> str:
