@@ -33,7 +33,8 @@ class Problem:
         text = f"{self.location()}: {self.severity}: {self.message}"
         if self.source is not None and self.source.strip():
             gutter = f"{self.line} | " if self.line else "  | "
-            source = self.source.rstrip()
+            # A tab shown as one visible character keeps the caret under its column.
+            source = self.source.rstrip().replace("\t", "→")
             if len(source) > SOURCE_WIDTH:
                 source = source[:SOURCE_WIDTH] + " …"
             text += f"\n    {gutter}{source}"

@@ -107,6 +107,27 @@ def test_bad_yaml_reports_the_files_own_line_and_column(loaded: Load) -> None:
     assert problem.source == "role: CTO: founder"
 
 
+@pytest.mark.parametrize(("line", "hint", "column"), [
+    ("title: Coffee: the sequel", 'put the value in quotes: `title: "Coffee: the sequel"`', 14),
+    ('  - what: Ask "her": who else?', "put the value in quotes: `- what: 'Ask \"her\": who "
+     "else?'`", 20),
+    ("with: [[Tom Whitaker]], [[Sofia Marchetti]]", 'write wikilinks in quotes, or as a list: '
+     '`with: ["[[Tom Whitaker]]", "[[Sofia Marchetti]]"]`', 7),
+    ("  - due: 2026-12-01\n\t  what: call", "a tab character (shown as →): YAML indents "
+     "with spaces only", 1),
+])
+def test_yaml_s_usual_complaints_come_with_what_to_do(loaded: Load, line: str, hint: str,
+                                                       column: int) -> None:
+    text = f"---\nwith: tom\nfollow_ups:\n{line}\n---\n" if line.startswith(" ") else \
+        f"---\n{line}\n---\n"
+    result = loaded({"contacts/tom.md": "", "meetings/2026-05-01 x.md": text})
+    problem = only(result)
+    assert problem.message.startswith("bad YAML in front matter: ") and hint in problem.message
+    assert problem.column == column
+    assert problem.format().splitlines()[-1].index("^") - problem.format().splitlines()[
+        -2].index("|") - 2 == column - 1  # the caret under that column
+
+
 def test_bad_yaml_line_counts_crlf_and_bom(loaded: Load) -> None:
     data = b"\xef\xbb\xbf---\r\nname: Ada\r\ncompany: Acme\r\nrole: CTO: founder\r\n---\r\n"
     assert_error(loaded({"contacts/ada.md": data}), "contacts/ada.md", 4, "bad YAML")

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..problems import Problem, error, warning
+from .yaml_hints import hint
 
 try:  # libyaml's parser is about eight times faster than the pure-Python one
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -385,6 +386,9 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
         line = mark.line + offset if mark else 1
         column = mark.column + 1 if mark else None
         source = head[line - 1] if 0 < line <= len(head) else None
+        if source is not None:
+            more, column = hint(what, source, column)
+            what += more
         return {}, {}, error(rel, line, f"bad YAML{where}: {what}", source, column)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         return {}, {}, error(rel, offset, f"bad YAML{where}: {exc}")
