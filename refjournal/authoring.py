@@ -20,7 +20,16 @@ import yaml
 
 from .journal.fields import unwrap_wikilink
 from .journal.load import load
-from .journal.read import CONFIG, CONTACTS, MEETINGS, NOTE_SUFFIX, inside, note_stem, walk
+from .journal.read import (
+    CONFIG,
+    CONTACTS,
+    MEETINGS,
+    NOTE_SUFFIX,
+    enclosing_journal,
+    inside,
+    note_stem,
+    walk,
+)
 from .journal.resolve import find_contact
 from .model import Journal
 from .slug import fold_name, slugify
@@ -107,6 +116,11 @@ def init_journal(folder: Path, today: dt.date) -> list[Path]:
                                  "nothing was written")
     if folder.exists() and not folder.is_dir():
         raise AuthoringError(f"{folder} is a file, not a folder")
+    outer = enclosing_journal(folder.absolute().parent)
+    if outer is not None:
+        raise AuthoringError(f"{folder} is inside the journal {outer} (it holds {CONFIG}); "
+                             "start the new journal outside it, or keep your notes in that "
+                             "one; nothing was written")
     slug = slugify(SAMPLE_CONTACT)
     files = {
         CONFIG: CONFIG_TEMPLATE,

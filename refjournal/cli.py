@@ -32,7 +32,7 @@ from .insights.due import due_items
 from .journal.fields import BadValue
 from .journal.fields import cadence as parse_cadence
 from .journal.load import Loaded, load
-from .journal.read import CONFIG
+from .journal.read import CONFIG, enclosing_journal
 from .problems import Problem, summary
 from .progress import progress_bar
 from .publish.deploy import DeployError, check_target, publish, repository
@@ -66,16 +66,20 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
             self.fail(f"{text!r} is not a valid date ({exc}); use YYYY-MM-DD", param, ctx)
 
 
-def default_journal() -> Path:
-    """`.` when it holds refjournal.yaml, else `./journal`."""
-    return Path(".") if Path(CONFIG).is_file() else Path("journal")
+def default_journal() -> Path | None:
+    """The folder that holds refjournal.yaml, here or above; else `./journal` if it is
+    a journal; else None."""
+    found = enclosing_journal(Path.cwd())
+    if found is not None:
+        return Path(".") if found == Path.cwd().absolute() else found
+    return Path("journal") if looks_like_journal(Path("journal")) else None
 
 
 def journal_option(func: Any) -> Any:
     return click.option(
         "--journal", "journal", type=click.Path(path_type=Path, file_okay=False),
-        default=None, help="Journal folder. Default: `.` if it holds refjournal.yaml, "
-        "else `./journal`.")(func)
+        default=None, help="Journal folder. Default: the folder that holds refjournal.yaml, "
+        "here or above (as git finds .git), else `./journal`.")(func)
 
 
 def today_option(func: Any) -> Any:
@@ -115,9 +119,12 @@ def json_option(func: Any) -> Any:
 
 def _journal_root(journal: Path | None) -> Path:
     root = journal if journal is not None else default_journal()
+    if root is None:
+        raise click.UsageError(f"no journal here: no {CONFIG} in {Path.cwd()} or any folder "
+                               "above it, and no ./journal; start one with `refjournal init`, "
+                               "or name one with --journal DIR")
     if not root.is_dir():
-        hint = "" if journal is not None else " (run in a journal folder or pass --journal DIR)"
-        raise click.UsageError(f"journal folder not found: {root}{hint}")
+        raise click.UsageError(f"journal folder not found: {root}")
     return root
 
 
@@ -201,9 +208,10 @@ def main() -> None:
 @main.command("build")
 @cache_options
 @journal_option
-@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder to write the site into (only files whose bytes changed are "
-                   "rewritten, all at once; nothing when the journal has errors).")
+                   "rewritten, all at once; nothing when the journal has errors). Default: "
+                   "site/ in the journal folder, or ./site beside ./journal.")
 @today_option
 @strict_option
 @click.option("--encrypt", is_flag=True,
@@ -212,13 +220,16 @@ def main() -> None:
 @click.option("--timings", is_flag=True,
               help="Say how long each stage took (on stderr), to see where a slow build "
               "spends its time.")
-def build_command(journal: Path | None, out: Path, today: dt.date, strict: bool,
+def build_command(journal: Path | None, out: Path | None, today: dt.date, strict: bool,
                   encrypt: bool, timings: bool) -> None:
     """Build the journal into a static site.
 
     Nothing is written when the journal has errors: the previous site stays as it was.
     """
     root = _journal_root(journal)
+    if out is None:  # beside ./journal, as the README builds the example; else in the journal
+        out = Path("site") if root == Path("journal") and journal is None else root / "site"
+    out = Path(os.path.abspath(out))  # said in full: the folder is found wherever it was run
     try:
         check_output(out, root)
     except OutputError as exc:

@@ -142,9 +142,40 @@ def test_missing_journal_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "journal folder not found" in result.stderr
     assert "Traceback" not in result.stderr
-    result = run("due", cwd=tmp_path)  # no journal/ here either
+    result = run("due", cwd=tmp_path)  # no journal here, above or in journal/
     assert result.exit_code == 2
-    assert "journal folder not found: journal" in result.stderr
+    assert f"no journal here: no refjournal.yaml in {tmp_path} or any folder above it" in \
+        result.stderr
+    assert "start one with `refjournal init`, or name one with --journal DIR" in result.stderr
+
+
+def test_commands_find_the_journal_from_any_folder_inside_it(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", {**CLEAN, "meetings/2026/notes.txt": "x\n"})
+    deep = root / "meetings" / "2026"
+    result = run("check", cwd=deep)
+    assert result.exit_code == 0, result.stderr
+    assert "ok: 2 contacts, 1 meeting, 2 exchanges" in result.output
+    result = run("build", "--today", "2026-11-24", cwd=deep)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"built 13 pages into {root / 'site'}/ (open ")
+    assert not (deep / "site").exists()  # the site goes where a build in the journal puts it
+
+
+def test_a_relative_out_is_said_in_full(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    result = run("build", "--out", "../public", "--today", "2026-11-24", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert f"into {tmp_path / 'public'}/ (open {tmp_path / 'public' / 'index.html'})" in \
+        result.stdout
+
+
+def test_init_refuses_a_journal_inside_another(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", CLEAN)
+    result = run("init", "contacts/more", cwd=root)
+    assert result.exit_code == 1
+    assert f"contacts/more is inside the journal {root} (it holds refjournal.yaml)" in \
+        result.stderr
+    assert not (root / "contacts" / "more").exists()
 
 
 def test_bad_today_is_a_usage_error(tmp_path: Path) -> None:

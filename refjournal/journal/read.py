@@ -100,6 +100,16 @@ class RawNote:
         return self.head[line - 1] if 0 < line <= len(self.head) else None
 
 
+def enclosing_journal(folder: Path) -> Path | None:
+    """The nearest folder, `folder` or above it, that holds refjournal.yaml (as git finds
+    `.git`); None when there is none up to the top of the file system."""
+    here = folder.absolute()
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG).is_file():
+            return candidate
+    return None
+
+
 def note_stem(path: str) -> str:
     """`contacts/clients/José Núñez.md` -> `José Núñez`."""
     return path.rsplit("/", 1)[-1][: -len(NOTE_SUFFIX)]
