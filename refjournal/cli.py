@@ -38,6 +38,7 @@ from .progress import progress_bar
 from .publish.deploy import DeployError, check_target, publish, repository
 from .publish.hosting import HOSTS, HostingError, write_recipe
 from .site.write import MARKER, OutputError, check_output
+from .table import Column, layout, terminal_width
 from .timings import line as timings_line
 from .timings import record as record_timings
 from .timings import recorded as recorded_timings
@@ -309,9 +310,14 @@ def due_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
         return
     names = loaded.journal.contacts
     rows = [(item.due.isoformat(), item.state, item.kind,
-             _cut(", ".join(names[s].name for s in item.contacts), 30), _cut(item.what, 60),
-             str(item.source)) for item in items]
-    _table(("due", "state", "kind", "with", "what", "source"), rows)
+             ", ".join(names[s].name for s in item.contacts), item.what, str(item.source))
+            for item in items]
+    # On a terminal, the text takes the room: the source path gives way first, then the
+    # names, and on a narrow one the path goes under its row; what is cut shows in full in
+    # --json.
+    _table((Column("due"), Column("state"), Column("kind"),
+            Column("with", shrink=2, least=12), Column("what", shrink=3, least=14, want=32),
+            Column("source", shrink=1, least=16, keep_end=True, moves=True)), rows)
 
 
 @main.command("balances")
@@ -332,7 +338,8 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
     if as_json:
         click.echo(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
         return
-    _table(("contact", "name", "gave", "got", "balance", "gave_value", "got_value"),
+    _table(tuple(Column(title) for title in ("contact", "name", "gave", "got", "balance",
+                                             "gave_value", "got_value")),
            [(r.contact, r.name, r.gave, r.got, f"{r.balance:+d}" if r.balance else "0",
              r.gave_value, r.got_value) for r in rows])
 
@@ -627,15 +634,8 @@ def serve_command(journal: Path | None, host: str, port: int, today: dt.date | N
                                    f"{exc.strerror or exc}") from None
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    cells = [tuple(str(c) for c in row) for row in [header, *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    for n, row in enumerate(cells):
-        line = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+def _table(columns: tuple[Column, ...], rows: list[tuple[Any, ...]]) -> None:
+    for n, line in enumerate(layout(columns, rows, terminal_width())):
         click.echo(click.style(line, bold=True) if n == 0 else line)
 
 

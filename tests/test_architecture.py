@@ -17,7 +17,7 @@ CODEMAP = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
 # The layers of ARCHITECTURE.md, lowest first: a module may import modules of lower layers
 # and of its own folder, nothing else.
 LAYERS = (
-    ("model", "problems", "slug", "parallel", "progress", "timings"),
+    ("model", "problems", "slug", "parallel", "progress", "timings", "table"),
     ("journal",),
     ("insights",),
     ("exchange",),

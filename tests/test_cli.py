@@ -298,9 +298,40 @@ def test_a_failed_first_build_does_not_claim_a_previous_site(tmp_path: Path) -> 
     assert "the previous site in" in result.stderr
 
 
-def test_long_texts_are_cut_in_the_due_table(tmp_path: Path) -> None:
-    root = write_journal(tmp_path / "j", {
-        "contacts/ada.md": f"---\nfollow_up: 2026-11-20\nname: {'A' * 80}\n---\n"})
+LONG_PATH = "meetings/2026/chapter/2026-11-01-chapter-breakfast-at-the-grand.md"
+LONG = {"contacts/ada.md": "---\nname: Ada Augusta King, Countess of Lovelace\n---\n",
+        LONG_PATH: (
+            "---\nwith: ada\nfollow_ups:\n  - due: 2026-11-20\n    what: Send Ada the "
+            "introduction to the bookkeeper who works with engineering firms in the north\n"
+            "---\n")}
+
+
+@pytest.mark.parametrize(("width", "path_below"), [(80, True), (100, False), (120, False)])
+def test_the_due_table_fits_the_terminal_the_text_taking_the_room(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int, path_below: bool) -> None:
+    root = write_journal(tmp_path / "j", LONG)
+    monkeypatch.setenv("COLUMNS", str(width))
     lines = run("due", "--journal", str(root), "--today", "2026-11-24").output.splitlines()
-    assert max(len(line) for line in lines) < 150
-    assert "…" in lines[1]
+    assert max(len(line) for line in lines) <= width
+    header, row = lines[0], lines[1]
+    what = row[header.index("what"):].split("  ")[0]
+    assert what.startswith("Send Ada the introduction") and what.endswith("…")
+    assert len(what) >= 28  # the text takes the room
+    if path_below:  # narrow: the source goes under its row, in full if it fits
+        assert "source" not in header
+        assert lines[2] == " " * 12 + LONG_PATH + ":4"[: width - 12]
+    else:  # the path gives way from its start, keeping the file's name and line
+        assert row[header.index("source"):] == "…" + f"{LONG_PATH}:4"[-15:]
+
+
+def test_the_due_table_into_a_pipe_is_not_cut_and_json_has_the_full_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_journal(tmp_path / "j", LONG)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    table = run("due", "--journal", str(root), "--today", "2026-11-24").output
+    assert "in the north" in table and "…" not in table
+    assert "Ada Augusta King, Countess of Lovelace" in table
+    monkeypatch.setenv("COLUMNS", "80")
+    [item] = json.loads(run("due", "--journal", str(root), "--today", "2026-11-24",
+                            "--json").output)
+    assert item["what"].endswith("engineering firms in the north")
