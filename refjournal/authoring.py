@@ -12,7 +12,7 @@ import difflib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -318,6 +318,7 @@ class Imported:
     skipped: list[tuple[int, str, str]]  # (card number, name, the note it would clash with)
     bad: list[Bad]
     found: int = 0  # cards in the file
+    dropped: list[Bad] = field(default_factory=list)  # fields left out of cards imported
 
 
 def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported:
@@ -327,6 +328,7 @@ def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported
 
     parsed = read_vcards(data)
     result = Imported([], [], list(parsed.bad), parsed.found)
+    imported: set[int] = set()
     taken = contact_slugs(root)
     names = dict(contact_names(load(root).journal)) if looks_like_journal(root) else {}
     for number, line, card in parsed.cards:
@@ -347,4 +349,6 @@ def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported
         for alias in (card.name, *card.aliases):
             names.setdefault(fold_name(alias), str(written.path.relative_to(root)))
         result.written.append(written)
+        imported.add(number)
+    result.dropped = [bad for bad in parsed.dropped if bad.number in imported]
     return result

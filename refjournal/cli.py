@@ -504,9 +504,12 @@ def import_vcard_command(file: Path, journal: Path | None, dry_run: bool) -> Non
         click.echo(f"{file}: card {number}: skipped {name}: {existing} exists", err=True)
     for bad in sorted(result.bad, key=lambda b: b.number):
         click.echo(f"{file}:{bad.line}: card {bad.number}: skipped: {bad.reason}", err=True)
+    for bad in result.dropped:
+        click.echo(f"{file}:{bad.line}: card {bad.number}: warning: {bad.reason}", err=True)
     done = (f"would import {_count(len(result.written), 'contact')} (a dry run: nothing "
             "written)" if dry_run else f"imported {_count(len(result.written), 'contact')}")
-    click.echo(f"{done}; {len(result.skipped)} skipped as existing; "
+    left = f"; {_count(len(result.dropped), 'field')} left out" if result.dropped else ""
+    click.echo(f"{done}{left}; {len(result.skipped)} skipped as existing; "
                f"{_count(len(result.bad), 'malformed card')} skipped")
     if result.bad:
         sys.exit(EXIT_PROBLEMS)

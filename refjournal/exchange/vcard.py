@@ -2,7 +2,8 @@
 parameters of vCard 2.1, 3.0 and 4.0 as phones, Google, Outlook and Apple write them).
 
 A file is split into its cards here first, so that one malformed card is reported with its
-position and skipped while the others are read.
+position and skipped while the others are read; within a card, a property that cannot be
+read (a photo with broken base64) is left out and reported, and the card is kept.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ KEYS = (("met", "date"), ("tier", "text"), ("cadence", "days"), ("introduced_by"
         ("paused", "bool"), ("referral_partner", "bool"), ("archived", "bool"))
 # Properties holding one text, where a comma is part of the text even when a phone
 # forgot to escape it (vobject would cut the text there).
-_ONE_TEXT = {"FN", "TITLE", "NOTE", "URL", "ROLE", NEEDS, OFFERS, SLUG}
+_ONE_TEXT = {"FN", "TITLE", "NOTE", "URL", "ROLE", "X-ABLABEL", NEEDS, OFFERS, SLUG}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -50,7 +51,9 @@ class Card:
     tags: tuple[str, ...] = ()
     needs: str = ""
     offers: str = ""
-    more: tuple[str, ...] = ()  # emails and phones beyond the first, for the note's body
+    # For the note's body: emails, phones and web addresses beyond the first, and any with
+    # a label (`Email (Work assistant): bob@x.example`), which the front matter has no room for
+    more: tuple[str, ...] = ()
     note: str = ""
     slug: str = ""  # X-REFJOURNAL-SLUG: the file name it had, so refs to it still resolve
     aliases: tuple[str, ...] = ()  # NICKNAME
@@ -80,6 +83,7 @@ class Bad:
 class Parsed:
     cards: list[tuple[int, int, Card]] = field(default_factory=list)  # (number, line, card)
     bad: list[Bad] = field(default_factory=list)
+    dropped: list[Bad] = field(default_factory=list)  # properties left out of a card kept
     found: int = 0  # BEGIN:VCARD blocks in the file
 
 
@@ -112,25 +116,75 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _prepare(block: str) -> str:
+def _prepare(block: str) -> list[tuple[int, str]]:
     """Unfold the card's lines (and quoted-printable soft breaks), escape commas in
-    properties of one text, and drop control characters a note cannot hold."""
-    lines: list[str] = []
-    for line in block.split("\n"):
+    properties of one text, and drop control characters a note cannot hold; each line
+    with its offset in the block, for a report."""
+    lines: list[tuple[int, str]] = []
+    for offset, line in enumerate(block.split("\n")):
         if line[:1] in (" ", "\t") and lines:
-            lines[-1] += line[1:]
-        elif lines and lines[-1].endswith("=") and "QUOTED-PRINTABLE" in lines[-1].upper():
-            lines[-1] = lines[-1][:-1] + line
+            lines[-1] = (lines[-1][0], lines[-1][1] + line[1:])
+        elif (lines and lines[-1][1].endswith("=")
+              and "QUOTED-PRINTABLE" in lines[-1][1].upper()):
+            lines[-1] = (lines[-1][0], lines[-1][1][:-1] + line)
         else:
-            lines.append(line)
+            lines.append((offset, line))
     out = []
-    for line in lines:
+    for offset, line in lines:
         head, colon, value = line.partition(":")
         name = head.split(";")[0].split(".")[-1].upper()
         if colon and name in _ONE_TEXT:
             value = re.sub(r"(?<!\\),", r"\\,", value)
-        out.append(_CONTROL.sub("", head + colon + value))
-    return "\n".join(out) + "\n"
+        out.append((offset, _CONTROL.sub("", head + colon + value)))
+    return out
+
+
+def _joined(lines: list[tuple[int, str]]) -> str:
+    return "\n".join(text for _, text in lines) + "\n"
+
+
+def _reason(exc: Exception) -> str:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return re.sub(r"^At line \d+: ", "", reason)[:200]  # a line of vobject's count
+
+
+def _parse(lines: list[tuple[int, str]]) -> tuple[Any, list[tuple[int, str]]]:
+    """The card, and the properties left out of it as (offset, reason): when the card
+    does not parse, each property that does not parse alone either (a photo with broken
+    base64) is left out, and the rest tried again. A line that is no property at all
+    still fails the card."""
+    try:
+        return vobject.readOne(_joined(lines)), []
+    except Exception as exc:  # noqa: BLE001 - vobject raises many kinds on bad input
+        first = exc
+    version = next((text for _, text in lines if text.upper().startswith("VERSION:")),
+                   "VERSION:3.0")
+    kept, dropped = [], []
+    for offset, text in lines:
+        reason = _alone(text, version)
+        if reason:
+            dropped.append((offset, reason))
+        else:
+            kept.append((offset, text))
+    if not dropped:
+        raise first
+    return vobject.readOne(_joined(kept)), dropped
+
+
+def _alone(text: str, version: str) -> str:
+    """Why this property cannot be read in a card of its own, or "" if it can (or if it
+    is no property, or one that holds the card together)."""
+    try:
+        name = vobject.base.parseLine(text)[0]
+    except Exception:  # noqa: BLE001 - not a property: the card is malformed
+        return ""
+    if name.upper() in ("BEGIN", "END", "VERSION"):
+        return ""
+    try:
+        vobject.readOne(f"BEGIN:VCARD\n{version}\n{text}\nEND:VCARD\n")
+    except Exception as exc:  # noqa: BLE001
+        return f"{name.upper()} left out: {_reason(exc)}"
+    return ""
 
 
 def read_vcards(data: bytes) -> Parsed:
@@ -139,17 +193,16 @@ def read_vcards(data: bytes) -> Parsed:
     for number, (line, block) in enumerate(split_cards(text), 1):
         parsed.found += 1
         try:
-            component = vobject.readOne(_prepare(block))
+            component, dropped = _parse(_prepare(block))
             card = _card(component)
         except Exception as exc:  # noqa: BLE001 - vobject raises many kinds on bad input
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            reason = re.sub(r"^At line \d+: ", "", reason)  # a line of vobject's count
-            parsed.bad.append(Bad(number, line, reason[:200]))
+            parsed.bad.append(Bad(number, line, _reason(exc)))
             continue
         if isinstance(card, str):
             parsed.bad.append(Bad(number, line, card))
         else:
             parsed.cards.append((number, line, card))
+            parsed.dropped += [Bad(number, line + offset, why) for offset, why in dropped]
     return parsed
 
 
@@ -158,6 +211,8 @@ def _values(component: Any, name: str) -> list[Any]:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, bytes):  # a text property with ENCODING=b
+        value = value.decode("utf-8", errors="replace")
     if isinstance(value, list):
         value = " ".join(str(v) for v in value if v)
     return " ".join(_CONTROL.sub("", str(value)).split())
@@ -186,9 +241,10 @@ def _card(component: Any) -> Card | str:
         name = company
     if not name:
         return "the card has no name (FN, N or ORG)"
-    emails = [_text(e.value) for e in _preferred(_values(component, "email"))]
-    phones = [_text(t.value) for t in _preferred(_values(component, "tel"))]
-    phones = [p.removeprefix("tel:") for p in phones]
+    emails = _labelled(component, "email")
+    phones = [(p.removeprefix("tel:"), label) for p, label in _labelled(component, "tel")]
+    urls = [(u.replace("\\:", ":"), label)  # Apple's `http\://`
+            for u, label in _labelled(component, "url")]
     tags: list[str] = []
     for item in _values(component, "categories"):
         values = item.value if isinstance(item.value, list) else str(item.value).split(",")
@@ -199,14 +255,52 @@ def _card(component: Any) -> Card | str:
     return Card(
         name=name, company=company,
         role=_text(_values(component, "title")[0].value) if _values(component, "title") else "",
-        email=emails[0] if emails else "", phone=phones[0] if phones else "",
-        website=_text(_values(component, "url")[0].value) if _values(component, "url") else "",
+        email=emails[0][0] if emails else "", phone=phones[0][0] if phones else "",
+        website=urls[0][0] if urls else "",
         location=location, birthday=_birthday(component), tags=tuple(tags),
         needs=_extension(component, NEEDS), offers=_extension(component, OFFERS),
-        more=tuple([f"Email: {e}" for e in emails[1:]] + [f"Phone: {p}" for p in phones[1:]]),
+        more=(*_listed("Email", emails), *_listed("Phone", phones), *_listed("Website", urls)),
         note="\n\n".join(n for n in notes if n),
         slug=slugify(_extension(component, SLUG)), aliases=tuple(_nicknames(component)),
         keys=tuple(_keys(component)))
+
+
+def _labelled(component: Any, name: str) -> list[tuple[str, str]]:
+    """(value, label) of each property of this name, the preferred first; the label is
+    the X-ABLabel of the property's group, as Apple, iCloud and Google write a label:
+    `item1.EMAIL;type=INTERNET:bob@x.example` and `item1.X-ABLabel:Work assistant`."""
+    labels: dict[str, str] = {}
+    for item in component.contents.get("x-ablabel", []):
+        label = _label(item.value)
+        if item.group and label:
+            labels.setdefault(item.group.lower(), label)
+    found = []
+    for item in _preferred(_values(component, name)):
+        value = _text(item.value)
+        if value:
+            found.append((value, labels.get((item.group or "").lower(), "")))
+    return found
+
+
+_BUILT_IN = re.compile(r"^_\$!<(.*)>!\$_$")  # Apple's own labels: `_$!<HomePage>!$_`
+_WORD = re.compile(r"(?<=[a-z]{2})(?=[A-Z])")  # HomePage, HomeFAX; not iPhone
+
+
+def _label(value: Any) -> str:
+    """A label as the address book shows it: `_$!<HomePage>!$_` is "Home page"."""
+    text = _text(value)
+    built_in = _BUILT_IN.match(text)
+    if built_in:
+        words = _WORD.sub(" ", built_in.group(1)).split()
+        text = " ".join(words[:1] + [word.lower() for word in words[1:]])
+    return text
+
+
+def _listed(kind: str, found: list[tuple[str, str]]) -> list[str]:
+    """The note's lines for values of a kind: all but the first (which the front matter
+    holds), and the first too when it has a label."""
+    return [f"{kind} ({label}): {value}" if label else f"{kind}: {value}"
+            for index, (value, label) in enumerate(found) if index or label]
 
 
 def _nicknames(component: Any) -> list[str]:
@@ -250,11 +344,13 @@ def _address(value: Any) -> str:
 
 
 _BDAY = re.compile(r"^(?:(\d{4})-?|--)(\d{2})-?(\d{2})")
+_NO_YEAR = "1604"  # a leap year, so 02-29 fits; Apple's choice, read by most address books
 
 
 def _birthday(component: Any) -> str:
-    """`1981-06-14`, `19810614`, `--0614`, `--06-14`, `1981-06-14T00:00:00Z`; Apple's
-    year 1604 (X-APPLE-OMIT-YEAR) means no year."""
+    """`1981-06-14`, `19810614`, `--0614`, `--06-14`, `1981-06-14T00:00:00Z`; the year
+    of `X-APPLE-OMIT-YEAR` means no year, and so does Apple's 1604 without it (as some
+    iOS versions write it)."""
     items = _values(component, "bday")
     if not items:
         return ""
@@ -267,7 +363,7 @@ def _birthday(component: Any) -> str:
         return ""
     year, month, day = match.groups()
     omit = item.params.get("X-APPLE-OMIT-YEAR")
-    if year and omit and omit[0] == year:
+    if year and (year == _NO_YEAR or (omit and omit[0] == year)):
         year = None
     try:
         dt.date(int(year) if year else 2000, int(month), int(day))
@@ -283,6 +379,7 @@ def write_vcards(contacts: Iterable[Contact]) -> str:
         if contact.unresolved:
             continue
         card = vobject.vCard()
+        card.add("version").value = "3.0"
         card.add("fn").value = contact.name
         given, _, family = contact.name.rpartition(" ")
         card.add("n").value = vobject.vcard.Name(family=family, given=given)
@@ -301,7 +398,8 @@ def write_vcards(contacts: Iterable[Contact]) -> str:
         if contact.location:
             card.add("adr").value = vobject.vcard.Address(street=contact.location)
         if contact.birthday is not None:
-            card.add("bday").value = _bday(contact.birthday)
+            bday = card.add("bday")
+            bday.value, bday.params = _bday(contact.birthday, card.version.value)
         if contact.tags:
             card.add("categories").value = list(contact.tags)
         if contact.needs:
@@ -326,7 +424,14 @@ def write_vcards(contacts: Iterable[Contact]) -> str:
     return "".join(out)
 
 
-def _bday(birthday: Birthday) -> str:
+def _bday(birthday: Birthday, version: str) -> tuple[str, dict[str, list[str]]]:
+    """BDAY's value and parameters in the card's version. A birthday without a year is
+    `--MMDD` in 4.0 (RFC 6350); 3.0 has no such form, so Apple's convention:
+    `BDAY;X-APPLE-OMIT-YEAR=1604:1604-MM-DD`."""
+    month, day = f"{birthday.month:02d}", f"{birthday.day:02d}"
+    if version.startswith("4"):
+        year = f"{birthday.year:04d}" if birthday.year is not None else "--"
+        return f"{year}{month}{day}", {}
     if birthday.year is None:
-        return f"--{birthday.month:02d}-{birthday.day:02d}"
-    return f"{birthday.year:04d}-{birthday.month:02d}-{birthday.day:02d}"
+        return f"{_NO_YEAR}-{month}-{day}", {"X-APPLE-OMIT-YEAR": [_NO_YEAR]}
+    return f"{birthday.year:04d}-{month}-{day}", {}
