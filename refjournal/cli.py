@@ -32,7 +32,7 @@ from .insights.due import due_items
 from .journal.fields import BadValue
 from .journal.fields import cadence as parse_cadence
 from .journal.load import Loaded, load
-from .journal.read import CONFIG, enclosing_journal
+from .journal.read import CONFIG, enclosing_journal, read_config
 from .problems import Problem, summary
 from .progress import progress_bar
 from .publish.deploy import DeployError, check_target, publish, repository
@@ -138,8 +138,10 @@ def _writable_journal(journal: Path | None) -> Path:
     return root
 
 
-def _password() -> str:
-    """The password for an encrypted site: never an argument, where shells keep history."""
+def _password(root: Path) -> str:
+    """The password for an encrypted site: never an argument, where shells keep history.
+    One an attacker would guess soon is refused, unless --weak-password-ok; a weak one is
+    warned of."""
     password = os.environ.get("REFJOURNAL_PASSWORD")
     if password is None and sys.stdin.isatty():
         password = click.prompt("Password for the encrypted site", hide_input=True,
@@ -149,7 +151,30 @@ def _password() -> str:
                                "in a terminal to be asked for it")
     if not password:
         raise click.UsageError("the password is empty")
+    from .publish.password import advice, strength
+
+    found = strength(password, _known_words(root))
+    if found.refused and not click.get_current_context().meta.get("weak_password_ok"):
+        raise click.UsageError(f"{advice(found)}. Nothing was built; --weak-password-ok "
+                               "encrypts with it anyway")
+    if found.weak:
+        click.echo(f"warning: {advice(found)}", err=True)
     return password
+
+
+def _known_words(root: Path) -> list[str]:
+    """What an attacker of this journal's site would try first: its owner and titles."""
+    raw, _ = read_config(root)
+    meta = raw.meta if raw is not None else {}
+    return [root.absolute().name, *(str(meta[key]) for key in ("owner", "title")
+                                    if isinstance(meta.get(key), str))]
+
+
+def weak_password_option(func: Any) -> Any:
+    return click.option(
+        "--weak-password-ok", is_flag=True, expose_value=False, callback=_set_meta,
+        help="Encrypt even with a password that could be guessed within months (see "
+        "docs/publishing.md); a weak one is still warned of.")(func)
 
 
 def _report(problems: list[Problem]) -> None:
@@ -218,6 +243,7 @@ def main() -> None:
 @click.option("--encrypt", is_flag=True,
               help="Encrypt every page with a password (REFJOURNAL_PASSWORD, or asked on a "
               "terminal), for hosts that cannot restrict access.")
+@weak_password_option
 @click.option("--timings", is_flag=True,
               help="Say how long each stage took (on stderr), to see where a slow build "
               "spends its time.")
@@ -235,7 +261,7 @@ def build_command(journal: Path | None, out: Path | None, today: dt.date, strict
         check_output(out, root)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
-    password = _password() if encrypt else None
+    password = _password(root) if encrypt else None
     if timings:
         record_timings()
     bar = progress_bar()
@@ -528,6 +554,7 @@ def import_vcard_command(file: Path, journal: Path | None, dry_run: bool) -> Non
 @click.option("--encrypt", is_flag=True,
               help="Publish the site encrypted with a password (REFJOURNAL_PASSWORD, or asked "
               "on a terminal).")
+@weak_password_option
 @click.option("--message", default=None, help="First line of the commit message.")
 def deploy_command(journal: Path | None, remote: str, branch: str, keep_history: bool,
                    no_push: bool, today: dt.date, encrypt: bool, message: str | None) -> None:
@@ -539,7 +566,7 @@ def deploy_command(journal: Path | None, remote: str, branch: str, keep_history:
     never touched; git pushes with your own configuration and credentials.
     """
     root = _journal_root(journal)
-    password = _password() if encrypt else None
+    password = _password(root) if encrypt else None
     try:
         repo = repository(root)
         check_target(repo, None if no_push else remote, branch)

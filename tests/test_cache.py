@@ -187,7 +187,7 @@ def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
 
 def test_an_encrypted_build_is_always_made_afresh(tmp_path):
     root = write_journal(tmp_path / "j", {k: v for k, v in JOURNAL.items() if "bad" not in k})
-    runner = CliRunner(env={"REFJOURNAL_PASSWORD": "pw"})
+    runner = CliRunner(env={"REFJOURNAL_PASSWORD": "velvet otter lamp quarry sunrise"})
     args = ["build", "--journal", str(root), "--out", str(tmp_path / "site"), "--cache-dir",
             str(tmp_path / "c"), "--today", "2026-11-24", "--encrypt"]
     for _ in range(2):

@@ -3,6 +3,7 @@ and a real Chromium opens the site with the right password only."""
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 from pathlib import Path
@@ -24,7 +25,7 @@ from refjournal.publish.encrypt import (
     opaque_name,
 )
 
-from .conftest import REPO, TODAY
+from .conftest import REPO, TODAY, write_journal
 from .test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 PASSWORD = "correct horse battery staple"
@@ -96,6 +97,49 @@ def test_the_password_comes_from_the_environment_or_a_terminal(tmp_path: Path) -
                "--encrypt", "--today", "2026-11-24"])
     assert result.exit_code == 0, result.output
     assert b'"iterations":600000' in (tmp_path / "s" / "index.html").read_bytes()
+
+
+def encrypted_build(tmp_path: Path, password: str, *more: str) -> object:
+    root = write_journal(tmp_path / "j", {"refjournal.yaml": "owner: Maya Okafor\n",
+                                          "contacts/ada.md": "---\nname: Ada\n---\n"})
+    return CliRunner(env={"REFJOURNAL_PASSWORD": password}).invoke(
+        main, ["build", "--journal", str(root), "--out", str(tmp_path / "s"), "--encrypt",
+               "--today", "2026-11-24", *more])
+
+
+@pytest.mark.parametrize("password", ["password1", "maya2026", "Okafor-Maya!", "Kq8#vL2!pZ"])
+def test_a_password_guessed_within_months_is_refused(tmp_path: Path, password: str) -> None:
+    result = encrypted_build(tmp_path, password)
+    assert result.exit_code == 2
+    assert "the password is weak" in result.stderr and "graphics cards" in result.stderr
+    assert "--weak-password-ok encrypts with it anyway" in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_weak_password_ok_encrypts_with_it_and_still_warns(tmp_path: Path) -> None:
+    result = encrypted_build(tmp_path, "maya2026", "--weak-password-ok")
+    assert result.exit_code == 0, result.output
+    assert "warning: the password is weak" in result.stderr
+    assert b'"iterations":600000' in (tmp_path / "s" / "index.html").read_bytes()
+
+
+def test_a_password_that_holds_for_years_is_not_refused(tmp_path: Path) -> None:
+    result = encrypted_build(tmp_path, "a long enough password")  # ~10^13 guesses
+    assert result.exit_code == 0 and "warning: the password is weak" in result.stderr
+    quiet = encrypted_build(tmp_path, PASSWORD)
+    assert quiet.exit_code == 0 and "weak" not in quiet.stderr
+
+
+def test_the_time_to_guess_is_said_in_words() -> None:
+    from refjournal.publish.password import RATE, Strength
+
+    def said(guesses: float) -> str:
+        return Strength(math.log10(guesses), "", ()).time_to_guess()
+
+    assert said(RATE) == "less than a minute"
+    assert said(2 * RATE * 3600 * 5) == "about 5 hours"
+    assert said(2 * RATE * 86400 * 365.25 * 20) == "about 20 years"
+    assert said(1e30) == "more than a thousand years"
 
 
 def test_data_files_are_encrypted_too_under_opaque_names() -> None:

@@ -158,7 +158,8 @@ jobs:
 GITHUB_STEPS = """\
 Next:
   1. In GitHub: Settings > Secrets and variables > Actions > New repository secret:
-     name REFJOURNAL_PASSWORD, value a long passphrase (the readers' password).
+     name REFJOURNAL_PASSWORD, value five or more random words (the readers' password;
+     refjournal refuses one that could be guessed within months).
   2. Settings > Pages > Build and deployment > Source: "GitHub Actions".
   3. git add {add} && git commit -m "Publish the journal" && git push
 The encrypted pages are public: a weak password can be guessed offline."""
