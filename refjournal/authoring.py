@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .journal.fields import kind as kind_of
 from .journal.fields import unwrap_wikilink
 from .journal.load import load
 from .journal.read import (
@@ -247,14 +248,23 @@ def _nearest(journal: Journal, text: str) -> str:
     return "; did you mean " + " or ".join(f"`{name}`" for name in shown) + "?"
 
 
+def default_title(kind: str, names: Sequence[str]) -> str:
+    """A title that tells meetings apart: "Coffee with Sofia Marchetti", "One-to-one with
+    Tom Whitaker and Sofia Marchetti", "Meeting with Ann, Bo and 3 others"."""
+    word = kind_of(kind) if kind else "meeting"
+    if len(names) > 3:
+        names = [*names[:2], f"{len(names) - 2} others"]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{word[:1].upper()}{word[1:]} with {listed}"
+
+
 def new_meeting(root: Path, journal: Journal, refs: Sequence[str], *, date: dt.date,
                 kind: str = "", title: str = "") -> Written:
     """Write `meetings/<year>/<date>-<slug>.md`, with a suffix when that name is taken."""
     slugs = resolve_refs(journal, refs)
-    # Each part its own slug, so that a name in another script keeps its letters.
-    parts = [title] if title else [kind or "meeting", "with",
-                                   *(journal.contacts[s].name for s in slugs[:2])]
-    what = "-".join(filter(None, (slugify(part) for part in parts)))
+    title = title or default_title(kind, [journal.contacts[s].name for s in slugs])
+    # Each word its own slug, so that a name in another script keeps its letters.
+    what = "-".join(filter(None, (slugify(part) for part in title.split())))
     base = f"{date.isoformat()}-{what[:MAX_SLUG].rstrip('-') or 'meeting'}"
     folder = root / MEETINGS / f"{date.year:04d}"
     note = front_matter({"date": date, "with": slugs[0] if len(slugs) == 1 else slugs,

@@ -83,11 +83,14 @@ def journal_option(func: Any) -> Any:
         "here or above (as git finds .git), else `./journal`.")(func)
 
 
-def today_option(func: Any) -> Any:
-    return click.option(
-        "--today", type=DateType(), default=None, callback=_today,
-        help="Compute due dates as of this day (YYYY-MM-DD). Default: the day of "
-        "SOURCE_DATE_EPOCH (UTC) when it is set, else the real date.")(func)
+TODAY_DEFAULT = ("Default: the day of SOURCE_DATE_EPOCH (UTC) when it is set, else the real "
+                 "date.")
+
+
+def today_option(does: str = "Compute due dates as of this day") -> Callable[[Any], Any]:
+    """`--today`, saying what the day does for this command."""
+    return click.option("--today", type=DateType(), default=None, callback=_today,
+                        help=f"{does} (YYYY-MM-DD). {TODAY_DEFAULT}")
 
 
 def _today(ctx: click.Context, param: click.Parameter | None, value: dt.date | None
@@ -113,9 +116,10 @@ def strict_option(func: Any) -> Any:
                         help="Treat warnings (unknown keys, unresolved refs) as errors.")(func)
 
 
-def json_option(func: Any) -> Any:
+def json_option(prints: str = "a JSON array") -> Callable[[Any], Any]:
+    """`--json`, saying what it prints for this command."""
     return click.option("--json", "as_json", is_flag=True,
-                        help="Print a JSON array instead of a table.")(func)
+                        help=f"Print {prints} instead of a table.")
 
 
 def _journal_root(journal: Path | None) -> Path:
@@ -238,7 +242,7 @@ def main() -> None:
               help="Folder to write the site into (only files whose bytes changed are "
                    "rewritten, all at once; nothing when the journal has errors). Default: "
                    "site/ in the journal folder, or ./site beside ./journal.")
-@today_option
+@today_option()
 @strict_option
 @click.option("--encrypt", is_flag=True,
               help="Encrypt every page with a password (REFJOURNAL_PASSWORD, or asked on a "
@@ -307,7 +311,8 @@ def check_command(journal: Path | None, strict: bool) -> None:
     """
     loaded = _load_or_exit(journal, strict)
     journal_data = loaded.journal
-    click.echo(f"ok: {_count(len(journal_data.contacts), 'contact')}, "
+    notes = sum(not contact.unresolved for contact in journal_data.contacts.values())
+    click.echo(f"ok: {_count(notes, 'contact')}, "  # the notes, not the refs' stand-ins
                f"{_count(len(journal_data.meetings), 'meeting')}, "
                f"{_count(len(journal_data.exchanges), 'exchange')}")
 
@@ -319,8 +324,8 @@ def _count(n: int, noun: str) -> str:
 @main.command("due")
 @cache_options
 @journal_option
-@today_option
-@json_option
+@today_option()
+@json_option()
 def due_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
     """List what is due, soonest first: follow-ups, keep-in-touch, referral checks, birthdays.
 
@@ -352,7 +357,7 @@ def due_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
 @click.option("--today", type=DateType(), default=None,
               help="Accepted as in the other commands; balances count every exchange, "
               "whatever its date.")
-@json_option
+@json_option()
 def balances_command(journal: Path | None, today: dt.date | None, as_json: bool) -> None:
     """Show the give/get balance of referrals with each contact.
 
@@ -373,8 +378,8 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
 @main.command("stats")
 @cache_options
 @journal_option
-@today_option
-@json_option
+@today_option("Compute the figures (goals, streaks, what is due) as of this day")
+@json_option("one JSON object of every figure")
 def stats_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
     """Show the insights: goals and streaks, reciprocity, relationship health.
 
@@ -394,7 +399,7 @@ def stats_command(journal: Path | None, today: dt.date, as_json: bool) -> None:
 
 @main.command("init")
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
-@today_option
+@today_option("The date of the sample meeting and the day the sample contact was met")
 def init_command(folder: Path, today: dt.date) -> None:
     """Start a journal in FOLDER (default: here): settings, a sample contact and meeting.
 
@@ -432,7 +437,7 @@ def new_group() -> None:
 @click.option("--cadence", default="", help="How often to be in touch: 30, 2w, 3m, 1y.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
 @click.option("--edit", is_flag=True, help="Open the note in $VISUAL or $EDITOR.")
-@today_option
+@today_option("The day you met them: the note's `met`")
 def new_contact_command(name: str, journal: Path | None, company: str, role: str, cadence: str,
                         tags: tuple[str, ...], edit: bool, today: dt.date) -> None:
     """Write contacts/<slug>.md for NAME and print its path."""
@@ -466,7 +471,7 @@ def _write_note(write: Callable[[], Written], edit: bool) -> None:
               help="When (YYYY-MM-DD). Default: today.")
 @click.option("--title", default="", help="A title for the meeting.")
 @click.option("--edit", is_flag=True, help="Open the note in $VISUAL or $EDITOR.")
-@today_option
+@today_option("The meeting's date when --date is not given")
 def new_meeting_command(journal: Path | None, refs: tuple[str, ...], kind: str,
                         date: dt.date | None, title: str, edit: bool, today: dt.date) -> None:
     """Write meetings/<year>/<date>-<slug>.md and print its path.
@@ -485,7 +490,7 @@ def new_meeting_command(journal: Path | None, refs: tuple[str, ...], kind: str,
 @click.option("--what", type=click.Choice(["referrals", "contacts"]), default="referrals",
               show_default=True, help="For csv: one row per exchange, or per contact.")
 @journal_option
-@today_option
+@today_option("Compute due dates (ics, json) as of this day")
 def export_command(format: str, what: str, journal: Path | None, today: dt.date) -> None:
     """Print the journal as FORMAT: ics (follow-ups feed), csv, json, vcard.
 
@@ -549,7 +554,7 @@ def import_vcard_command(file: Path, journal: Path | None, dry_run: bool) -> Non
 @click.option("--keep-history", is_flag=True,
               help="Add a commit on top of the branch instead of replacing it with one.")
 @click.option("--no-push", is_flag=True, help="Only update the local branch.")
-@today_option
+@today_option()
 @cache_options
 @click.option("--encrypt", is_flag=True,
               help="Publish the site encrypted with a password (REFJOURNAL_PASSWORD, or asked "

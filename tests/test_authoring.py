@@ -55,7 +55,7 @@ def test_init_then_new_then_build_then_due(tmp_path):
                  "--kind", "lunch", "--date", "2026-11-20", "--journal", str(root))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith(
-        "meetings/2026/2026-11-20-lunch-with-jane-q-public-alex-example.md")
+        "meetings/2026/2026-11-20-lunch-with-jane-q-public-and-alex-example.md")
     loaded = load(root, strict_mode=True)
     assert loaded.problems == []
     jane = loaded.journal.contacts["jane-q-public"]
@@ -132,6 +132,19 @@ def test_new_meeting_suggests_the_nearest_names_for_an_unknown_ref(tmp_path):
     assert snapshot(root) == before
 
 
+@pytest.mark.parametrize(("kind", "names", "title"), [
+    ("coffee", ["Sofia Marchetti"], "Coffee with Sofia Marchetti"),
+    ("1-2-1", ["Tom Whitaker", "Sofia Marchetti"], "One-to-one with Tom Whitaker and Sofia "
+     "Marchetti"),
+    ("", ["Ann", "Bo", "Cy"], "Meeting with Ann, Bo and Cy"),
+    ("event", ["Ann", "Bo", "Cy", "Di", "Ed"], "Event with Ann, Bo and 3 others"),
+])
+def test_a_new_meeting_without_a_title_gets_one_that_tells_it_apart(
+        kind: str, names: list[str], title: str) -> None:
+    from refjournal.authoring import default_title
+    assert default_title(kind, names) == title
+
+
 def test_a_second_meeting_the_same_day_gets_a_suffix(tmp_path):
     root = write_journal(tmp_path / "j", {"contacts/ada.md": "---\nname: Ada\n---\n"})
     paths = []
@@ -143,7 +156,8 @@ def test_a_second_meeting_the_same_day_gets_a_suffix(tmp_path):
     assert paths == ["2026-11-24-coffee-with-ada.md", "2026-11-24-coffee-with-ada-2.md",
                      "2026-11-24-coffee-with-ada-3.md"]
     first = root / "meetings" / "2026" / paths[0]
-    assert first.read_text() == "---\ndate: 2026-11-24\nwith: ada\nkind: coffee\n---\n"
+    assert first.read_text() == ("---\ndate: 2026-11-24\nwith: ada\nkind: coffee\n"
+                                 "title: Coffee with Ada\n---\n")
 
 
 def test_edit_opens_the_new_note_in_the_editor(tmp_path):
@@ -344,4 +358,5 @@ def test_names_and_refs_as_the_build_reads_them(tmp_path):
     result = run("new", "meeting", "--with", "[[contacts/clients/ae]]", "--with", "山田 太郎",
                  "--date", "2026-11-24", "--journal", str(root))
     assert result.exit_code == 0, result.output
-    assert Path(result.stdout.strip()).name == "2026-11-24-meeting-with-alex-example-山田-太郎.md"
+    assert Path(result.stdout.strip()).name == \
+        "2026-11-24-meeting-with-alex-example-and-山田-太郎.md"

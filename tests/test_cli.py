@@ -82,6 +82,19 @@ def test_every_command_has_complete_help(command: tuple[str, ...]) -> None:
     assert len((target.help or "").split()) >= 5, f"{' '.join(command)} needs a real help text"
 
 
+@pytest.mark.parametrize(("command", "says"), [
+    (("init",), "The date of the sample meeting"),
+    (("new", "contact"), "The day you met them: the note's `met`"),
+    (("new", "meeting"), "The meeting's date when --date is not given"),
+    (("stats",), "Print one JSON object"),
+    (("due",), "Print a JSON array"),
+])
+def test_each_option_says_what_it_does_for_its_command(command: tuple[str, ...],
+                                                       says: str) -> None:
+    text = " ".join(run(*command, "--help").output.split())
+    assert says in text
+
+
 def test_main_help_lists_every_command() -> None:
     result = run("--help")
     assert sorted(main.commands) == ["balances", "build", "check", "deploy", "due", "export",
@@ -147,6 +160,15 @@ def test_missing_journal_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert f"no journal here: no refjournal.yaml in {tmp_path} or any folder above it" in \
         result.stderr
     assert "start one with `refjournal init`, or name one with --journal DIR" in result.stderr
+
+
+def test_check_counts_the_contact_notes_not_the_names_that_match_none(tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j", {**CLEAN, "meetings/2026-11-05-x.md": (
+        "---\nwith: [Zed Unknown, Yan Nobody]\n---\n")})
+    result = run("check", "--journal", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert "ok: 2 contacts, 2 meetings, 2 exchanges" in result.stdout
+    assert result.stderr.count("matches no contact") == 2
 
 
 def test_commands_find_the_journal_from_any_folder_inside_it(tmp_path: Path) -> None:
