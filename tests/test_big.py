@@ -59,8 +59,12 @@ def test_deep_nesting_in_a_body_loses_no_text(tmp_path: Path) -> None:
 def test_a_body_too_deep_for_markdown_is_shown_as_plain_text(tmp_path: Path) -> None:
     body = "[" * 3000 + "<b>inner</b>" + "]" * 3000 + "(x)\n"
     out, problems = built(tmp_path, {"contacts/ada.md": "---\nname: Ada\n---\n" + body})
-    assert problems == ["contacts/ada.md:4: warning: the body is nested too deeply to read as "
-                        "Markdown; it is shown as plain text"]
+    # (the innermost brackets also make a [[wikilink]] that names no contact)
+    assert [p.split("\n")[0] for p in problems] == [
+        "contacts/ada.md:4: warning: `[[<b>inner</b>]]` in the text matches no contact, so it "
+        "links nowhere; add `contacts/b-inner-b.md` or fix the link",
+        "contacts/ada.md:4: warning: the body is nested too deeply to read as Markdown; it is "
+        "shown as plain text"]
     html = (out / "contacts" / "ada" / "index.html").read_text(encoding="utf-8")
     assert '<pre class="plain-body">' + "[" * 3000 + "&lt;b&gt;inner" in html
 
