@@ -54,8 +54,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def open_page(browser, url: str, width: int = 1280):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def open_page(browser, url: str, width: int = 1280, height: int = 900):
+    page = browser.new_page(viewport={"width": width, "height": height})
     external: list[str] = []
     page.on("request", lambda request: external.append(request.url)
             if not request.url.startswith("file://") else None)

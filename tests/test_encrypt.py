@@ -56,6 +56,15 @@ def test_every_page_round_trips_under_its_opaque_name(sites: tuple[Path, Path]) 
     assert len(list(secret.glob("*.html"))) == len(pages)  # flat, one shell per page
 
 
+def test_the_password_page_links_only_files_the_site_publishes(sites: tuple[Path, Path]
+                                                               ) -> None:
+    _, secret = sites
+    shell = (secret / "index.html").read_text(encoding="utf-8")
+    linked = re.findall(r'(?:href|src)="([^"#]+)"', shell)
+    assert "assets/favicon.svg" in linked  # else the browser asks for /favicon.ico: a 404
+    assert [rel for rel in linked if not (secret / rel).is_file()] == []
+
+
 def test_a_wrong_password_or_a_swapped_file_does_not_open(sites: tuple[Path, Path]) -> None:
     _, secret = sites
     shell = (secret / "index.html").read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -150,7 +151,7 @@ def test_the_wheel_ships_the_default_theme_and_the_scripts(tmp_path: Path) -> No
     [wheel] = list(WheelBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"]))
     names = zipfile.ZipFile(wheel).namelist()
     for rel in ("templates/base.html", "templates/index.html", "static/style.css",
-                "static/site.js"):
+                "static/site.js", "static/favicon.svg"):
         assert f"refjournal/themes/default/{rel}" in names
     # and the scripts, and every part of the package, where the code finds them
     for rel in ("publish/unlock.js", "serve/live.js",
@@ -243,3 +244,85 @@ def test_the_site_keeps_search_engines_out(tmp_path: Path) -> None:
     assert not list(out.rglob("sitemap*")) and not list(out.rglob("*.xml"))
     for page in out.rglob("*.html"):
         assert '<meta name="robots" content="noindex' in page.read_text(encoding="utf-8")
+
+
+REFERRALS = {
+    "contacts/ada.md": "---\nname: Ada Byron\n---\n",
+    "contacts/bob.md": "---\nname: Bob Stone\n---\n",
+    "meetings/2026-11-01-coffee.md": """
+        ---
+        with: [ada, bob]
+        kind: coffee
+        gave:
+          - to: ada
+            prospect: Harbour Gin Co.
+            heat: 2
+        got:
+          - from: ada
+            prospect: Tidewater   Brewing
+            heat: 4
+          - from: bob
+            prospect: Harbour Gin Co.
+            heat: hot
+        follow_ups:
+          - due: 2026-12-01
+            what: Send Ada the flood checklist
+          - due: 2026-12-02
+        ---
+        """,
+    "meetings/2026-11-02-call.md": "---\nwith: bob\nkind: call\n---\n",
+}
+
+
+def test_the_search_index_holds_prospects_and_follow_up_texts(tmp_path: Path) -> None:
+    out = site(tmp_path, REFERRALS)
+    index = json.loads(read(out, "search.json"))
+    assert index["meetings"] == [
+        ["Call", "2026-11-02", "Bob Stone", "", "", "meetings/2026-11-02-call/index.html"],
+        # each prospect once, its spaces as one; a follow-up without a text adds nothing
+        ["Coffee", "2026-11-01", "Ada Byron, Bob Stone", "Harbour Gin Co.\nTidewater Brewing",
+         "Send Ada the flood checklist", "meetings/2026-11-01-coffee/index.html"],
+    ]
+    assert index["contacts"][0] == ["Ada Byron", "", "", "", "", "contacts/ada/index.html"]
+    script = read(out, "search.js")
+    assert json.loads(script.removeprefix("window.refjournalSearchIndex = ").rstrip(";\n")) \
+        == index
+
+
+def _heat(n: int | str) -> str:
+    label = f"heat {n} of 5" if isinstance(n, int) else f"heat: {n}"
+    dots = "●" * n + "○" * (5 - n) if isinstance(n, int) else n
+    return f'<span class="heat" role="img" aria-label="{label}" title="{label}">{dots}</span>'
+
+
+def test_heat_shows_one_way_on_every_page(tmp_path: Path) -> None:
+    out = site(tmp_path, REFERRALS)
+    shown = {rel: read(out, rel) for rel in (
+        "referrals/index.html", "contacts/ada/index.html", "contacts/bob/index.html",
+        "meetings/2026-11-01-coffee/index.html", "review/index.html")}
+    for rel, html in shown.items():
+        # every heat is a label made one way, and no dot or "heat" title is outside one
+        spans = re.findall(r'<span class="heat".*?</span>', html)
+        assert spans and all(span in (_heat(n) for n in (2, 4, "hot")) for span in spans), rel
+        rest = re.sub(r'<span class="heat".*?</span>', "", html)
+        assert not re.search(r"[●○]|title=\"heat", rest), rel
+    for rel in ("referrals/index.html", "contacts/ada/index.html",
+                "meetings/2026-11-01-coffee/index.html"):
+        assert _heat(2) in shown[rel] and _heat(4) in shown[rel]
+    for rel in ("referrals/index.html", "contacts/bob/index.html",
+                "meetings/2026-11-01-coffee/index.html", "review/index.html"):
+        assert _heat("hot") in shown[rel], rel
+    review = shown["review/index.html"]  # their last warm or hot referral to you
+    assert _heat(4) in review and _heat(2) not in review
+    # a word sorts among the numbers: hot as 4.5
+    assert f'<td data-sort="4.5">{_heat("hot")}</td>' in shown["referrals/index.html"]
+
+
+def test_every_page_links_the_favicon_relative_to_itself(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    icon = out / "assets" / "favicon.svg"
+    assert icon.read_bytes().startswith(b"<svg ") and icon.stat().st_size < 1024
+    for page in out.rglob("*.html"):
+        [link] = re.findall(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">',
+                            page.read_text(encoding="utf-8"))
+        assert not link.startswith("/") and (page.parent / link).resolve() == icon.resolve()

@@ -36,10 +36,15 @@ def secret_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def http_server(folder: Path) -> Iterator[str]:
+def http_server(folder: Path, asked: list[tuple[str, int]] | None = None) -> Iterator[str]:
+    """Serve `folder`; each request's path and status go into `asked`, when given."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            if asked is not None:
+                asked.append((self.path, int(code)))
 
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
@@ -111,7 +116,6 @@ def test_search_from_disk_finds_contacts_and_meetings_as_you_type(browser, site)
     box.fill("raman")
     found = results(page)
     assert found[0] == "Priya Raman"
-    box.fill("tidewater")  # in a prospect? no: search is over names, needs and meetings
     box.fill("bookkeeper")  # Priya's needs
     assert results(page) == ["Priya Raman"]
     box.fill("priya review")  # a meeting title and its people
@@ -127,6 +131,31 @@ def test_search_from_disk_finds_contacts_and_meetings_as_you_type(browser, site)
     page.wait_for_url("**/contacts/priya-raman/index.html")
     assert page.locator("h1").inner_text().startswith("Priya Raman")
     assert page.external == [] and page.errors == []
+    page.close()
+
+
+def test_search_finds_a_meeting_by_a_prospect_or_a_follow_up(browser, site):  # noqa: F811
+    page = open_page(browser, (site / "contacts" / "index.html").as_uri())
+    box = page.locator("#site-search")
+    box.fill("tidewater")  # a prospect of referrals, named by no contact or meeting
+    found = results(page)
+    assert "Referral review with Priya" in found and "Lunch with Lucy" in found
+    first = page.locator("#search-results [role=option] a").first.locator("small")
+    assert first.all_inner_texts()[-1].startswith("prospect: Tidewater Brewing")
+    box.fill("lofts electrics gareth")  # words of a follow-up, and a person
+    assert results(page) == ["Lunch introducing Oliver and Gareth"]
+    assert page.locator("#search-results [role=option] small").all_inner_texts()[-1] == (
+        "follow-up: Ask Gareth whether he has priced the Harbour Lofts electrics")
+    box.fill("raman")  # found by a name: no line of what else it holds
+    results(page)
+    assert not any(t.startswith(("prospect:", "follow-up:")) for t in
+                   page.locator("#search-results small").all_inner_texts())
+    box.fill("harbour lofts electrics")
+    results(page)
+    box.press("Enter")
+    page.wait_for_url("**/meetings/2026/2026-09-01-lunch-oliver-gareth/index.html")
+    assert "priced the Harbour Lofts electrics" in page.locator("ul.follow-ups").inner_text()
+    assert page.errors == []
     page.close()
 
 
@@ -225,6 +254,74 @@ def test_pages_fit_a_360_pixel_phone(browser, site, rel):  # noqa: F811
     assert page.locator("main").count() == 1 and page.locator("header nav").count() == 1
     assert page.errors == []
     page.close()
+
+
+# The tables of a contact's referrals and of the week's meetings, on a 390 px phone: every
+# column's header and every cell with something in it lie inside the table's box, none cut
+# off or behind a sideways scroll (the rows stack).
+COLUMNS_SHOWN = """table => {
+  const box = (table.closest(".scroll") || table.parentElement).getBoundingClientRect();
+  const width = document.documentElement.clientWidth;
+  const cut = [];
+  const inside = cell => {
+    const r = cell.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.left >= Math.max(box.left, 0) - 0.5
+      && r.right <= Math.min(box.right, width) + 0.5;
+  };
+  const heads = Array.from(table.tHead.rows[0].cells);
+  heads.forEach(th => { if (!inside(th)) cut.push("header " + th.textContent.trim()); });
+  Array.from(table.tBodies[0].rows).forEach((row, n) => {
+    if (row.cells.length !== heads.length) cut.push("row " + n + " has other columns");
+    Array.from(row.cells).forEach((td, i) => {
+      if (td.textContent.trim() && !inside(td)) cut.push(n + ": " + heads[i].textContent.trim());
+    });
+  });
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize(("rel", "selector"), [
+    ("contacts/priya-raman/index.html", "table.ledger"), ("index.html", "table.meetings"),
+    ("referrals/index.html", "table.ledger"), ("meetings/index.html", "table.meetings")])
+def test_every_column_of_the_wide_tables_shows_on_a_390_pixel_phone(
+        browser, site, rel, selector):  # noqa: F811
+    page = open_page(browser, (site / rel).as_uri(), width=390, height=844)
+    table = page.locator(selector).first
+    assert table.locator("tbody tr").count() > 0
+    assert table.evaluate(COLUMNS_SHOWN) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    header = table.locator("th").first  # the labels still sort the rows
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert table.evaluate(COLUMNS_SHOWN) == []
+    assert page.errors == []
+    page.close()
+
+
+def test_pages_ask_for_nothing_missing_and_log_no_error(browser, site):  # noqa: F811
+    asked: list[tuple[str, int]] = []
+    server = http_server(site, asked)
+    base = next(server)
+    try:
+        page = browser.new_page()
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("console", lambda m: failed.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: failed.append(str(exc)))
+        for rel in ("index.html", "contacts/priya-raman/index.html",
+                    "meetings/2026/chapter/2026-11-19-chapter-breakfast/index.html"):
+            page.goto(base + rel)
+            page.wait_for_load_state("networkidle")
+            # the icon, linked relative to each page, is the one file at the site's top
+            icon = page.locator('link[rel="icon"]').evaluate("link => link.href")
+            assert icon == base + "assets/favicon.svg"
+        page.wait_for_timeout(300)  # the browser asks for an icon after the load
+        page.close()
+    finally:
+        server.close()
+    assert failed == []
+    assert [(path, code) for path, code in asked if code >= 400] == []
+    assert ("/assets/favicon.svg", 200) in asked
 
 
 def test_dark_mode_turns_the_charts_light_on_dark(browser, site):  # noqa: F811

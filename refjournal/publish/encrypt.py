@@ -171,6 +171,7 @@ SHELL = """<!doctype html>
 <meta name="robots" content="noindex, nofollow">
 <title>Private journal</title>
 <link rel="stylesheet" href="assets/style.css">
+<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <main class="unlock">

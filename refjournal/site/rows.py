@@ -33,11 +33,33 @@ def money(value: int | float | None) -> str:
 
 
 def heat_dots(heat: int | str | None) -> str:
+    """The heat as plain text: five dots for 1 to 5, the word for cold, warm or hot."""
     if heat is None:
         return ""
     if isinstance(heat, str):
         return heat
     return "●" * heat + "○" * (5 - heat)
+
+
+def heat_words(heat: int | str) -> str:
+    """What the heat says to a screen reader and in its tooltip."""
+    return f"heat {heat} of 5" if isinstance(heat, int) else f"heat: {heat}"
+
+
+# Where a word sorts among the numbers (docs/journal-format.md: 3 is warm, 4-5 hot).
+HEAT_RANK = {"cold": 1.5, "warm": 3, "hot": 4.5}
+
+
+@functools.lru_cache(maxsize=16)
+def heat_html(heat: int | str | None) -> Markup:
+    """A referral's heat, the one way every page shows it: the dots (or the word), labelled
+    alike for the eye (title) and for a screen reader (aria-label), which reads the label
+    instead of five "black circle"s."""
+    if heat is None:
+        return Markup("")
+    words = escape(heat_words(heat))
+    return Markup(f'<span class="heat" role="img" aria-label="{words}" title="{words}">'
+                  f"{escape(heat_dots(heat))}</span>")
 
 
 def meeting_link(root: str, meeting: Meeting) -> Markup:
@@ -88,9 +110,8 @@ def exchange_rows(context: Any, exchanges: Iterable[Exchange], show_contacts: bo
     meetings = context["site"].meetings_by_id if show_meeting else {}
     out = []
     for ex in exchanges:
-        number = isinstance(ex.heat, int)
-        heat_sort = ex.heat if number else ""
-        heat_title = f' title="heat {ex.heat} of 5"' if number else ""
+        heat_sort = (HEAT_RANK.get(ex.heat, "") if isinstance(ex.heat, str)
+                     else ex.heat if ex.heat is not None else "")
         closed = f"<br><small>{short_date(ex.closed_on)}</small>" if ex.closed_on else ""
         value_sort = ex.value if ex.value is not None else ""
         out.append(
@@ -102,8 +123,8 @@ def exchange_rows(context: Any, exchanges: Iterable[Exchange], show_contacts: bo
             + (f"    <td>{contact_links(root, contacts, ex.contacts)}</td>\n"
                if show_contacts else "")
             + f"    <td>{escape(ex.type)}</td>\n"
-            f"    <td>{escape(ex.prospect)}</td>\n"
-            f'    <td data-sort="{heat_sort}"{heat_title}>{escape(heat_dots(ex.heat))}</td>\n'
+            f'    <td class="prospect">{escape(ex.prospect)}</td>\n'
+            f'    <td data-sort="{heat_sort}">{heat_html(ex.heat)}</td>\n'
             f'    <td><span class="badge status-{escape(ex.status)}">{escape(ex.status)}</span>'
             f"{closed}</td>\n"
             f'    <td class="num" data-sort="{value_sort}">{money(ex.value)}</td>\n'

@@ -1,11 +1,13 @@
 """The search index the site's search box reads: contacts (name, company, role, tags,
-needs) and meetings (title, date, people), with the page of each, relative to the site."""
+needs) and meetings (title, date, people, the prospects of their referrals and the texts of
+their follow-ups), with the page of each, relative to the site, last in every entry."""
 
 from __future__ import annotations
 
 import json
 
 from ..insights.derive import Derived
+from ..model import Meeting
 
 INDEX = "search.json"  # fetched by the site's script over http(s), decrypted when encrypted
 INDEX_SCRIPT = "search.js"  # the same, as a script, for a site opened from disk (file://)
@@ -18,8 +20,17 @@ def search_index(site: Derived) -> dict[str, list[list[str]]]:
                       f"contacts/{c.slug}/index.html"] for c in contacts.values()],
         "meetings": [[m.heading, m.date.isoformat(),
                       ", ".join(contacts[s].name for s in m.contacts),
-                      f"meetings/{m.id}/index.html"] for m in reversed(site.journal.meetings)],
+                      *_held(m), f"meetings/{m.id}/index.html"]
+                     for m in reversed(site.journal.meetings)],
     }
+
+
+def _held(meeting: Meeting) -> tuple[str, str]:
+    """The prospects of the meeting's exchanges and the texts of its follow-ups, one a line:
+    found by the search, and shown under a result that matched only them."""
+    prospects = dict.fromkeys(" ".join(ex.prospect.split()) for ex in meeting.exchanges)
+    follow_ups = dict.fromkeys(" ".join(fu.what.split()) for fu in meeting.follow_ups)
+    return "\n".join(p for p in prospects if p), "\n".join(f for f in follow_ups if f)
 
 
 def search_files(site: Derived) -> dict[str, bytes]:

@@ -166,7 +166,9 @@
     loading = loading.then(function (data) {
       return {
         contacts: data.contacts.map(function (c) { return {item: c, text: fold(c.slice(0, 5).join(" ")), name: fold(c[0])}; }),
-        meetings: data.meetings.map(function (m) { return {item: m, text: fold(m.slice(0, 3).join(" ")), name: fold(m[0])}; })
+        meetings: data.meetings.map(function (m) {
+          return {item: m, text: fold(m.slice(0, 5).join(" ")), name: fold(m[0]), head: fold(m.slice(0, 3).join(" "))};
+        })
       };
     });
     loading.catch(function () { loading = null; });  // try again on the next key
@@ -183,11 +185,30 @@
       }
     }
     found.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
-    return found.slice(0, limit).map(function (f) { return f.entry.item; });
+    return found.slice(0, limit).map(function (f) { return f.entry; });
+  }
+
+  // A meeting found by a prospect of its referrals or a text of its follow-ups, not by its
+  // title, date or people alone, says which one: the line with most of the other words.
+  var HELD = [[3, "prospect: "], [4, "follow-up: "]];
+  function held(entry, words) {
+    var rest = words.filter(function (w) { return entry.head.indexOf(w) === -1; });
+    var best = "", most = 0;
+    HELD.forEach(function (field) {
+      (entry.item[field[0]] || "").split("\n").forEach(function (line) {
+        var folded = fold(line);
+        var hits = rest.filter(function (w) { return folded.indexOf(w) !== -1; }).length;
+        if (hits > most) {
+          most = hits;
+          best = field[1] + (line.length > 90 ? line.slice(0, 89) + "…" : line);
+        }
+      });
+    });
+    return best;
   }
 
   var count = 0;
-  function option(href, title, detail) {
+  function option(href, title, detail, why) {
     var li = document.createElement("li");
     li.setAttribute("role", "option");
     li.id = "search-result-" + (count++);
@@ -195,11 +216,12 @@
     a.href = href;
     a.tabIndex = -1;
     a.textContent = title;
-    if (detail) {
+    [detail, why].forEach(function (line) {
+      if (!line) return;
       var small = document.createElement("small");
-      small.textContent = detail;
+      small.textContent = line;
       a.appendChild(small);
-    }
+    });
     li.appendChild(a);
     return li;
   }
@@ -253,11 +275,13 @@
     if (!asked.length) { show([]); announce(""); return; }
     load().then(function (data) {
       if (words().join(" ") !== asked.join(" ")) return;  // typed on meanwhile
-      var people = matches(data.contacts, asked, 8).map(function (c) {
+      var people = matches(data.contacts, asked, 8).map(function (entry) {
+        var c = entry.item;
         return option(link(c[5]), c[0], [c[2], c[1]].filter(Boolean).join(", ") || c[3]);
       });
-      var meetings = matches(data.meetings, asked, 8).map(function (m) {
-        return option(link(m[3]), m[0], m[1] + (m[2] ? " · " + m[2] : ""));
+      var meetings = matches(data.meetings, asked, 8).map(function (entry) {
+        var m = entry.item, why = held(entry, asked);
+        return option(link(m[5]), m[0], m[1] + (m[2] ? " · " + m[2] : ""), why);
       });
       var nodes = [];
       if (people.length) nodes.push(group("Contacts", people));
