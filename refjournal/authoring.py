@@ -319,6 +319,12 @@ CONFIG_TEMPLATE = """\
 
 # Let raw HTML in notes through to the site (only for notes you trust).
 # allow_html: false
+
+# The journal's repository on its git host (GitHub, GitLab, Gitea, Forgejo, Bitbucket):
+# pages then link to the host's editor, to log a meeting or edit a note from a phone.
+# repo_url: https://github.com/you/journal
+# The branch those links open (default: the repository's default branch).
+# edit_branch: main
 """
 
 

@@ -45,6 +45,8 @@ class Config:
     reciprocity_days: int = 90
     goals: Goals = field(default_factory=Goals)
     allow_html: bool = False
+    repo_url: str = ""  # the journal's repository on a git host, for edit links
+    edit_branch: str = ""  # the branch edit links open; "" for the repository's default
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Contact:
     company: str = ""
     role: str = ""
     email: str = ""
+    emails: tuple[str, ...] = ()  # more addresses, for matching calendar invitations
     phone: str = ""
     location: str = ""
     website: str = ""

@@ -106,6 +106,15 @@ def done(value: Any) -> bool | dt.date:
                        ) from None
 
 
+def web_address(value: Any) -> str:
+    """An http(s) address, such as a repository's page on its git host."""
+    address = text(value).rstrip("/")
+    if address and not re.match(r"https?://[^\s/]+\.[^\s/]+(/\S*)?$", address):
+        raise BadValue(f"expected a web address such as `https://github.com/you/journal`, "
+                       f"got {show(value)}")
+    return address
+
+
 def text_list(value: Any) -> tuple[str, ...]:
     """A list of short texts; a single text counts as a list of one."""
     if value is None:

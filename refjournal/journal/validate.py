@@ -43,6 +43,8 @@ CONFIG_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "reciprocity_days": fields.positive_int,
     "goals": lambda value: value,  # a mapping, read by _goals
     "allow_html": fields.boolean,
+    "repo_url": fields.web_address,
+    "edit_branch": fields.text,
 }
 GOAL_KEYS = tuple(Goals.__dataclass_fields__)
 CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
@@ -51,6 +53,7 @@ CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "company": fields.text,
     "role": fields.text,
     "email": fields.text,
+    "emails": fields.text_list,
     "phone": fields.text,
     "location": fields.text,
     "website": fields.text,
