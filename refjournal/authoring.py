@@ -263,16 +263,29 @@ def new_meeting(root: Path, journal: Journal, refs: Sequence[str], *, date: dt.d
     """Write `meetings/<year>/<date>-<slug>.md`, with a suffix when that name is taken."""
     slugs = resolve_refs(journal, refs)
     title = title or default_title(kind, [journal.contacts[s].name for s in slugs])
+    return write_meeting(root, date, title, {
+        "date": date, "with": slugs[0] if len(slugs) == 1 else slugs, "kind": kind.lower(),
+        "title": title})
+
+
+def write_meeting(root: Path, date: dt.date, title: str, meta: Mapping[str, Any],
+                  body: str = "", dry_run: bool = False, planned: set[Path] | None = None
+                  ) -> Written:
+    """Write a meeting note at `meetings/<year>/<date>-<slug of title>.md`, with a suffix
+    when that name is taken (or `planned` by the same run); `dry_run` only says where."""
     # Each word its own slug, so that a name in another script keeps its letters.
     what = "-".join(filter(None, (slugify(part) for part in title.split())))
     base = f"{date.isoformat()}-{what[:MAX_SLUG].rstrip('-') or 'meeting'}"
     folder = root / MEETINGS / f"{date.year:04d}"
-    note = front_matter({"date": date, "with": slugs[0] if len(slugs) == 1 else slugs,
-                         "kind": kind.lower(), "title": title})
+    note = front_matter(meta, body)
     for n in range(1, 1000):
         path = folder / (f"{base}.md" if n == 1 else f"{base}-{n}.md")
-        if os.path.lexists(path):
+        if os.path.lexists(path) or (planned is not None and path in planned):
             continue
+        if planned is not None:
+            planned.add(path)
+        if dry_run:
+            return Written(path, note)
         try:
             create(root, path, note)
         except AuthoringError:
@@ -319,6 +332,10 @@ CONFIG_TEMPLATE = """\
 
 # Let raw HTML in notes through to the site (only for notes you trust).
 # allow_html: false
+
+# Your own email addresses: `import calendar` knows you among an event's attendees (an
+# event you declined is skipped), and never takes you for a contact.
+# owner_email: [you@example.com, you@work.example]
 
 # The journal's repository on its git host (GitHub, GitLab, Gitea, Forgejo, Bitbucket):
 # pages then link to the host's editor, to log a meeting or edit a note from a phone.

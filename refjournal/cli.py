@@ -508,7 +508,48 @@ def export_command(format: str, what: str, journal: Path | None, today: dt.date)
 
 @main.group("import")
 def import_group() -> None:
-    """Read contacts from other tools into the journal."""
+    """Read contacts and meetings from other tools into the journal."""
+
+
+@import_group.command("calendar")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@journal_option
+@click.option("--since", type=DateType(), default=None,
+              help="The first day of events to import (YYYY-MM-DD). Default: the first.")
+@click.option("--until", type=DateType(), default=None,
+              help="The last day of events to import (YYYY-MM-DD). Default: today, so "
+              "that a meeting is logged once it has happened.")
+@click.option("--me", "me", multiple=True, metavar="ADDRESS",
+              help="Your own email address (repeat for more; `owner_email` in "
+              "refjournal.yaml says it for good): an event you declined is skipped.")
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@today_option("The day --until defaults to")
+def import_calendar_command(file: Path, journal: Path | None, since: dt.date | None,
+                            until: dt.date | None, me: tuple[str, ...], dry_run: bool,
+                            today: dt.date) -> None:
+    """A meeting note for each event of FILE (an .ics export) that involves a contact.
+
+    An event involves a contact when an attendee's address is the contact's `email` (or
+    one of its `emails`), or the summary names the contact or an alias. Recurring events
+    count once a day they happen. Skipped, and counted: cancelled events, events you
+    declined, events with no known contact, and events logged already (the same event, or
+    a note with the same contact that day). Importing the same file again writes nothing.
+    """
+    from .exchange.events import CalendarError
+    from .importing import import_calendar, summary_line
+
+    root = _writable_journal(journal)
+    try:
+        result = import_calendar(root, load(root).journal, file.read_bytes(), since=since,
+                                 until=until or today, me=me, dry_run=dry_run)
+    except (AuthoringError, CalendarError, OSError) as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    verb = "would write" if dry_run else "wrote"
+    for written in result.written:
+        click.echo(f"{verb} {written.path}")
+    for unread in result.unread:
+        click.echo(f"{file}:{unread.line}: {unread.reason}", err=True)
+    click.echo(summary_line(result, dry_run))
 
 
 @import_group.command("vcard")

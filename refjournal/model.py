@@ -45,6 +45,7 @@ class Config:
     reciprocity_days: int = 90
     goals: Goals = field(default_factory=Goals)
     allow_html: bool = False
+    owner_email: tuple[str, ...] = ()  # the owner's own addresses, never a contact's
     repo_url: str = ""  # the journal's repository on a git host, for edit links
     edit_branch: str = ""  # the branch edit links open; "" for the repository's default
 
@@ -171,6 +172,7 @@ class Meeting:
     gave: tuple[Exchange, ...] = ()
     got: tuple[Exchange, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
+    calendar_id: str = ""  # the calendar event it was imported from: UID, #occurrence
     links: tuple[Ref, ...] = ()  # the [[wikilinks]] in the text, each at its line
     # Not compared: two notes that differ only in their text are the same record, so the
     # pages that do not show the text can tell they need no new render.

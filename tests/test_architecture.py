@@ -26,6 +26,7 @@ LAYERS = (
     ("incremental",),
     ("build",),
     ("serve", "authoring"),
+    ("importing",),
     ("cli",),
 )
 LAYER = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
@@ -37,7 +38,7 @@ WRITES = re.compile(r"\.(write_bytes|write_text|mkdir|unlink|rmdir|rmtree)\(|"
                     r"\bos\.(replace|rename|makedirs)\(|\bmk(d|s)temp\(|"
                     r"\bopen\([^)]*[\"']w")
 WRITERS = {"site/write.py", "incremental/cache.py", "publish/deploy.py", "publish/hosting.py",
-           "publish/install.py", "authoring.py", "serve/server.py"}
+           "publish/install.py", "authoring.py", "importing.py", "serve/server.py"}
 
 
 def modules() -> list[Path]:

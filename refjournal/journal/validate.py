@@ -43,6 +43,7 @@ CONFIG_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "reciprocity_days": fields.positive_int,
     "goals": lambda value: value,  # a mapping, read by _goals
     "allow_html": fields.boolean,
+    "owner_email": fields.text_list,
     "repo_url": fields.web_address,
     "edit_branch": fields.text,
 }
@@ -73,7 +74,7 @@ CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "archived": fields.boolean,
 }
 MEETING_KEYS = ("date", "with", "kind", "title", "location", "gave", "got", "follow_ups",
-                "follow_up")
+                "follow_up", "calendar_id")
 EXCHANGE_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "type": lambda value: fields.choice(value, EXCHANGE_TYPES, "exchange type"),
     "prospect": fields.text,
@@ -245,6 +246,7 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
         gave=gave,
         got=got,
         follow_ups=follow_ups,
+        calendar_id=note.value(meta, ("calendar_id",), fields.text, ""),
         links=body_links(raw.body, raw.path, raw.body_line),
         body=raw.body,
         body_line=raw.body_line,

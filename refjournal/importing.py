@@ -1,0 +1,138 @@
+"""Notes from data born elsewhere: meetings from a calendar, contacts from LinkedIn and CSV.
+
+An authoring command, like `new`: it reads the journal to know who is in it, reads the
+other program's file (`exchange/`), decides what to write, and writes new notes only,
+never over a file. A dry run decides the same and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .authoring import Written, write_meeting
+from .exchange.events import Event, Unread, read_events
+from .journal.fields import kind as kind_of
+from .model import Journal
+from .slug import fold_name
+
+# Why an event became no note, in the order the summary says them.
+CANCELLED, DECLINED, NOBODY, LOGGED = ("cancelled", "declined by you",
+                                       "with no known contact", "already logged")
+SKIPS = (CANCELLED, DECLINED, NOBODY, LOGGED)
+# A kind, when the summary says it in one of these words.
+KIND_WORDS = (
+    ("one-to-one", r"one[- ]?(?:to|on)[- ]?one|1[-:]?(?:2|to|on)[-:]?1|1:1|121|one2one"),
+    ("coffee", r"coffee|cafe|café|flat white|latte"),
+    ("lunch", r"lunch|luncheon"),
+    ("call", r"call|phone|zoom|teams|meet|skype|video"),
+    ("event", r"event|chapter|meetup|mixer|networking|conference|seminar|workshop|expo|"
+              r"summit|trade show|breakfast meeting|gala"),
+)
+
+
+@dataclass
+class CalendarImport:
+    written: list[Written] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    unread: list[Unread] = field(default_factory=list)
+    found: int = 0  # events (occurrences) in the window
+
+
+def import_calendar(root: Path, journal: Journal, data: bytes, *, since: dt.date | None,
+                    until: dt.date, me: Iterable[str] = (), dry_run: bool = False
+                    ) -> CalendarImport:
+    """A meeting note for each event of the file, from `since` to `until`, that involves a
+    known contact and is not logged yet."""
+    events = read_events(data, since, until)
+    owner = {a.strip().lower() for a in (*journal.config.owner_email, *me, *events.owner)}
+    people = _People(journal, owner)
+    logged_ids = {m.calendar_id for m in journal.meetings if m.calendar_id}
+    by_hand = {(m.date, slug) for m in journal.meetings if not m.calendar_id
+               for slug in m.contacts}
+    result = CalendarImport(unread=events.unread, found=len(events.events))
+    planned: set[Path] = set()
+    for event in events.events:
+        slugs = people.of(event)
+        skip = _skip(event, slugs, owner, logged_ids, by_hand)
+        if skip:
+            result.skipped[skip] += 1
+            continue
+        logged_ids.add(event.key)
+        title = event.summary or "Meeting"
+        meta = {"date": event.day, "with": slugs[0] if len(slugs) == 1 else list(slugs),
+                "kind": guess_kind(event.summary), "title": title,
+                "location": event.location, "calendar_id": event.key}
+        result.written.append(write_meeting(root, event.day, title, meta, dry_run=dry_run,
+                                            planned=planned))
+    return result
+
+
+def _skip(event: Event, slugs: tuple[str, ...], owner: set[str], logged_ids: set[str],
+          by_hand: set[tuple[dt.date, str]]) -> str:
+    if event.cancelled:
+        return CANCELLED
+    if any(a.address in owner and a.answer == "DECLINED" for a in event.attendees):
+        return DECLINED
+    if not slugs:
+        return NOBODY
+    if event.key in logged_ids or any((event.day, slug) in by_hand for slug in slugs):
+        return LOGGED
+    return ""
+
+
+def guess_kind(summary: str) -> str:
+    """`coffee`, `lunch`, `call`, `one-to-one` or `event` when the summary says so in a
+    word of its own; else none."""
+    folded = fold_name(summary)
+    for kind, words in KIND_WORDS:
+        if re.search(rf"(?<![\w-])(?:{words})(?![\w-])", folded):
+            return kind_of(kind)
+    return ""
+
+
+class _People:
+    """Who an event involves: attendees by a contact's address, and contacts named in its
+    summary (a name or alias as whole words, in any case, with or without accents)."""
+
+    def __init__(self, journal: Journal, owner: set[str]) -> None:
+        self.by_address: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for slug, contact in journal.contacts.items():  # sorted by slug: the first wins
+            if contact.unresolved:
+                continue
+            for address in (contact.email, *contact.emails):
+                key = address.strip().lower()
+                if key and key not in owner:
+                    self.by_address.setdefault(key, slug)
+            for name in (contact.name, *contact.aliases):
+                if fold_name(name).strip():
+                    names.setdefault(fold_name(name).strip(), slug)
+        self.names = names
+        ordered = sorted(names, key=len, reverse=True)  # the longest name first
+        self.pattern = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) +
+                                   r")(?!\w)") if ordered else None)
+
+    def of(self, event: Event) -> tuple[str, ...]:
+        found = [self.by_address[a.address] for a in event.attendees
+                 if a.address in self.by_address]
+        if self.pattern is not None and event.summary:
+            found += [self.names[m[0]] for m in self.pattern.finditer(fold_name(event.summary))]
+        return tuple(dict.fromkeys(found))
+
+
+def summary_line(result: CalendarImport, dry_run: bool) -> str:
+    """`imported 3 meetings; skipped 2 cancelled, 40 with no known contact; 1 event unread`"""
+    count = len(result.written)
+    done = (f"would import {count} meeting{'s' * (count != 1)} (a dry run: nothing written)"
+            if dry_run else f"imported {count} meeting{'s' * (count != 1)}")
+    skipped = ", ".join(f"{result.skipped[why]} {why}" for why in SKIPS if result.skipped[why])
+    parts = [done, f"skipped {skipped}" if skipped else "skipped none"]
+    if result.unread:
+        parts.append(f"{len(result.unread)} event{'s' * (len(result.unread) != 1)} unread")
+    return "; ".join(parts) + f" (of {result.found} in the file's dates)"
+
