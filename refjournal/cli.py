@@ -552,6 +552,67 @@ def import_calendar_command(file: Path, journal: Path | None, since: dt.date | N
     click.echo(summary_line(result, dry_run))
 
 
+@import_group.command("linkedin")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@journal_option
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+def import_linkedin_command(file: Path, journal: Path | None, dry_run: bool) -> None:
+    """One contact note per connection in LinkedIn's Connections.csv.
+
+    Name, company, position (as `role`), the profile's address (as `website`), the email
+    address where LinkedIn gives it, and the day you connected (as `met`). A connection
+    already in the journal (by slug, name, alias or email) is listed, never overwritten.
+    """
+    from .exchange.contacts_csv import read_linkedin
+
+    _import_contacts(file, journal, dry_run, read_linkedin)
+
+
+@import_group.command("csv")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@journal_option
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+def import_csv_command(file: Path, journal: Path | None, dry_run: bool) -> None:
+    """One contact note per row of a Google Contacts or Outlook CSV export.
+
+    Names, organisation, title (as `role`), emails, phones, birthday, and labels or
+    categories as tags. A contact already in the journal (by slug, name, alias or email)
+    is listed, never overwritten.
+    """
+    from .exchange.contacts_csv import read_contacts_csv
+
+    _import_contacts(file, journal, dry_run, read_contacts_csv)
+
+
+def _import_contacts(file: Path, journal: Path | None, dry_run: bool,
+                     read: Callable[[bytes], Any]) -> None:
+    from .exchange.contacts_csv import CsvError
+    from .importing import import_contacts
+
+    root = _writable_journal(journal)
+    try:
+        rows = read(file.read_bytes())
+        result = import_contacts(root, load(root).journal, rows.cards, dry_run=dry_run)
+    except (AuthoringError, CsvError, OSError) as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    verb = "would write" if dry_run else "wrote"
+    for written in result.written:
+        click.echo(f"{verb} {written.path}")
+    for line, name, existing in result.existing:
+        click.echo(f"{file}:{line}: {name}: in the journal already ({existing})", err=True)
+    for issue in [*rows.bad, *rows.dropped]:
+        click.echo(f"{file}:{issue.line}: {issue.reason}", err=True)
+    for line, why in result.bad:
+        click.echo(f"{file}:{line}: {why}", err=True)
+    done = _count(len(result.written), "contact")
+    left = len(rows.bad) + len(result.bad)
+    click.echo(f"{'would import' if dry_run else 'imported'} {done} from {rows.kind}"
+               f"{' (a dry run: nothing written)' if dry_run else ''}; "
+               f"{len(result.existing)} in the journal already; "
+               f"{_count(left, 'row')} left out"
+               + (f"; {_count(len(rows.dropped), 'value')} left out" if rows.dropped else ""))
+
+
 @import_group.command("vcard")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @journal_option

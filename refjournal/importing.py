@@ -14,11 +14,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .authoring import Written, write_meeting
+from .authoring import (
+    MAX_SLUG,
+    AuthoringError,
+    NewContact,
+    Written,
+    contact_names,
+    contact_slugs,
+    new_contact,
+    write_meeting,
+)
 from .exchange.events import Event, Unread, read_events
+from .exchange.vcard import Card
 from .journal.fields import kind as kind_of
 from .model import Journal
-from .slug import fold_name
+from .slug import fold_name, slugify
 
 # Why an event became no note, in the order the summary says them.
 CANCELLED, DECLINED, NOBODY, LOGGED = ("cancelled", "declined by you",
@@ -136,3 +146,47 @@ def summary_line(result: CalendarImport, dry_run: bool) -> str:
         parts.append(f"{len(result.unread)} event{'s' * (len(result.unread) != 1)} unread")
     return "; ".join(parts) + f" (of {result.found} in the file's dates)"
 
+
+
+@dataclass
+class ContactsImport:
+    written: list[Written] = field(default_factory=list)
+    existing: list[tuple[int, str, str]] = field(default_factory=list)  # line, name, note
+    bad: list[tuple[int, str]] = field(default_factory=list)  # line, why no note
+    found: int = 0
+
+
+def import_contacts(root: Path, journal: Journal, cards: Iterable[tuple[int, Card]], *,
+                    dry_run: bool = False) -> ContactsImport:
+    """A contact note for each card whose contact is not in the journal yet: matched by
+    slug, by name or alias, or by email address. Nothing is ever overwritten."""
+    taken = contact_slugs(root)
+    names = contact_names(journal)
+    addresses = {address.strip().lower(): contact.source.path
+                 for contact in journal.contacts.values() if not contact.unresolved
+                 for address in (contact.email, *contact.emails) if address.strip()}
+    result = ContactsImport()
+    for line, card in cards:
+        result.found += 1
+        slug = card.slug or slugify(card.name)[:MAX_SLUG].rstrip("-")
+        same = taken.get(slug) or names.get(fold_name(card.name))
+        if not same and card.email:
+            same = addresses.get(card.email.strip().lower())
+        if same:
+            result.existing.append((line, card.name, same))
+            continue
+        body = "\n\n".join(part for part in (card.note, "\n".join(card.more)) if part)
+        try:
+            written = new_contact(root, card.name, NewContact(
+                company=card.company, role=card.role, tags=card.tags, extra=card.extra(),
+                body=body + "\n" if body else ""), dry_run=dry_run, taken=taken, names=names,
+                slug=card.slug)
+        except AuthoringError as exc:
+            result.bad.append((line, str(exc)))
+            continue
+        for alias in (card.name, *card.aliases):
+            names.setdefault(fold_name(alias), str(written.path.relative_to(root)))
+        if card.email:
+            addresses.setdefault(card.email.strip().lower(), str(written.path.relative_to(root)))
+        result.written.append(written)
+    return result
