@@ -116,8 +116,9 @@ def test_a_google_contacts_export(tmp_path: Path) -> None:
     assert made["kwame-boateng.md"] == (
         "---\nname: Kwame Boateng\ncompany: Boateng Builders\nrole: Director\n"
         "tags: [Chapter, Trades]\naliases: [Kwabs]\nemail: kwame@boateng.example\n"
-        "phone: +44 7700 900123\nbirthday: 03-14\n---\nMet at the expo.\nWants bigger jobs."
-        "\n\nEmail: k.boateng@gmail.example\nEmail: kwame@home.example\n")
+        "phone: +44 7700 900123\nbirthday: 03-14\n"
+        "emails: [k.boateng@gmail.example, kwame@home.example]\n---\nMet at the expo.\n"
+        "Wants bigger jobs.\n")
     assert "birthday: 1985-06-30" in made["lucy-pennington.md"]
     assert made["info-nameless-example.md"].startswith("---\nname: info@nameless.example\n")
     assert made["only-a-company.md"].startswith("---\nname: Only A Company\ncompany: Only A")

@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .vcard import Card
 
@@ -137,7 +138,7 @@ def _google(rows: Rows, line: int, row: Mapping[str, str]) -> None:
         website=_one(row.get("website 1 - value")), tags=tags,
         note=(row.get("notes") or "").strip(),
         aliases=tuple(filter(None, [_one(row.get("nickname"))])),
-        more=(*(f"Email: {e}" for e in emails[1:]), *(f"Phone: {p}" for p in phones[1:]))),
+        more=tuple(f"Phone: {p}" for p in phones[1:]), keys=_more_emails(emails)),
         row.get("birthday", ""), emails)
 
 
@@ -155,7 +156,7 @@ def _outlook(rows: Rows, line: int, row: Mapping[str, str]) -> None:
         website=_one(row.get("web page")),
         tags=tuple(t for t in (_one(t) for t in re.split(r"[;,]", categories)) if t),
         note=(row.get("notes") or "").strip(),
-        more=(*(f"Email: {e}" for e in emails[1:]), *(f"Phone: {p}" for p in phones[1:]))),
+        more=tuple(f"Phone: {p}" for p in phones[1:]), keys=_more_emails(emails)),
         row.get("birthday", ""), emails)
 
 
@@ -172,6 +173,11 @@ def _add(rows: Rows, line: int, card: Card, birthday: str, emails: list[str]) ->
     if born:
         card = replace(card, birthday=born if isinstance(born, str) else born.isoformat())
     rows.cards.append((line, card))
+
+
+def _more_emails(emails: list[str]) -> tuple[tuple[str, Any], ...]:
+    """Addresses beyond the first, as `emails:`, where `import calendar` finds them."""
+    return (("emails", emails[1:]),) if len(emails) > 1 else ()
 
 
 def _numbered(row: Mapping[str, str], what: str, part: str) -> list[str]:
