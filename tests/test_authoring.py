@@ -209,13 +209,13 @@ AWKWARD = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ben Ashworth\r\n"
     "BDAY;X-APPLE-OMIT-YEAR=1604:1604-08-09\r\nitem1.EMAIL;type=INTERNET:ben@x.example\r\n"
     "END:VCARD\r\n"
-    # Malformed: a line that is not a property
-    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken Card\r\nthis line has no colon\r\nEND:VCARD\r\n"
+    # Malformed: a card cut off before its END:VCARD (the next one begins)
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken Card\r\n"
     # vCard 4.0: no FN, a name only in N, BDAY without year
     "BEGIN:VCARD\r\nVERSION:4.0\r\nN:Kowalczyk;Anna;;;\r\nBDAY:--0412\r\n"
     "TEL;VALUE=uri;TYPE=cell:tel:+44-7700-900555\r\nEND:VCARD\r\n"
-    # No name at all
-    "BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:nobody@x.example\r\nEND:VCARD\r\n"
+    # No name at all, and no email address to know it by
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+44 7700 900999\r\nEND:VCARD\r\n"
     # The same person twice in one file
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Priya Raman\r\nEND:VCARD\r\n"
 )
@@ -234,7 +234,7 @@ def test_import_vcard_of_awkward_real_world_cards(tmp_path):
     assert "imported 3 contacts; 2 skipped as existing; 2 malformed cards skipped" in (
         result.stdout)
     assert "card 3: skipped Ben Ashworth: contacts/ben-ashworth.md exists" in result.stderr
-    assert "cards.vcf:29: card 4: skipped: Failed to parse line: this line has no colon" in (
+    assert "cards.vcf:29: card 4: skipped: the card has no END:VCARD: it was cut off" in (
         result.stderr)
     assert "card 6: skipped: the card has no name" in result.stderr
     assert "card 7: skipped Priya Raman: contacts/priya-raman.md exists" in result.stderr

@@ -2,14 +2,17 @@
 parameters of vCard 2.1, 3.0 and 4.0 as phones, Google, Outlook and Apple write them).
 
 A file is split into its cards here first, so that one malformed card is reported with its
-position and skipped while the others are read; within a card, a property that cannot be
-read (a photo with broken base64) is left out and reported, and the card is kept.
+position and skipped while the others are read. Within a card, each line is made readable
+for vobject before it gets there (`_prepare`: what real exports write that vobject refuses,
+docs/export.md lists it), and a property that still cannot be read (a photo with broken
+base64) is left out and reported: one bad property never costs the card.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import quopri
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +36,9 @@ KEYS = (("met", "date"), ("tier", "text"), ("cadence", "days"), ("introduced_by"
 # Properties holding one text, where a comma is part of the text even when a phone
 # forgot to escape it (vobject would cut the text there).
 _ONE_TEXT = {"FN", "TITLE", "NOTE", "URL", "ROLE", "X-ABLABEL", NEEDS, OFFERS, SLUG}
+# ...and where vobject would cut at a comma all the same: ORG splits at `;` only (Outlook
+# 2003: `ORG:Company, The;Sales`), vobject keeps the first of `NICKNAME:Kaja,KL`.
+_UNSPLIT = _ONE_TEXT | {"ORG", "NICKNAME"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -107,36 +113,133 @@ def split_cards(text: str) -> Iterator[tuple[int, str]]:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252 (Outlook)."""
+    """UTF-8 (with or without a BOM), UTF-16 with a BOM, else line by line (Outlook writes
+    Windows-1252, and UTF-8 on a line that says `CHARSET=utf-8`); byte-order marks inside
+    the text, of files joined one after the other, are dropped."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("utf-16")
+    else:
+        data = _FOLD_IN_CHARACTER.sub(rb"\1\3\2", data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = "".join(_decode_line(raw) for raw in data.splitlines(keepends=True))
+    return text.replace("\ufeff", "")
 
 
-def _prepare(block: str) -> list[tuple[int, str]]:
-    """Unfold the card's lines (and quoted-printable soft breaks), escape commas in
-    properties of one text, and drop control characters a note cannot hold; each line
-    with its offset in the block, for a report."""
+# A fold inside a UTF-8 character, by a writer that counts 75 bytes and not characters:
+# moved after the character (the unfolded text is the same, and so is each line's number).
+_FOLD_IN_CHARACTER = re.compile(rb"([\xc0-\xf7][\x80-\xbf]{0,2})(\r?\n[ \t])([\x80-\xbf]{1,3})")
+_RAW_CHARSET = re.compile(rb"^[^:]*;CHARSET=([\w-]+)[;:]", re.IGNORECASE)
+
+
+def _decode_line(raw: bytes) -> str:
+    """A line in UTF-8, else in the CHARSET it names (`FN;CHARSET=ISO-8859-2:`), else
+    in Windows-1252."""
+    charset = _RAW_CHARSET.match(raw)
+    for encoding in ("utf-8", charset.group(1).decode() if charset else "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return raw.decode("cp1252", errors="replace")
+
+
+# Property names of vCard 2.1 and 3.0: a line of one of them alone (`FN`, no colon) is a
+# property with no value; any other line with no colon is the rest of the value above it.
+_PROPERTIES = frozenset((
+    "ADR", "AGENT", "BDAY", "CATEGORIES", "CLASS", "EMAIL", "FN", "GEO", "KEY", "LABEL", "LOGO",
+    "MAILER", "N", "NAME", "NICKNAME", "NOTE", "ORG", "PHOTO", "PRODID", "PROFILE", "REV",
+    "ROLE", "SORT-STRING", "SOUND", "SOURCE", "TEL", "TITLE", "TZ", "UID", "URL", "VERSION"))
+_BASE64 = re.compile(r";(?:ENCODING=)?(?:B|BASE64)(?=;|$)", re.IGNORECASE)
+_QP = re.compile(r";(?:ENCODING=)?QUOTED-PRINTABLE(?=;|$)", re.IGNORECASE)
+_CHARSET = re.compile(r";CHARSET=([^;]*)", re.IGNORECASE)
+# A name (with its group) and a parameter as vobject reads them; `_` as Lotus Notes writes.
+_NAME = re.compile(r"(?:[\w-]+\.)?[\w-]+", re.ASCII)
+_PARAM = re.compile(r'[\w-]+(?:=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)?', re.ASCII)
+
+
+def _prepare(block: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The card's logical lines as vobject can read them, each with its offset in the
+    block; and the lines left out, with why (a line that says nothing is left out
+    silently)."""
+    kept, left_out = [], []
+    for offset, line in _unfold(block):
+        text, why = _tolerate(line)
+        if text:
+            kept.append((offset, text))
+        elif why:
+            left_out.append((offset, why))
+    return kept, left_out
+
+
+def _unfold(block: str) -> list[tuple[int, str]]:
+    """Join folded lines, quoted-printable soft breaks (`=` at the end; a fold after one
+    too), and a line with no colon to the value above it: Google writes a line break in
+    a name as it is, some vCard 2.1 writers do not indent base64. Blank lines go."""
     lines: list[tuple[int, str]] = []
+    blanks = 0  # blank lines since the last one kept: line breaks, inside a value
     for offset, line in enumerate(block.split("\n")):
-        if line[:1] in (" ", "\t") and lines:
-            lines[-1] = (lines[-1][0], lines[-1][1] + line[1:])
-        elif (lines and lines[-1][1].endswith("=")
-              and "QUOTED-PRINTABLE" in lines[-1][1].upper()):
-            lines[-1] = (lines[-1][0], lines[-1][1][:-1] + line)
+        last = lines[-1][1] if lines else ""
+        head = last.partition(":")[0]
+        if last.endswith("=") and _QP.search(head) and not _END.match(line):
+            more = line[1:] if line[:1] in (" ", "\t") else line
+            lines[-1] = (lines[-1][0], last[:-1] + more)
+        elif not line.strip():
+            blanks += 1
+            continue
+        elif line[:1] in (" ", "\t") and lines:
+            lines[-1] = (lines[-1][0], last + line[1:])
+        elif (":" not in line and head.upper() not in ("", "BEGIN", "VERSION")
+              and line.split(";")[0].upper() not in _PROPERTIES):
+            glue = "" if _BASE64.search(head) else "\\n" * (blanks + 1)
+            lines[-1] = (lines[-1][0], last + glue + line)
         else:
             lines.append((offset, line))
-    out = []
-    for offset, line in lines:
-        head, colon, value = line.partition(":")
-        name = head.split(";")[0].split(".")[-1].upper()
-        if colon and name in _ONE_TEXT:
-            value = re.sub(r"(?<!\\),", r"\\,", value)
-        out.append((offset, _CONTROL.sub("", head + colon + value)))
-    return out
+        blanks = 0
+    return lines
+
+
+def _tolerate(line: str) -> tuple[str, str]:
+    """The line as vobject reads it, or "" and why it is left out: quoted-printable
+    decoded here, commas escaped in a text that has none to split at, parameters that
+    break the grammar dropped (`TEL;X-Work mobile:`), a name that breaks it ignored."""
+    head, colon, value = line.partition(":")
+    name = head.split(";")[0]
+    if not colon:  # a name with no value says nothing; anything else, say so
+        return "", "" if name.upper() in _PROPERTIES else f"`{line[:40]}` left out: no colon"
+    if name.upper() == "PROFILE":  # `PROFILE:VCARD` (Lotus Notes) says nothing, and vobject
+        return "", ""              # takes it for a second BEGIN
+    if _QP.search(head):
+        charset = _CHARSET.search(head)
+        value = _unquoted(value, charset.group(1) if charset else "")
+        head = _QP.sub("", head)
+    if name.split(".")[-1].upper() in _UNSPLIT:
+        value = re.sub(r"(?<!\\),", r"\\,", value)
+    line = _CONTROL.sub("", f"{head}:{value}")
+    try:
+        vobject.base.parseLine(line)
+    except vobject.base.ParseError:
+        if not _NAME.fullmatch(name):
+            return "", f"`{name[:40]}` left out: not a property name"
+        params = [param for param in head.split(";")[1:] if _PARAM.fullmatch(param)]
+        line = _CONTROL.sub("", ";".join([name, *params]) + ":" + value)
+    return line, ""
+
+
+def _unquoted(value: str, charset: str) -> str:
+    """A quoted-printable value as vCard text: in its CHARSET if Python knows that, else
+    UTF-8, else Windows-1252 (Outlook 2003 names none); its line breaks escaped."""
+    data = quopri.decodestring(value.encode("utf-8"))
+    for encoding in (charset, "utf-8"):
+        try:
+            text = data.decode(encoding)
+            break
+        except (LookupError, UnicodeDecodeError):
+            continue
+    else:
+        text = data.decode("cp1252", errors="replace")
+    return re.sub(r"\r\n|\r|\n", r"\\n", text)
 
 
 def _joined(lines: list[tuple[int, str]]) -> str:
@@ -151,8 +254,7 @@ def _reason(exc: Exception) -> str:
 def _parse(lines: list[tuple[int, str]]) -> tuple[Any, list[tuple[int, str]]]:
     """The card, and the properties left out of it as (offset, reason): when the card
     does not parse, each property that does not parse alone either (a photo with broken
-    base64) is left out, and the rest tried again. A line that is no property at all
-    still fails the card."""
+    base64) is left out, and the rest tried again."""
     try:
         return vobject.readOne(_joined(lines)), []
     except Exception as exc:  # noqa: BLE001 - vobject raises many kinds on bad input
@@ -192,8 +294,12 @@ def read_vcards(data: bytes) -> Parsed:
     parsed = Parsed()
     for number, (line, block) in enumerate(split_cards(text), 1):
         parsed.found += 1
+        if not _END.match(block.rstrip().rpartition("\n")[2]):
+            parsed.bad.append(Bad(number, line, "the card has no END:VCARD: it was cut off"))
+            continue
         try:
-            component, dropped = _parse(_prepare(block))
+            lines, left_out = _prepare(block)
+            component, dropped = _parse(lines)
             card = _card(component)
         except Exception as exc:  # noqa: BLE001 - vobject raises many kinds on bad input
             parsed.bad.append(Bad(number, line, _reason(exc)))
@@ -202,7 +308,8 @@ def read_vcards(data: bytes) -> Parsed:
             parsed.bad.append(Bad(number, line, card))
         else:
             parsed.cards.append((number, line, card))
-            parsed.dropped += [Bad(number, line + offset, why) for offset, why in dropped]
+            parsed.dropped += [Bad(number, line + offset, why)
+                               for offset, why in sorted(left_out + dropped)]
     return parsed
 
 
@@ -211,10 +318,11 @@ def _values(component: Any, name: str) -> list[Any]:
 
 
 def _text(value: Any) -> str:
+    """One line of text; the parts of a structured value (lists in lists) joined."""
     if isinstance(value, bytes):  # a text property with ENCODING=b
         value = value.decode("utf-8", errors="replace")
-    if isinstance(value, list):
-        value = " ".join(str(v) for v in value if v)
+    if isinstance(value, list | tuple):
+        value = " ".join(_text(v) for v in value)
     return " ".join(_CONTROL.sub("", str(value)).split())
 
 
@@ -229,19 +337,17 @@ def _preferred(items: list[Any]) -> list[Any]:
 def _card(component: Any) -> Card | str:
     if component.name.upper() != "VCARD":
         return f"not a vCard but {component.name}"
-    name = _text(component.fn.value) if "fn" in component.contents else ""
-    if not name and "n" in component.contents:
-        n = component.n.value
-        name = _text([n.prefix, n.given, n.additional, n.family, n.suffix])
     orgs = _values(component, "org")
-    company = ", ".join(v for v in (orgs[0].value if isinstance(orgs[0].value, list)
-                                    else [orgs[0].value]) if v) if orgs else ""
-    company = _text(company)
-    if not name:
-        name = company
-    if not name:
-        return "the card has no name (FN, N or ORG)"
+    units = orgs[0].value if orgs and isinstance(orgs[0].value, list) else [
+        item.value for item in orgs[:1]]
+    company = ", ".join(_text(unit) for unit in units if _text(unit))
     emails = _labelled(component, "email")
+    aliases = _nicknames(component)
+    # A card with no name at all is known by its company, nickname or email address.
+    name = next((text for text in (_name(component), company, *aliases[:1],
+                                   *(email for email, _ in emails[:1])) if text), "")
+    if not name:
+        return "the card has no name (FN, N, ORG or NICKNAME) and no email address"
     phones = [(p.removeprefix("tel:"), label) for p, label in _labelled(component, "tel")]
     urls = [(u.replace("\\:", ":"), label)  # Apple's `http\://`
             for u, label in _labelled(component, "url")]
@@ -261,8 +367,20 @@ def _card(component: Any) -> Card | str:
         needs=_extension(component, NEEDS), offers=_extension(component, OFFERS),
         more=(*_listed("Email", emails), *_listed("Phone", phones), *_listed("Website", urls)),
         note="\n\n".join(n for n in notes if n),
-        slug=slugify(_extension(component, SLUG)), aliases=tuple(_nicknames(component)),
-        keys=tuple(_keys(component)))
+        slug=slugify(_extension(component, SLUG)),
+        aliases=tuple(alias for alias in aliases if alias != name), keys=tuple(_keys(component)))
+
+
+def _name(component: Any) -> str:
+    """FN, else the parts of N joined (an `FN:` with no value says nothing)."""
+    for item in component.contents.get("fn", []):
+        if _text(item.value):
+            return _text(item.value)
+    for item in component.contents.get("n", []):
+        n = item.value
+        if isinstance(n, vobject.vcard.Name):
+            return _text([n.prefix, n.given, n.additional, n.family, n.suffix])
+    return ""
 
 
 def _labelled(component: Any, name: str) -> list[tuple[str, str]]:
