@@ -12,9 +12,9 @@ import difflib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
@@ -34,9 +34,6 @@ from .journal.read import (
 from .journal.resolve import find_contact
 from .model import Journal
 from .slug import fold_name, slugify
-
-if TYPE_CHECKING:
-    from .exchange.vcard import Bad
 
 GITIGNORE = ".gitignore"
 SAMPLE_CONTACT = "Alex Example"
@@ -343,45 +340,3 @@ CONFIG_TEMPLATE = """\
 # The branch those links open (default: the repository's default branch).
 # edit_branch: main
 """
-
-
-@dataclass
-class Imported:
-    written: list[Written]
-    skipped: list[tuple[int, str, str]]  # (card number, name, the note it would clash with)
-    bad: list[Bad]
-    found: int = 0  # cards in the file
-    dropped: list[Bad] = field(default_factory=list)  # fields left out of cards imported
-
-
-def import_vcards(root: Path, data: bytes, *, dry_run: bool = False) -> Imported:
-    """One contact note per card; a card whose slug or name exists is skipped, never
-    overwritten; a card that cannot be written is reported like a malformed one."""
-    from .exchange.vcard import Bad, read_vcards  # and vobject, only for this command
-
-    parsed = read_vcards(data)
-    result = Imported([], [], list(parsed.bad), parsed.found)
-    imported: set[int] = set()
-    taken = contact_slugs(root)
-    names = dict(contact_names(load(root).journal)) if looks_like_journal(root) else {}
-    for number, line, card in parsed.cards:
-        slug = card.slug or slugify(card.name)[:MAX_SLUG].rstrip("-")
-        if slug in taken or fold_name(card.name) in names:
-            result.skipped.append((number, card.name,
-                                   taken.get(slug) or names[fold_name(card.name)]))
-            continue
-        body = "\n\n".join(part for part in (card.note, "\n".join(card.more)) if part)
-        try:
-            fields = NewContact(company=card.company, role=card.role, tags=card.tags,
-                                extra=card.extra(), body=body + "\n" if body else "")
-            written = new_contact(root, card.name, fields, dry_run=dry_run, taken=taken,
-                                  names=names, slug=card.slug)
-        except AuthoringError as exc:
-            result.bad.append(Bad(number, line, str(exc)))
-            continue
-        for alias in (card.name, *card.aliases):
-            names.setdefault(fold_name(alias), str(written.path.relative_to(root)))
-        result.written.append(written)
-        imported.add(number)
-    result.dropped = [bad for bad in parsed.dropped if bad.number in imported]
-    return result

@@ -19,7 +19,6 @@ from .authoring import (
     AuthoringError,
     NewContact,
     Written,
-    import_vcards,
     init_journal,
     looks_like_journal,
     new_contact,
@@ -596,7 +595,7 @@ def _import_contacts(file: Path, journal: Path | None, dry_run: bool,
     except (AuthoringError, CsvError, OSError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     verb = "would write" if dry_run else "wrote"
-    for written in result.written:
+    for _, written in result.written:
         click.echo(f"{verb} {written.path}")
     for line, name, existing in result.existing:
         click.echo(f"{file}:{line}: {name}: in the journal already ({existing})", err=True)
@@ -623,9 +622,11 @@ def import_vcard_command(file: Path, journal: Path | None, dry_run: bool) -> Non
     A card whose contact exists is skipped (never overwritten); a malformed card is
     reported with its position and skipped.
     """
+    from .importing import import_vcards
+
     root = _writable_journal(journal)
     try:
-        result = import_vcards(root, file.read_bytes(), dry_run=dry_run)
+        result = import_vcards(root, load(root).journal, file.read_bytes(), dry_run=dry_run)
     except (AuthoringError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     if not result.found:
@@ -635,7 +636,7 @@ def import_vcard_command(file: Path, journal: Path | None, dry_run: bool) -> Non
         click.echo(f"{verb} {written.path}")
     for number, name, existing in result.skipped:
         click.echo(f"{file}: card {number}: skipped {name}: {existing} exists", err=True)
-    for bad in sorted(result.bad, key=lambda b: b.number):
+    for bad in result.bad:
         click.echo(f"{file}:{bad.line}: card {bad.number}: skipped: {bad.reason}", err=True)
     for bad in result.dropped:
         click.echo(f"{file}:{bad.line}: card {bad.number}: warning: {bad.reason}", err=True)

@@ -25,7 +25,7 @@ from .authoring import (
     write_meeting,
 )
 from .exchange.events import Event, Unread, read_events
-from .exchange.vcard import Card
+from .exchange.vcard import Bad, Card, read_vcards
 from .journal.fields import kind as kind_of
 from .model import Journal
 from .slug import fold_name, slugify
@@ -150,7 +150,7 @@ def summary_line(result: CalendarImport, dry_run: bool) -> str:
 
 @dataclass
 class ContactsImport:
-    written: list[Written] = field(default_factory=list)
+    written: list[tuple[int, Written]] = field(default_factory=list)  # line, note
     existing: list[tuple[int, str, str]] = field(default_factory=list)  # line, name, note
     bad: list[tuple[int, str]] = field(default_factory=list)  # line, why no note
     found: int = 0
@@ -188,5 +188,34 @@ def import_contacts(root: Path, journal: Journal, cards: Iterable[tuple[int, Car
             names.setdefault(fold_name(alias), str(written.path.relative_to(root)))
         if card.email:
             addresses.setdefault(card.email.strip().lower(), str(written.path.relative_to(root)))
-        result.written.append(written)
+        result.written.append((line, written))
     return result
+
+
+@dataclass
+class Imported:
+    """What `import vcard` did, card by card."""
+
+    written: list[Written]
+    skipped: list[tuple[int, str, str]]  # (card number, name, the note it would clash with)
+    bad: list[Bad]
+    found: int = 0  # cards in the file
+    dropped: list[Bad] = field(default_factory=list)  # fields left out of cards imported
+
+
+def import_vcards(root: Path, journal: Journal, data: bytes, *, dry_run: bool = False
+                  ) -> Imported:
+    """A contact note per card, as `import_contacts` writes them; a card that cannot be
+    read is reported with its number and line."""
+    parsed = read_vcards(data)
+    numbers = {line: number for number, line, _ in parsed.cards}
+    done = import_contacts(root, journal, [(line, card) for _, line, card in parsed.cards],
+                           dry_run=dry_run)
+    kept = {numbers[line] for line, _ in done.written}
+    return Imported(
+        written=[written for _, written in done.written],
+        skipped=[(numbers[line], name, note) for line, name, note in done.existing],
+        bad=sorted([*parsed.bad, *(Bad(numbers[line], line, why) for line, why in done.bad)],
+                   key=lambda b: b.number),
+        found=parsed.found,
+        dropped=[bad for bad in parsed.dropped if bad.number in kept])

@@ -63,10 +63,11 @@ def test_apple_labels_are_kept_with_their_email_phone_and_url():
     # The front matter: the preferred of each, as before.
     assert (chidi.email, chidi.phone, chidi.website) == (
         "diary@okafor.example", "+44 7700 900871", "https://okafor.example")
-    # The note's text: every labelled one, the first too, since front matter holds no label.
+    # The note's text: every labelled one, the first too, since front matter holds no label;
+    # every address beyond the first is in `emails:`, where `import calendar` finds it.
+    assert dict(chidi.keys)["emails"] == ["chidi@okafor.example"]
     assert chidi.more == (
         "Email (Work assistant): diary@okafor.example",
-        "Email: chidi@okafor.example",
         "Phone (Other): +44 117 496 0388",
         "Website (Home page): https://okafor.example",
         "Website (Bookings, site visits): https://cal.okafor.example/book",
@@ -128,7 +129,8 @@ def test_labels_that_lead_nowhere_cost_nothing():
         "item4.X-ABLabel:Second label",  # the first one counts
     ))
     assert person.email == "ines@duarte.example"
-    assert person.more == ("Email: second@duarte.example", "Phone (First label): +351 21 000 0001")
+    assert person.more == ("Phone (First label): +351 21 000 0001",)
+    assert dict(person.keys)["emails"] == ["second@duarte.example"]
 
 
 def test_groups_match_in_any_case_as_sabre_and_nextcloud_write_them():
@@ -262,3 +264,15 @@ def test_export_writes_3_0_birthdays_a_3_0_reader_takes_and_they_come_back(tmp_p
         "Gareth Pryce": Birthday(2, 29), "Helen Marsh": Birthday(12, 2),
         "Ines Duarte": Birthday(6, 14, 1981)}
     assert run("export", "vcard", "--journal", str(empty)).stdout == data
+
+
+def test_a_card_whose_address_a_contact_has_is_in_the_journal_already(tmp_path):
+    root = write_journal(tmp_path / "j", {
+        "contacts/priya-raman.md": "---\nname: Priya Raman\nemails: [p.raman@chapter.example]\n"
+                                   "---\n"})
+    vcf = tmp_path / "phone.vcf"
+    vcf.write_bytes(card("FN:P. Raman (chapter)", "EMAIL:P.Raman@chapter.example").encode())
+    result = run("import", "vcard", str(vcf), "--journal", str(root))
+    assert result.exit_code == 0, result.output
+    assert "card 1: skipped P. Raman (chapter): contacts/priya-raman.md exists" in result.stderr
+    assert sorted(p.name for p in (root / "contacts").iterdir()) == ["priya-raman.md"]

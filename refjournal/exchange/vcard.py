@@ -365,10 +365,13 @@ def _card(component: Any) -> Card | str:
         website=urls[0][0] if urls else "",
         location=location, birthday=_birthday(component), tags=tuple(tags),
         needs=_extension(component, NEEDS), offers=_extension(component, OFFERS),
-        more=(*_listed("Email", emails), *_listed("Phone", phones), *_listed("Website", urls)),
+        more=(*_listed("Email", emails, extras=False), *_listed("Phone", phones),
+              *_listed("Website", urls)),
         note="\n\n".join(n for n in notes if n),
         slug=slugify(_extension(component, SLUG)),
-        aliases=tuple(alias for alias in aliases if alias != name), keys=tuple(_keys(component)))
+        aliases=tuple(alias for alias in aliases if alias != name),
+        keys=(*_keys(component), *((("emails", [e for e, _ in emails[1:]]),)
+                                   if len(emails) > 1 else ())))
 
 
 def _name(component: Any) -> str:
@@ -414,11 +417,13 @@ def _label(value: Any) -> str:
     return text
 
 
-def _listed(kind: str, found: list[tuple[str, str]]) -> list[str]:
+def _listed(kind: str, found: list[tuple[str, str]], extras: bool = True) -> list[str]:
     """The note's lines for values of a kind: all but the first (which the front matter
-    holds), and the first too when it has a label."""
+    holds), and the first too when it has a label; with `extras` False, only those with a
+    label (the front matter holds every email address: `email` and `emails`)."""
     return [f"{kind} ({label}): {value}" if label else f"{kind}: {value}"
-            for index, (value, label) in enumerate(found) if index or label]
+            for index, (value, label) in enumerate(found)
+            if label or (index and extras)]
 
 
 def _nicknames(component: Any) -> list[str]:
@@ -505,10 +510,11 @@ def write_vcards(contacts: Iterable[Contact]) -> str:
             card.add("org").value = [contact.company]
         if contact.role:
             card.add("title").value = contact.role
-        if contact.email:
-            email = card.add("email")
-            email.value = contact.email
-            email.type_param = "INTERNET"
+        for address in (contact.email, *contact.emails):  # the first is the preferred
+            if address:
+                email = card.add("email")
+                email.value = address
+                email.type_param = "INTERNET"
         if contact.phone:
             card.add("tel").value = contact.phone
         if contact.website:
