@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from .journal.fields import kind as kind_of
 from .journal.fields import unwrap_wikilink
 from .journal.load import load
+from .journal.naming import MAX_SLUG, default_title, meeting_folder, meeting_stem
 from .journal.read import (
     CONFIG,
     CONTACTS,
@@ -149,7 +149,6 @@ def init_journal(folder: Path, today: dt.date) -> list[Path]:
     return written
 
 
-MAX_SLUG = 80  # characters of a file name made from a name or a title
 
 
 def contact_slugs(root: Path) -> dict[str, str]:
@@ -245,16 +244,6 @@ def _nearest(journal: Journal, text: str) -> str:
     return "; did you mean " + " or ".join(f"`{name}`" for name in shown) + "?"
 
 
-def default_title(kind: str, names: Sequence[str]) -> str:
-    """A title that tells meetings apart: "Coffee with Sofia Marchetti", "One-to-one with
-    Tom Whitaker and Sofia Marchetti", "Meeting with Ann, Bo and 3 others"."""
-    word = kind_of(kind) if kind else "meeting"
-    if len(names) > 3:
-        names = [*names[:2], f"{len(names) - 2} others"]
-    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"{word[:1].upper()}{word[1:]} with {listed}"
-
-
 def new_meeting(root: Path, journal: Journal, refs: Sequence[str], *, date: dt.date,
                 kind: str = "", title: str = "") -> Written:
     """Write `meetings/<year>/<date>-<slug>.md`, with a suffix when that name is taken."""
@@ -270,10 +259,8 @@ def write_meeting(root: Path, date: dt.date, title: str, meta: Mapping[str, Any]
                   ) -> Written:
     """Write a meeting note at `meetings/<year>/<date>-<slug of title>.md`, with a suffix
     when that name is taken (or `planned` by the same run); `dry_run` only says where."""
-    # Each word its own slug, so that a name in another script keeps its letters.
-    what = "-".join(filter(None, (slugify(part) for part in title.split())))
-    base = f"{date.isoformat()}-{what[:MAX_SLUG].rstrip('-') or 'meeting'}"
-    folder = root / MEETINGS / f"{date.year:04d}"
+    base = meeting_stem(date, title)
+    folder = root / meeting_folder(date)
     note = front_matter(meta, body)
     for n in range(1, 1000):
         path = folder / (f"{base}.md" if n == 1 else f"{base}-{n}.md")
@@ -337,6 +324,6 @@ CONFIG_TEMPLATE = """\
 # The journal's repository on its git host (GitHub, GitLab, Gitea, Forgejo, Bitbucket):
 # pages then link to the host's editor, to log a meeting or edit a note from a phone.
 # repo_url: https://github.com/you/journal
-# The branch those links open (default: the repository's default branch).
+# The branch those links open (default: main).
 # edit_branch: main
 """

@@ -109,7 +109,8 @@ def _site(target: Target, loaded: Loaded, past: Past) -> Built:
         with stage("render"):  # and the writing: files are written as they are rendered
             rendered = render_site(site, themes, writer.sink,
                                    env=past.environment(themes), reuse=past.reuse(themes),
-                                   progress=target.progress, workers=past.workers)
+                                   progress=target.progress, workers=past.workers,
+                                   repo_folder=loaded.repo_folder)
         problems = _problems(loaded, rendered, target.strict_mode)
         if has_errors(problems):
             return Built(problems, written=False)
@@ -136,7 +137,8 @@ def _encrypted(target: Target, password: str, engine: Engine) -> Built:
     with stage("derive"):
         site = derive(loaded.journal, target.today)
     with stage("render"):
-        rendered = render_site(site, theme_dirs(target.root), progress=target.progress)
+        rendered = render_site(site, theme_dirs(target.root), progress=target.progress,
+                               repo_folder=loaded.repo_folder)
     problems = _problems(loaded, rendered, target.strict_mode)
     if has_errors(problems):
         return Built(problems, written=False)

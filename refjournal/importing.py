@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .authoring import (
-    MAX_SLUG,
     AuthoringError,
     NewContact,
     Written,
@@ -27,6 +26,7 @@ from .authoring import (
 from .exchange.events import Event, Unread, read_events
 from .exchange.vcard import Bad, Card, read_vcards
 from .journal.fields import kind as kind_of
+from .journal.naming import MAX_SLUG
 from .model import Journal
 from .slug import fold_name, slugify
 

@@ -47,7 +47,7 @@ class Config:
     allow_html: bool = False
     owner_email: tuple[str, ...] = ()  # the owner's own addresses, never a contact's
     repo_url: str = ""  # the journal's repository on a git host, for edit links
-    edit_branch: str = ""  # the branch edit links open; "" for the repository's default
+    edit_branch: str = ""  # the branch edit links open; "" for `main` (site/editing.py)
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,7 @@ def test_new_meeting_suggests_the_nearest_names_for_an_unknown_ref(tmp_path):
 ])
 def test_a_new_meeting_without_a_title_gets_one_that_tells_it_apart(
         kind: str, names: list[str], title: str) -> None:
-    from refjournal.authoring import default_title
+    from refjournal.journal.naming import default_title
     assert default_title(kind, names) == title
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..journal.load import FromDisk, Loaded, NoteSource
+from ..journal.repository import folder_in_repository
 from ..problems import Problem
 from ..site.theme import theme_dirs, theme_files
 from ..site.write import MARKER, marker, recover, stat_key
@@ -81,7 +82,8 @@ class Engine:
         recover(out)  # what a killed build left beside it, as writing would do first
         scan = rebuild.scan(root)
         themes = theme_files(theme_dirs(root))
-        settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode, themes)
+        settings = rebuild.settings_digest(cache.stamp, today.isoformat(), strict_mode, themes,
+                                           folder_in_repository(root))
         return Past(self, root, out, today, rebuild.usable(cache.site(out), out), scan,
                     settings, themes)
 
@@ -147,7 +149,8 @@ class Past:
         from .reuse import Stale
 
         loaded = load(self.root)
-        rendered = render_site(derive(loaded.journal, self.today), theme_dirs(self.root))
+        rendered = render_site(derive(loaded.journal, self.today), theme_dirs(self.root),
+                               repo_folder=loaded.repo_folder)
         for path in written:
             if path != MARKER and rendered.files.get(path) != (self.out / path).read_bytes():
                 raise Stale(f"{path} had a note's new text spliced in, but a render makes "

@@ -4,7 +4,8 @@ The record says what a plain build wrote into its output folder and what from: e
 note's file state and digests, the settings and theme, the digest of every file written,
 and where each note's text sits in its page. With it:
 
-- a build whose notes, settings, theme and day are unchanged writes nothing;
+- a build whose notes, settings, theme, day and place in its git repository are unchanged
+  writes nothing;
 - an edit of the text of notes (below the front matter, the usual edit) is put into
   their pages in place: the rest of the journal is not read again, because the text of a
   note shows on its own page and nowhere else;
@@ -63,8 +64,12 @@ def head_digest(head: tuple[str, ...]) -> bytes:
     return digest("\n".join(head).encode("utf-8", "surrogatepass"))
 
 
-def settings_digest(stamp: object, today: str, strict_mode: bool, theme: object) -> bytes:
-    return digest(repr((stamp, today, strict_mode, theme)).encode())
+def settings_digest(stamp: object, today: str, strict_mode: bool, theme: object,
+                    repo_folder: str = "") -> bytes:
+    """What every page may depend on besides the notes: the cache's stamp (refjournal's
+    version, `refjournal.yaml`), the day, `--strict`, the theme's files, and the journal's
+    folder in its git repository (in the links to the host's editor)."""
+    return digest(repr((stamp, today, strict_mode, theme, repo_folder)).encode())
 
 
 def scan(root: Path) -> Scan:

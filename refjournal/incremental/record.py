@@ -65,7 +65,7 @@ class NoteState:
 class Record:
     """What a plain build wrote into its output folder, and from what."""
 
-    settings: bytes  # version, refjournal.yaml, day, --strict, theme files
+    settings: bytes  # version, refjournal.yaml, day, --strict, theme files, repo folder
     listing: bytes  # the notes and other files found in contacts/ and meetings/
     marker: tuple[int, int]  # the site's marker file (inode, mtime) as the build left it
     notes: Mapping[str, NoteState]

@@ -17,6 +17,7 @@ from .. import parallel
 from ..model import Config, Contact, Journal, Meeting, Source
 from ..problems import Problem, has_errors, sort_key, strict, warning
 from ..slug import slugify
+from . import repository
 from .read import (
     CONTACTS,
     MEETINGS,
@@ -49,6 +50,9 @@ class Loaded:
     journal: Journal
     problems: list[Problem]
     heads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # front matter lines
+    # The journal's folder in its git repository, "" at its top: for links to the editor
+    # of the repository's host (journal/repository.py).
+    repo_folder: str = ""
 
     @property
     def ok(self) -> bool:
@@ -117,7 +121,7 @@ def load(root: Path, *, strict_mode: bool = False, source: NoteSource | None = N
     source = source if source is not None else FromDisk()
     raw_config, problems = read_config(root)
     config, config_problems = validate_config(raw_config)
-    problems += config_problems
+    problems += config_problems + repository.check(config, raw_config)
     if not (root / CONTACTS).is_dir() and not (root / MEETINGS).is_dir():
         problems.append(warning(".", None, f"no {CONTACTS}/ or {MEETINGS}/ folder in "
                                 f"{root}: is this a journal?"))
@@ -141,7 +145,8 @@ def load(root: Path, *, strict_mode: bool = False, source: NoteSource | None = N
     problems = _with_source_lines(problems + model_problems, heads)
     if strict_mode:
         problems = strict(problems)
-    return Loaded(journal, sorted(problems, key=sort_key), heads)
+    return Loaded(journal, sorted(problems, key=sort_key), heads,
+                  repository.folder_in_repository(root))
 
 
 def read_file(root: Path, rel: str, kind: str, data: bytes | None = None) -> Note:

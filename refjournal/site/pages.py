@@ -2,10 +2,12 @@
 
 A page's context is all its template may read: the records and figures it shows, the
 settings (`config`), the names of every contact (for links) and, on every page but a
-meeting's, the day. The default theme's templates see nothing else, so a page's key (in
-incremental/keys.py) is made of its context alone: a template that starts reading one
-more figure fails at once, instead of showing it stale. Where a template shows part of
-the derived site, its `site` is a `View` of just those figures.
+meeting's, the day; a note's page and the dashboard get the journal's repository too
+(`repo`, for links to its host's editor: editing.py), None without `repo_url`. The
+default theme's templates see nothing else, so a page's key (in incremental/keys.py) is
+made of its context alone: a template that starts reading one more figure fails at once,
+instead of showing it stale. Where a template shows part of the derived site, its `site`
+is a `View` of just those figures.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from ..insights.derive import Derived
 from ..insights.due import STATES
 from ..model import Contact, Meeting
+from .editing import repository
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,11 @@ def whole_model(site: Derived) -> dict[str, Any]:
             "today": site.today}
 
 
-def pages(site: Derived) -> Iterator[Page]:
-    """Every page of the site, each with its context."""
+def pages(site: Derived, repo_folder: str = "") -> Iterator[Page]:
+    """Every page of the site, each with its context; `repo_folder` is the journal's folder
+    in its git repository (journal/repository.py)."""
     journal = site.journal
+    repo = repository(journal.config, repo_folder)
     shared = {"config": journal.config, "names": names(journal.contacts)}
     dated = {**shared, "today": site.today}
 
@@ -126,7 +131,7 @@ def pages(site: Derived) -> Iterator[Page]:
         return Page(path, template, {**(dated if day else shared), "nav": nav, **context})
 
     yield page("index.html", "index.html", "dashboard", {
-        "week": _this_week(site),
+        "week": _this_week(site), "repo": repo,
         "site": View(items=site.items, balances=site.balances, totals=site.totals,
                      goals=site.goals, reciprocity=site.reciprocity, months=site.months)})
     yield page("follow-ups/index.html", "follow_ups.html", "follow-ups",
@@ -135,13 +140,13 @@ def pages(site: Derived) -> Iterator[Page]:
         "contacts": journal.contacts, "site": _people(site, journal.contacts)})
     for contact in journal.contacts.values():
         yield page(f"contacts/{contact.slug}/index.html", "contact.html", "contacts",
-                   _contact(site, contact))
+                   {**_contact(site, contact), "repo": repo})
     yield page("meetings/index.html", "meetings.html", "meetings", {
         "months": _by_month(journal.meetings), "count": len(journal.meetings)})
     for meeting in journal.meetings:
         yield page(f"meetings/{meeting.id}/index.html", "meeting.html", "meetings", {
             "meeting": meeting, "body": meeting.body, "links": journal.ref_index,
-            "booked": meeting.date > site.today}, day=False)
+            "booked": meeting.date > site.today, "repo": repo}, day=False)
     exchanges = sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
                        reverse=True)
     yield page("referrals/index.html", "referrals.html", "referrals", {

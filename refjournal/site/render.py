@@ -123,11 +123,13 @@ class _Job:
 
 def render_site(site: Derived, themes: list[Path], sink: Sink | None = None, *,
                 env: jinja2.Environment | None = None, reuse: Reuse | None = None,
-                progress: Progress | None = None, workers: bool = True) -> Rendered:
+                progress: Progress | None = None, workers: bool = True,
+                repo_folder: str = "") -> Rendered:
     """Render every page and make the other files, keyed by output path, into `sink` (or
     into the result's `files`). `env` is an environment over `themes` kept from an earlier
     render; `progress` is told every hundred pages how far the render is; `workers=False`
-    keeps the render in this process."""
+    keeps the render in this process; `repo_folder` is the journal's folder in its git
+    repository (`Loaded.repo_folder`), for the links to its host's editor."""
     own = frozenset(own_templates(themes))
     env = env if env is not None else environment(themes)
     result = Rendered()
@@ -136,7 +138,7 @@ def render_site(site: Derived, themes: list[Path], sink: Sink | None = None, *,
     make: PageMaker = renderer
     if reuse is not None:
         make = reuse.pages(renderer, site, own, renderer.unsunk())
-    todo = list(pages(site))
+    todo = list(pages(site, repo_folder))
     total = len(todo)
 
     def take(page: Page, outcome: Outcome) -> None:

@@ -1,5 +1,5 @@
 // refjournal default theme: sortable tables, filter boxes, the search box, and due labels
-// kept true after the build day. Every page reads fine without it.
+// and new meeting notes kept true after the build day. Every page reads fine without it.
 (function () {
   "use strict";
   var html = document.documentElement;
@@ -102,6 +102,32 @@
     var n = today - dayNumber(label.getAttribute("data-date"));
     label.textContent = n === 0 ? "today" : n === 1 ? "yesterday" : n === -1 ? "tomorrow"
       : n > 0 ? days(n) + " ago" : "in " + days(-n);
+  });
+
+  // --- a new meeting note on the git host, dated the reader's day ----------------------------
+  // The build dated it (and its folder, meetings/<year>) the build's day: both move to the
+  // reader's, in the link's address and in the note shown to paste.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  var isoToday = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  function redate(text, day, folder) {
+    var moved = folder.replace(/\d{4}$/, isoToday.slice(0, 4));
+    var at = text.lastIndexOf(folder);
+    if (at !== -1) text = text.slice(0, at) + moved + text.slice(at + folder.length);
+    return text.split(day).join(isoToday);
+  }
+  document.querySelectorAll("[data-log-day]").forEach(function (element) {
+    var day = element.getAttribute("data-log-day");
+    var folder = element.getAttribute("data-log-folder") || "";
+    if (day === isoToday) return;
+    if (element.hasAttribute("href")) {
+      element.setAttribute("href", redate(element.getAttribute("href"), day, folder));
+    } else {
+      element.querySelectorAll("code, pre").forEach(function (node) {
+        node.textContent = redate(node.textContent, day, folder);
+      });
+    }
+    element.setAttribute("data-log-day", isoToday);
+    element.setAttribute("data-log-folder", folder.replace(/\d{4}$/, isoToday.slice(0, 4)));
   });
 
   // --- files of an encrypted site: opened with the page's key -----------------------------
