@@ -14,8 +14,11 @@ from types import MappingProxyType
 TIER_DAYS: Mapping[str, int] = MappingProxyType(
     {"inner": 14, "close": 30, "casual": 90, "keep-warm": 180, "dormant": 365}
 )
-EXCHANGE_TYPES = ("referral", "introduction", "info", "business")
+EXCHANGE_TYPES = ("referral", "introduction", "info", "business", "testimonial", "visitor",
+                  "education")
 STATUSES = ("open", "won", "lost")
+# How you were at a chapter meeting (`attendance:` of a meeting).
+ATTENDANCE = ("present", "absent", "late", "substitute", "medical")
 ONE_TO_ONE_KINDS = ("one-to-one", "coffee", "lunch")  # what the one-to-ones goal counts
 # How people write a one-to-one (`kind: 1-2-1`): read as `one-to-one`.
 ONE_TO_ONE_SPELLINGS = frozenset({"1-2-1", "121", "1:1", "1-1", "1-to-1", "1to1", "one2one",
@@ -30,6 +33,30 @@ class Goals:
     one_to_ones_per_week: int = 5
     events_per_week: int = 3
     referrals_given_per_month: int = 4
+    closed_business_per_month: float = 0  # the value of won referrals received
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A scorecard light: green from `green` up, amber from `amber` up, red below."""
+
+    green: float
+    amber: float
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """`scorecard:` in `refjournal.yaml`: the chapter's thresholds over `months` months.
+    Rates are per week; counts and values are over the whole period."""
+
+    months: int = 6
+    attendance: Threshold = Threshold(0.95, 0.85)  # share of chapter meetings present
+    one_to_ones: Threshold = Threshold(1.0, 0.5)  # a week
+    referrals: Threshold = Threshold(1.0, 0.5)  # given, a week
+    visitors: Threshold = Threshold(2, 1)
+    education: Threshold = Threshold(6, 3)
+    testimonials: Threshold = Threshold(2, 1)
+    closed_business: Threshold = Threshold(10_000, 2_500)  # received and won, in value
 
 
 @dataclass(frozen=True)
@@ -46,6 +73,12 @@ class Config:
     goals: Goals = field(default_factory=Goals)
     allow_html: bool = False
     owner_email: tuple[str, ...] = ()  # the owner's own addresses, never a contact's
+    contact_prospect_days: int = 2  # call a prospect you were referred to within this
+    thank_days: int = 2  # thank whoever referred you within this
+    report_back_days: int = 30  # tell them how an open referral is going this often
+    loop_since: dt.date | None = None  # received referrals before this make nothing due
+    currency: str = ""  # ISO 4217 code of the values, e.g. GBP
+    scorecard: Scorecard = field(default_factory=Scorecard)
     repo_url: str = ""  # the journal's repository on a git host, for edit links
     edit_branch: str = ""  # the branch edit links open; "" for `main` (site/editing.py)
 
@@ -109,6 +142,12 @@ class Contact:
     offers: str = ""
     referral_partner: bool = False
     archived: bool = False
+    # The profile a one-to-one is prepared from (the worksheet chapters call GAINS).
+    goals: tuple[str, ...] = ()
+    accomplishments: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
     links: tuple[Ref, ...] = ()  # the [[wikilinks]] in the text, each at its line
     # Not compared: two notes that differ only in their text are the same record, so the
     # pages that do not show the text can tell they need no new render.
@@ -135,7 +174,13 @@ class Exchange:
     heat: int | str | None = None
     status: str = "open"
     value: int | float | None = None
+    currency: str = ""  # as written with the value (`£1,200`: GBP), else ""
     closed_on: dt.date | None = None
+    # A referral received: when you called the prospect, thanked the referrer, and last
+    # told them how it went.
+    contacted: dt.date | None = None
+    thanked: dt.date | None = None
+    reported: dt.date | None = None
 
     @cached_property  # read on every page that lists it: computed once
     def contacts(self) -> tuple[str, ...]:
@@ -173,6 +218,7 @@ class Meeting:
     got: tuple[Exchange, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
     calendar_id: str = ""  # the calendar event it was imported from: UID, #occurrence
+    attendance: str = ""  # at a chapter meeting: present, absent, late, substitute, medical
     links: tuple[Ref, ...] = ()  # the [[wikilinks]] in the text, each at its line
     # Not compared: two notes that differ only in their text are the same record, so the
     # pages that do not show the text can tell they need no new render.

@@ -597,3 +597,95 @@ def test_a_punctuation_ref_never_replaces_a_real_contact(loaded) -> None:
     contacts = result.journal.contacts
     assert not contacts["unnamed"].unresolved
     assert contacts["unnamed-ref"].unresolved and contacts["unnamed-ref"].name == "???"
+
+
+# --- values with a currency ----------------------------------------------------------
+
+@pytest.mark.parametrize(("written", "value", "currency"), [
+    ("2400", 2400, ""), ("1250.50", 1250.5, ""), ('"£1,200"', 1200, "GBP"),
+    ('"1.200,50 €"', 1200.5, "EUR"), ('"EUR 1 200"', 1200, "EUR"),
+    ("\"1'200.50 CHF\"", 1200.5, "CHF"), ('"$2,400"', 2400, "$"), ('"1,5"', 1.5, ""),
+    ('"1.200.000"', 1200000, ""),
+])
+def test_a_value_is_read_as_people_write_amounts(loaded: Load, written: str,
+                                                 value: float, currency: str) -> None:
+    result = loaded({"contacts/ada.md": "", "meetings/2026-05-01 x.md": (
+        f"---\nwith: ada\ngave:\n  - status: won\n    value: {written}\n---\n")})
+    (exchange,) = only_meeting(result).gave
+    assert (exchange.value, exchange.currency) == (value, currency)
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ('"1.200"', "could be 1200 or 1.2: write `1200`"),
+    ('"12,00,0"', "write it without thousands separators"),
+    ('"a lot"', "expected an amount such as `2400`, `1250.50` or `£1,200`"),
+])
+def test_an_amount_that_could_be_misread_is_refused(loaded: Load, written: str,
+                                                    said: str) -> None:
+    result = loaded({"contacts/ada.md": "", "meetings/2026-05-01 x.md": (
+        f"---\nwith: ada\ngave:\n  - value: {written}\n---\n")})
+    (problem,) = result.problems
+    assert problem.severity == "error" and said in problem.message and problem.line == 4
+    assert result.journal.meetings[0].gave[0].value is None  # the value, not the entry
+
+
+def test_values_in_another_currency_than_the_journal_s_are_errors(loaded: Load) -> None:
+    files = {"contacts/ada.md": "", "meetings/2026-05-01 x.md": (
+        '---\nwith: ada\ngave:\n  - value: "£1,200"\n  - value: "$300"\n  - value: 50\n---\n')}
+    mixed = loaded(files)
+    assert [(p.line, p.message.split(":")[0]) for p in mixed.problems] == [
+        (5, "the value is in $, but meetings/2026-05-01 x.md")]
+    assert "write them in one currency" in mixed.problems[0].message
+    euro = loaded({**files, "refjournal.yaml": "currency: eur\n"})
+    assert [p.message for p in euro.problems] == [
+        "the value is in GBP, but the journal's `currency` is EUR: write it in EUR",
+        "the value is in $, but the journal's `currency` is EUR: write it in EUR"]
+    assert euro.journal.config.currency == "EUR"
+    assert loaded({**files, "refjournal.yaml": "currency: usd\n"}).problems[0].message \
+        .startswith("the value is in GBP")
+
+
+# --- the loop on referrals received, the chapter's inputs, the one-to-one profile -----
+
+def test_a_referral_received_takes_the_days_of_its_loop(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "", "meetings/2026-05-01 x.md": (
+        "---\nwith: ada\nattendance: late\ngot:\n  - prospect: Acme\n"
+        "    contacted: 2026-05-02\n    thanked: 2026-05-02\n    reported: 2026-05-20\n"
+        "gave:\n  - type: visitor\n    thanked: 2026-05-02\n---\n")})
+    (problem,) = result.problems
+    assert (problem.severity, problem.line) == ("warning", 11)
+    assert "`thanked:` is for a referral you received (under `got:`)" in problem.message
+    meeting = result.journal.meetings[0]
+    got = meeting.got[0]
+    assert (got.contacted, got.thanked, got.reported) == (
+        dt.date(2026, 5, 2), dt.date(2026, 5, 2), dt.date(2026, 5, 20))
+    assert meeting.gave[0].type == "visitor" and meeting.gave[0].thanked is None
+    assert meeting.attendance == "late"
+
+
+def test_a_contact_s_profile_for_one_to_ones(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": (
+        "---\ngoals: [Open a second office, Hire two engineers]\naccomplishments: Built "
+        "the analytical engine\ninterests: [chess, poetry]\nnetworks: Royal Society\n"
+        "skills: [mathematics]\n---\n")})
+    ada = contact(clean(result), "ada")
+    assert ada.goals == ("Open a second office", "Hire two engineers")
+    assert ada.accomplishments == ("Built the analytical engine",)
+    assert (ada.interests, ada.networks, ada.skills) == (
+        ("chess", "poetry"), ("Royal Society",), ("mathematics",))
+
+
+def test_the_settings_of_the_loop_the_goals_and_the_scorecard(loaded: Load) -> None:
+    result = loaded({"contacts/ada.md": "", "refjournal.yaml": (
+        "loop_since: 2026-01-01\nthank_days: 1\ngoals:\n  closed_business_per_month: "
+        "'£2,000'\nscorecard:\n  months: 3\n  visitors: {green: 4, amber: 2}\n"
+        "  testimonials: {green: 1, amber: 3}\n  attendance: nope\n")})
+    config = result.journal.config
+    assert (config.loop_since, config.thank_days, config.contact_prospect_days) == (
+        dt.date(2026, 1, 1), 1, 2)
+    assert config.goals.closed_business_per_month == 2000
+    card = config.scorecard
+    assert (card.months, card.visitors.green, card.visitors.amber) == (3, 4, 2)
+    assert card.testimonials == type(card)().testimonials  # amber above green: default
+    assert [(p.line, p.message.split(":")[0]) for p in result.problems] == [
+        (8, "`scorecard.testimonials`"), (9, "`scorecard.attendance`")]

@@ -21,8 +21,8 @@ from refjournal.build import build
 from refjournal.cli import main
 from refjournal.journal.load import load
 from refjournal.journal.read import CONTACTS, MEETINGS, parse_note
+from refjournal.journal.settings import CONFIG_KEYS
 from refjournal.journal.validate import (
-    CONFIG_KEYS,
     CONTACT_KEYS,
     EXCHANGE_KEYS,
     FOLLOW_UP_KEYS,

@@ -202,7 +202,7 @@ def test_contact_value_of_the_wrong_type(loaded: Load, key_line: str, phrase: st
 
 
 @pytest.mark.parametrize(("gave_line", "follow_up_line", "line", "phrase"), [
-    ("value: lots", "what: call", 5, "`value`: expected a number"),
+    ("value: lots", "what: call", 5, "`value`: expected an amount such as `2400`"),
     ("heat: 9", "what: call", 5, "`heat`: invalid heat `9`"),
     ("closed_on: soon", "what: call", 5, "`closed_on`: invalid date"),
     ("value: 10", "done: maybe", 8, "`done`: expected true, false or the date"),

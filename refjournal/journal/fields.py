@@ -247,6 +247,95 @@ def number(value: Any) -> int | float:
     raise BadValue(f"expected a number such as `2400` or `1250.50`, got {show(value)}")
 
 
+# Currency symbols people write before or after an amount, and the code each means. `$`
+# stands for any dollar: it agrees with any code ending in D (USD, AUD, CAD...).
+CURRENCY_SIGNS = {"£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "$": "$", "US$": "USD",
+                  "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "kr": "kr", "Fr.": "CHF"}
+_SIGN = "|".join(re.escape(sign) for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True))
+_AMOUNT = re.compile(rf"^(?P<pre>{_SIGN}|[A-Z]{{3}})?\s*(?P<num>[+-]?[\d.,' \u00a0\u202f]*\d)"
+                     rf"\s*(?P<post>{_SIGN}|[A-Z]{{3}})?$")
+
+
+def money(value: Any) -> tuple[int | float, str]:
+    """An amount, and the currency written with it (a code, `$`, `kr`, or ""): `2400`,
+    `1250.50`, `£1,200`, `1.200,50 €`, `EUR 1 200`, `1'200.50 CHF`. An amount whose
+    separators could mean two things (`1.200`) is refused rather than guessed."""
+    if not isinstance(value, str):
+        return number(value), ""
+    match = _AMOUNT.match(value.strip())
+    if match is None or (match["pre"] and match["post"]):
+        raise BadValue(f"expected an amount such as `2400`, `1250.50` or `£1,200`, got "
+                       f"{show(value)}")
+    sign = match["pre"] or match["post"] or ""
+    return _amount_of(match["num"], value), CURRENCY_SIGNS.get(sign, sign)
+
+
+def _amount_of(text: str, value: Any) -> int | float:
+    digits = re.sub(r"[ '\u00a0\u202f]", "", text)
+    dots, commas = digits.count("."), digits.count(",")
+    if dots and commas:  # the last one is the decimal mark: 1,200.50 or 1.200,50
+        mark = "." if digits.rfind(".") > digits.rfind(",") else ","
+        group = "," if mark == "." else "."
+        whole, _, cents = digits.rpartition(mark)
+        if digits.count(mark) > 1 or not _grouped(whole, group):
+            raise BadValue(f"cannot read the amount {show(value)}: write it without "
+                           "thousands separators, such as `1200.50`")
+        return _plain(whole.replace(group, "") + "." + cents)
+    mark = "." if dots else "," if commas else ""
+    if not mark:
+        return _plain(digits)
+    whole, _, tail = digits.rpartition(mark)
+    if digits.count(mark) > 1:  # 1,200,000 or 1.200.000: only thousands
+        if not _grouped(digits, mark):
+            raise BadValue(f"cannot read the amount {show(value)}: write it without "
+                           "thousands separators, such as `1200000`")
+        return _plain(digits.replace(mark, ""))
+    if len(tail) != 3:  # 1200.5, 1200,50: a decimal mark
+        return _plain(f"{whole}.{tail}")
+    if mark == ",":  # 1,200: thousands, as amounts are written in English
+        return _plain(whole + tail)
+    small = f"{float(f'{whole}.{tail}'):g}"
+    raise BadValue(f"the amount {show(value)} could be {whole}{tail} or {small}: write "
+                   f"`{whole}{tail}`, or `{small}` with a decimal mark that cannot be misread")
+
+
+def _grouped(text: str, mark: str) -> bool:
+    """Whether `mark` separates thousands in `text`: 1,200,000 yes, 12,00 no."""
+    head, *groups = text.lstrip("+-").split(mark)
+    return 1 <= len(head) <= 3 and all(len(group) == 3 for group in groups)
+
+
+def _plain(text: str) -> int | float:
+    amount = float(text)
+    if amount != amount or amount in (float("inf"), float("-inf")):
+        raise BadValue(f"expected a number, got {text}")
+    return int(amount) if amount.is_integer() and "." not in text else amount
+
+
+def amount(value: Any) -> float:
+    """A threshold or a goal in money or in a count: a number from 0 up."""
+    found, _ = money(value)
+    if found < 0:
+        raise BadValue(f"expected a number from 0 up, got {show(value)}")
+    return found
+
+
+def currency(value: Any) -> str:
+    """An ISO 4217 code: `GBP`, `EUR`, `USD`."""
+    code = text(value).upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise BadValue(f"expected a currency's three-letter code such as `GBP`, `EUR` or "
+                       f"`USD`, got {show(value)}")
+    return code
+
+
+def months(value: Any) -> int:
+    """A number of months, 1 to 60."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 60:
+        return value
+    raise BadValue(f"expected a number of months from 1 to 60, got {show(value)}")
+
+
 def positive_int(value: Any) -> int:
     """A whole number of days, from 0 to a hundred years."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DAYS:

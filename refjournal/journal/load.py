@@ -29,7 +29,8 @@ from .read import (
     read_note,
 )
 from .resolve import LinkMemo, build_journal
-from .validate import UNDATED, validate_config, validate_contact, validate_meeting
+from .settings import validate_config
+from .validate import UNDATED, validate_contact, validate_meeting
 
 Todo = list[tuple[str, str]]  # notes to read: (path, kind), in path order
 

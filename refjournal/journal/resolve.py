@@ -204,6 +204,7 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
     for meeting in undated:
         _link_meeting(meeting, resolver)
     linked_meetings.sort(key=lambda m: (m.date, m.id))
+    problems += _currencies(config, linked_meetings)
 
     everyone = {**linked_contacts, **resolver.placeholders}
     by_contact: dict[str, list[Meeting]] = defaultdict(list)
@@ -223,6 +224,39 @@ def build_journal(config: Config, contacts: list[Contact], meetings: list[Meetin
 def _parts(text: str) -> list[str]:
     """`Tom Whitaker, [[Sofia Marchetti]]` -> `Tom Whitaker`, `Sofia Marchetti`."""
     return [part for part in (unwrap_wikilink(p) for p in text.split(",")) if part]
+
+
+def _currencies(config: Config, meetings: Iterable[Meeting]) -> list[Problem]:
+    """A value written in another currency than the journal's (or, with none set, than
+    the first one written) is an error: it would be summed as if it were the same."""
+    problems: list[Problem] = []
+    first: tuple[str, Exchange] | None = None
+    for meeting in meetings:
+        for ex in meeting.exchanges:
+            if not ex.currency:
+                continue
+            if config.currency:
+                if not _same_currency(ex.currency, config.currency):
+                    problems.append(error(ex.source.path, ex.source.line, f"the value is in "
+                                          f"{ex.currency}, but the journal's `currency` is "
+                                          f"{config.currency}: write it in {config.currency}"))
+            elif first is None:
+                first = (ex.currency, ex)
+            elif not _same_currency(ex.currency, first[0]):
+                problems.append(error(ex.source.path, ex.source.line, f"the value is in "
+                                      f"{ex.currency}, but {first[1].source} has one in "
+                                      f"{first[0]}: values are summed, so write them in one "
+                                      "currency (and set `currency:` in refjournal.yaml)"))
+    return problems
+
+
+def _same_currency(written: str, code: str) -> bool:
+    """`$` is any dollar, `kr` any krona or krone."""
+    if written == "$":
+        return code == "$" or code.endswith("D")
+    if written == "kr":
+        return code in ("kr", "SEK", "NOK", "DKK", "ISK")
+    return written == code or (code in ("$", "kr") and _same_currency(code, written))
 
 
 def _unread_hint(unread: Sequence[str]) -> str:

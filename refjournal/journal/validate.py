@@ -13,13 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from ..model import (
+    ATTENDANCE,
     EXCHANGE_TYPES,
     TIER_DAYS,
-    Config,
     Contact,
     Exchange,
     FollowUp,
-    Goals,
     Meeting,
     Ref,
     Source,
@@ -33,21 +32,6 @@ from .wikilinks import body_links
 
 T = TypeVar("T")
 
-CONFIG_KEYS: Mapping[str, Callable[[Any], Any]] = {
-    "owner": fields.text,
-    "title": fields.text,
-    "default_cadence": fields.cadence,
-    "referral_check_days": fields.positive_int,
-    "soon_days": fields.positive_int,
-    "birthday_days": fields.positive_int,
-    "reciprocity_days": fields.positive_int,
-    "goals": lambda value: value,  # a mapping, read by _goals
-    "allow_html": fields.boolean,
-    "owner_email": fields.text_list,
-    "repo_url": fields.web_address,
-    "edit_branch": fields.text,
-}
-GOAL_KEYS = tuple(Goals.__dataclass_fields__)
 CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "name": fields.text,
     "aliases": fields.text_list,
@@ -72,24 +56,31 @@ CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "offers": fields.text,
     "referral_partner": fields.boolean,
     "archived": fields.boolean,
+    "goals": fields.text_list,
+    "accomplishments": fields.text_list,
+    "interests": fields.text_list,
+    "networks": fields.text_list,
+    "skills": fields.text_list,
 }
 MEETING_KEYS = ("date", "with", "kind", "title", "location", "gave", "got", "follow_ups",
-                "follow_up", "calendar_id")
+                "follow_up", "calendar_id", "attendance")
 EXCHANGE_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "type": lambda value: fields.choice(value, EXCHANGE_TYPES, "exchange type"),
     "prospect": fields.text,
     "heat": fields.heat,
     "status": fields.status,
-    "value": fields.number,
+    "value": fields.money,  # with the currency written, if any
     "closed_on": fields.date,
 }
+# A referral received: the loop of calling the prospect, thanking, telling how it went.
+LOOP_KEYS = ("contacted", "thanked", "reported")
 FOLLOW_UP_KEYS = ("due", "what", "with", "done")
 _NOT_DONE: bool | dt.date = False
 UNDATED = dt.date.min  # the date of a meeting whose date is missing or invalid
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
-class _Note:
+class Checker:
     """A raw note plus the problems found in it so far, with helpers to read typed values."""
 
     def __init__(self, raw: RawNote) -> None:
@@ -129,38 +120,11 @@ class _Note:
         return tuple(Ref(text, self.source(*key)) for text in texts)
 
 
-def validate_config(raw: RawNote | None) -> tuple[Config, list[Problem]]:
-    """Turn `refjournal.yaml` into a Config; absent keys keep their defaults."""
-    if raw is None:
-        return Config(), []
-    note = _Note(raw)
-    meta = raw.meta
-    note.unknown_keys(meta, CONFIG_KEYS, (), "refjournal.yaml")
-    defaults = Config()
-    values = {key: note.value(meta, (key,), convert, getattr(defaults, key))
-              for key, convert in CONFIG_KEYS.items() if key != "goals"}
-    return Config(**values, goals=_goals(note, meta.get("goals"))), note.problems
-
-
-def _goals(note: _Note, raw: Any) -> Goals:
-    """`goals:` is a mapping of whole numbers; a missing or bad one keeps its default."""
-    if raw is None:
-        return Goals()
-    if not isinstance(raw, Mapping):
-        note.report(("goals",), f"`goals`: expected a mapping such as "
-                    f"`one_to_ones_per_week: 5`, got {fields.show(raw)}")
-        return Goals()
-    note.unknown_keys(raw, GOAL_KEYS, ("goals",), "`goals`")
-    defaults = Goals()
-    return Goals(**{key: note.value(raw, ("goals", key), fields.count,
-                                    getattr(defaults, key)) for key in GOAL_KEYS})
-
-
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|$)")
 _LOOK = 60  # lines looked at for a front matter without its opening `---`
 
 
-def _missing_opening(note: _Note, known: Iterable[str]) -> None:
+def _missing_opening(note: Checker, known: Iterable[str]) -> None:
     """Report a note without front matter whose first lines are `key: value` (the note's
     own keys among them) up to a `---` line: front matter that lost its opening `---`,
     whose keys would otherwise be read as text, and lost."""
@@ -189,7 +153,7 @@ def _missing_opening(note: _Note, known: Iterable[str]) -> None:
 
 def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
     """Check a contact note; its slug comes from the file name, its name defaults to it."""
-    note = _Note(raw)
+    note = Checker(raw)
     if not slugify(raw.stem):
         return None, [error(raw.path, 1, f"the file name `{raw.stem}.md` has no letter or "
                             "digit to make a slug from; rename the file after the contact")]
@@ -220,7 +184,7 @@ def validate_contact(raw: RawNote) -> tuple[Contact | None, list[Problem]]:
 def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
     """Check a meeting note. Without a date it cannot be placed in time: it comes back dated
     UNDATED, with an error, so that the model stage can still check its refs."""
-    note = _Note(raw)
+    note = Checker(raw)
     meta = raw.meta
     _missing_opening(note, MEETING_KEYS)
     note.unknown_keys(meta, MEETING_KEYS, (), "a meeting note")
@@ -247,6 +211,8 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
         got=got,
         follow_ups=follow_ups,
         calendar_id=note.value(meta, ("calendar_id",), fields.text, ""),
+        attendance=note.value(meta, ("attendance",),
+                              lambda v: fields.choice(v, ATTENDANCE, "attendance"), ""),
         links=body_links(raw.body, raw.path, raw.body_line),
         body=raw.body,
         body_line=raw.body_line,
@@ -260,7 +226,7 @@ def meeting_id(path: str) -> str:
     return "/".join(slugify(part) or "meeting" for part in parts)
 
 
-def _meeting_date(note: _Note) -> dt.date | None:
+def _meeting_date(note: Checker) -> dt.date | None:
     if "date" in note.raw.meta and note.raw.meta["date"] is not None:
         return note.value(note.raw.meta, ("date",), fields.date, None)
     match = _DATED_NAME.match(note.raw.stem)
@@ -275,7 +241,7 @@ def _meeting_date(note: _Note) -> dt.date | None:
     return None
 
 
-def _items(note: _Note, key: str, what: str) -> list[tuple[int, Mapping[Any, Any]]]:
+def _items(note: Checker, key: str, what: str) -> list[tuple[int, Mapping[Any, Any]]]:
     """The mappings listed under `key` (a single mapping counts as a list of one)."""
     value = note.raw.meta.get(key)
     if value is None:
@@ -295,7 +261,7 @@ def _items(note: _Note, key: str, what: str) -> list[tuple[int, Mapping[Any, Any
     return items
 
 
-def _exchanges(note: _Note, direction: str, who: str, with_: tuple[Ref, ...],
+def _exchanges(note: Checker, direction: str, who: str, with_: tuple[Ref, ...],
                date: dt.date | None) -> tuple[Exchange, ...]:
     exchanges = []
     for index, item in _items(note, direction, f"`{who}:`, `type:`, `status:`..."):
@@ -308,7 +274,13 @@ def _exchanges(note: _Note, direction: str, who: str, with_: tuple[Ref, ...],
             note.report((*path, other), f"`{other}:` {mixed_up}; in a `{direction}` entry, "
                         f"write `{who}:` for {whom} (or move the entry under "
                         f"`{'got' if direction == 'gave' else 'gave'}:`)")
-        note.unknown_keys(item, (who, other, *EXCHANGE_KEYS), path, f"a `{direction}` entry")
+        loop = LOOP_KEYS if direction == "got" else ()
+        for key in LOOP_KEYS if direction == "gave" else ():
+            if key in item:
+                note.report((*path, key), f"`{key}:` is for a referral you received (under "
+                            "`got:`); in a `gave` entry it is ignored", "warning")
+        note.unknown_keys(item, (who, other, *EXCHANGE_KEYS, *LOOP_KEYS), path,
+                          f"a `{direction}` entry")
         texts: tuple[str, ...] = note.value(item, (*path, who), fields.ref_texts, ())
         refs = note.refs(texts, (*path, who)) if texts else with_
         if not refs:
@@ -316,6 +288,9 @@ def _exchanges(note: _Note, direction: str, who: str, with_: tuple[Ref, ...],
                         "or list the people met under `with:`")
         values = {key: note.value(item, (*path, key), convert, None)
                   for key, convert in EXCHANGE_KEYS.items()}
+        if values["value"] is not None:
+            values["value"], values["currency"] = values["value"]
+        values.update((key, note.value(item, (*path, key), fields.date, None)) for key in loop)
         exchanges.append(Exchange(
             direction=direction,
             refs=refs,
@@ -327,7 +302,7 @@ def _exchanges(note: _Note, direction: str, who: str, with_: tuple[Ref, ...],
     return tuple(exchanges)
 
 
-def _follow_ups(note: _Note, with_: tuple[Ref, ...]) -> tuple[FollowUp, ...]:
+def _follow_ups(note: Checker, with_: tuple[Ref, ...]) -> tuple[FollowUp, ...]:
     follow_ups = []
     for index, item in _items(note, "follow_ups", "`due:`, `what:`, `with:`, `done:`"):
         path: KeyPath = ("follow_ups", index)
