@@ -121,7 +121,7 @@ def init_journal(folder: Path, today: dt.date) -> list[Path]:
                              "one; nothing was written")
     slug = slugify(SAMPLE_CONTACT)
     files = {
-        CONFIG: CONFIG_TEMPLATE,
+        CONFIG: CONFIG_TEMPLATE.replace("{today}", today.isoformat()),
         f"{CONTACTS}/{slug}.md": front_matter({
             "name": SAMPLE_CONTACT, "company": "Example & Co", "role": "Founder",
             "tags": ["sample"], "met": today, "cadence": "1m",
@@ -308,11 +308,35 @@ CONFIG_TEMPLATE = """\
 # reciprocated.
 # reciprocity_days: 90
 
+# The loop on referrals you receive: call the prospect and thank the referrer within
+# days, and tell the referrer how it is going. Referrals received before `loop_since`
+# make none of these due (without it: those of the last 30 days).
+loop_since: {today}
+# contact_prospect_days: 2
+# thank_days: 2
+# report_back_days: 30
+
+# The currency of the values, shown with the figures (GBP, EUR, USD...).
+# currency: GBP
+
 # Goals on the dashboard (0 turns one off).
 # goals:
 #   one_to_ones_per_week: 5       # meetings of kind one-to-one, coffee or lunch
 #   events_per_week: 3            # meetings of kind event
 #   referrals_given_per_month: 4  # gave entries of type referral
+#   closed_business_per_month: 0  # the value of won referrals you received
+
+# The chapter's scorecard over the last `months` months: green from `green` up, amber
+# from `amber` up, else red. Chapters set their own thresholds; these are the defaults.
+# scorecard:
+#   months: 6
+#   attendance: {green: 0.95, amber: 0.85}   # share of chapter meetings you were at
+#   one_to_ones: {green: 1, amber: 0.5}      # a week
+#   referrals: {green: 1, amber: 0.5}        # given, a week
+#   visitors: {green: 2, amber: 1}
+#   education: {green: 6, amber: 3}
+#   testimonials: {green: 2, amber: 1}
+#   closed_business: {green: 10000, amber: 2500}
 
 # Let raw HTML in notes through to the site (only for notes you trust).
 # allow_html: false

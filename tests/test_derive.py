@@ -142,6 +142,100 @@ def test_open_referrals_get_a_check_after_referral_check_days(loaded):
     assert [i.due for i in due(loaded, files, kind="referral-check")] == [D(2026, 11, 11)]
 
 
+# --- the loop on referrals received -----------------------------------------------------
+
+LOOP = {
+    "refjournal.yaml": "loop_since: 2026-10-01\n",
+    "contacts/bo.md": "---\nname: Bo Chen\n---\n",
+    "meetings/2026-11-20.md": """
+        ---
+        with: bo
+        got:
+          - prospect: Fresh    # received four days ago: call, thank, report in a month
+          - prospect: Called
+            contacted: 2026-11-21
+            thanked: 2026-11-21
+          - prospect: Won
+            status: won
+            closed_on: 2026-11-23
+            contacted: 2026-11-21
+            thanked: 2026-11-21
+          - prospect: Told
+            status: lost
+            closed_on: 2026-11-22
+            contacted: 2026-11-21
+            thanked: 2026-11-21
+            reported: 2026-11-22
+          - prospect: Told before it closed
+            status: won
+            closed_on: 2026-11-23
+            thanked: 2026-11-21
+            reported: 2026-11-22
+          - type: introduction   # not a referral: no loop
+        ---
+        """,
+    "meetings/2026-09-01.md": "---\nwith: bo\ngot:\n  - prospect: Before loop_since\n---\n",
+    "meetings/2026-10-05.md": ("---\nwith: bo\ngot:\n  - prospect: Reported\n"
+                               "    contacted: 2026-10-06\n    thanked: 2026-10-06\n"
+                               "    reported: 2026-11-01\n---\n"),
+}
+
+
+def test_a_referral_received_makes_the_loop_due(loaded):
+    loop = [(i.due, i.kind, i.what, i.state) for i in due(loaded, LOOP)
+            if i.kind in ("contact-prospect", "thank", "report-back")]
+    assert loop == [
+        (D(2026, 11, 22), "contact-prospect", "Contact Fresh, referred by Bo Chen", "overdue"),
+        (D(2026, 11, 22), "thank", "Thank Bo Chen for the referral (Fresh)", "overdue"),
+        (D(2026, 11, 23), "report-back", "Tell Bo Chen the referral was won (Won)", "overdue"),
+        (D(2026, 11, 23), "report-back",
+         "Tell Bo Chen the referral was won (Told before it closed)", "overdue"),
+        (D(2026, 12, 1), "report-back", "Tell Bo Chen how the referral is going (Reported)",
+         "soon"),  # 30 days after the last report
+        (D(2026, 12, 20), "report-back", "Tell Bo Chen how the referral is going (Fresh)",
+         "later"),
+        (D(2026, 12, 20), "report-back", "Tell Bo Chen how the referral is going (Called)",
+         "later"),
+    ]
+    items = due(loaded, LOOP, kind="thank")
+    assert [i.contacts for i in items] == [("bo",)]
+    assert str(items[0].source) == "meetings/2026-11-20.md:4"
+
+
+def test_the_loop_s_days_are_settings(loaded):
+    files = {**LOOP, "refjournal.yaml": ("loop_since: 2026-10-01\ncontact_prospect_days: 1\n"
+                                         "thank_days: 3\nreport_back_days: 7\n")}
+    dues = {(i.kind, i.what.split("(")[-1]): i.due for i in due(loaded, files)}
+    assert dues[("contact-prospect", "Contact Fresh, referred by Bo Chen")] == D(2026, 11, 21)
+    assert dues[("thank", "Fresh)")] == D(2026, 11, 23)
+    assert dues[("report-back", "Fresh)")] == D(2026, 11, 27)
+
+
+def test_an_old_journal_without_loop_since_gets_the_loop_for_the_last_30_days_only(loaded):
+    files = {**LOOP, "refjournal.yaml": ""}
+    prospects = {i.what.split("(")[-1].rstrip(")") for i in due(loaded, files)
+                 if i.kind in ("contact-prospect", "thank", "report-back")}
+    assert "Reported" not in prospects and "Before loop_since" not in prospects
+    assert "Fresh" in prospects  # received on 20 November, within 30 days of the 24th
+
+
+def test_a_referral_received_says_where_it_stands():
+    from refjournal.insights.due import loop_state
+    from refjournal.model import Exchange, Source
+
+    def state(**keys):
+        return loop_state(Exchange("got", (), Source("m.md", 1), date=D(2026, 11, 1), **keys))
+
+    assert state() == "not called yet, not thanked yet, open, not yet told"
+    assert state(contacted=D(2026, 11, 2), thanked=D(2026, 11, 2), status="won",
+                 closed_on=D(2026, 11, 20)) == "called, thanked, won, not yet told"
+    assert state(contacted=D(2026, 11, 2), thanked=D(2026, 11, 2), status="won",
+                 closed_on=D(2026, 11, 20), reported=D(2026, 11, 10)) == (
+        "called, thanked, won, not yet told how it ended")
+    assert state(contacted=D(2026, 11, 2), status="lost", closed_on=D(2026, 11, 20),
+                 reported=D(2026, 11, 21)) == "called, not thanked yet, lost, told on 2026-11-21"
+
+
 # --- birthdays ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("birthday", "expected"), [

@@ -1,4 +1,5 @@
-"""Derive what is due: follow-ups, keep-in-touch reminders, referral checks and birthdays.
+"""Derive what is due: follow-ups, keep-in-touch reminders, referral checks, the loop on
+referrals received (contact the prospect, thank the referrer, report back) and birthdays.
 
 Pure functions of a Journal and a date, so they are tested with journals written inline.
 """
@@ -6,17 +7,26 @@ Pure functions of a Journal and a date, so they are tested with journals written
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import Contact, Journal, Source
+from ..model import Config, Contact, Exchange, Journal, Source
 
 FOLLOW_UP = "follow-up"
 KEEP_IN_TOUCH = "keep-in-touch"
 REFERRAL_CHECK = "referral-check"
+CONTACT_PROSPECT = "contact-prospect"
+THANK = "thank"
+REPORT_BACK = "report-back"
 BIRTHDAY = "birthday"
-KINDS = (FOLLOW_UP, KEEP_IN_TOUCH, REFERRAL_CHECK, BIRTHDAY)
+KINDS = (FOLLOW_UP, KEEP_IN_TOUCH, REFERRAL_CHECK, CONTACT_PROSPECT, THANK, REPORT_BACK,
+         BIRTHDAY)
 KIND_NAMES = {FOLLOW_UP: "Follow-up", KEEP_IN_TOUCH: "Keep in touch",
-              REFERRAL_CHECK: "Referral check", BIRTHDAY: "Birthday"}  # for people to read
+              REFERRAL_CHECK: "Referral check", CONTACT_PROSPECT: "Contact the prospect",
+              THANK: "Thank the referrer", REPORT_BACK: "Report back",
+              BIRTHDAY: "Birthday"}  # for people to read
+# Without `loop_since:`, a journal gets the loop's items for referrals of this many days.
+LOOP_WINDOW = 30
 
 OVERDUE, TODAY, SOON, LATER = "overdue", "today", "soon", "later"
 STATES = (OVERDUE, TODAY, SOON, LATER)
@@ -114,10 +124,67 @@ def due_items(journal: Journal, today: dt.date) -> list[DueItem]:
                 items.append((add_days(meeting.date, config.referral_check_days),
                               REFERRAL_CHECK, exchange.contacts, what, exchange.source))
 
+        for exchange in meeting.got:
+            items += loop_items(exchange, config, today, who)
+
     items.sort(key=lambda item: (item[0], KINDS.index(item[1]), item[2], item[4].path,
                                  item[4].line))
     return [DueItem(due, kind, contacts, what, state_of(due, today, config.soon_days), source)
             for due, kind, contacts, what, source in items]
+
+
+def in_the_loop(exchange: Exchange, config: Config, today: dt.date) -> bool:
+    """Whether a referral received makes the loop's items: received on or after
+    `loop_since`, or in the last 30 days when it is not set (so that a journal kept before
+    the loop does not wake up to every old referral overdue)."""
+    if exchange.direction != "got" or exchange.type != "referral" or exchange.date is None:
+        return False
+    since = config.loop_since or add_days(today, -LOOP_WINDOW)
+    return exchange.date >= since
+
+
+def loop_items(exchange: Exchange, config: Config, today: dt.date,
+               who: Callable[[tuple[str, ...]], str]
+               ) -> list[tuple[dt.date, str, tuple[str, ...], str, Source]]:
+    """A referral received: call the prospect and thank the referrer within days of it,
+    and tell the referrer how it went (when it closes; while it is open, every so often)."""
+    if not in_the_loop(exchange, config, today):
+        return []
+    assert exchange.date is not None
+    date, by, source = exchange.date, exchange.contacts, exchange.source
+    about = f" ({exchange.prospect})" if exchange.prospect else ""
+    items = []
+    if exchange.contacted is None and exchange.status == "open":
+        prospect = exchange.prospect or "the prospect"
+        items.append((add_days(date, config.contact_prospect_days), CONTACT_PROSPECT, by,
+                      f"Contact {prospect}, referred by {who(by)}", source))
+    if exchange.thanked is None:
+        items.append((add_days(date, config.thank_days), THANK, by,
+                      f"Thank {who(by)} for the referral{about}", source))
+    if exchange.status == "open":
+        since = max(date, exchange.reported or date)
+        items.append((add_days(since, config.report_back_days), REPORT_BACK, by,
+                      f"Tell {who(by)} how the referral is going{about}", source))
+    else:
+        closed = exchange.closed_on or date
+        if exchange.reported is None or exchange.reported < closed:
+            items.append((closed, REPORT_BACK, by,
+                          f"Tell {who(by)} the referral was {exchange.status}{about}", source))
+    return items
+
+
+def loop_state(exchange: Exchange) -> str:
+    """Where a referral received stands, in words: "called, thanked, won, not yet told"."""
+    words = ["called" if exchange.contacted else "not called yet",
+             "thanked" if exchange.thanked else "not thanked yet", exchange.status]
+    closed = exchange.closed_on or exchange.date
+    if exchange.reported is None:
+        words.append("not yet told")
+    elif exchange.status != "open" and closed is not None and exchange.reported < closed:
+        words.append("not yet told how it ended")
+    else:
+        words.append(f"told on {exchange.reported.isoformat()}")
+    return ", ".join(words)
 
 
 def keep_in_touch_due(journal: Journal, contact: Contact, today: dt.date) -> dt.date | None:
