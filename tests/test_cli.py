@@ -227,6 +227,13 @@ def test_due_json(tmp_path: Path) -> None:
     result = run("due", "--journal", str(root), "--today", "2026-11-24", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.output) == [
+        # the referral Bob gave on 1 November, won: thank him, and tell him it was won
+        {"due": "2026-11-01", "kind": "report-back", "contacts": ["bob"],
+         "what": "Tell Bob Builder the referral was won", "state": "overdue",
+         "source": "meetings/2026-11-01-coffee.md:8"},
+        {"due": "2026-11-03", "kind": "thank", "contacts": ["bob"],
+         "what": "Thank Bob Builder for the referral", "state": "overdue",
+         "source": "meetings/2026-11-01-coffee.md:8"},
         {"due": "2026-11-20", "kind": "follow-up", "contacts": ["bob"],
          "what": "Follow up with Bob Builder", "state": "overdue", "source": "contacts/bob.md:3"},
         {"due": "2026-12-01", "kind": "keep-in-touch", "contacts": ["ada"],
@@ -244,7 +251,8 @@ def test_due_table(tmp_path: Path) -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].split() == ["due", "state", "kind", "with", "what", "source"]
-    assert lines[1].startswith("2026-11-20  overdue  follow-up")
+    assert lines[1].startswith("2026-11-01  overdue  report-back")
+    assert lines[3].startswith("2026-11-20  overdue  follow-up")
 
 
 def test_balances_json_and_table(tmp_path: Path) -> None:
