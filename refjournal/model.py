@@ -219,6 +219,9 @@ class Meeting:
     follow_ups: tuple[FollowUp, ...] = ()
     calendar_id: str = ""  # the calendar event it was imported from: UID, #occurrence
     attendance: str = ""  # at a chapter meeting: present, absent, late, substitute, medical
+    # The start of its text, plain, for briefs on other pages (validate.gist). Like the
+    # text, not compared: only the pages that show it hold it in their context.
+    gist: str = field(default="", compare=False, repr=False)
     links: tuple[Ref, ...] = ()  # the [[wikilinks]] in the text, each at its line
     # Not compared: two notes that differ only in their text are the same record, so the
     # pages that do not show the text can tell they need no new render.

@@ -253,13 +253,14 @@ def _record(past: Past, loaded: Loaded, rendered: Rendered, written: Written,
     named = {problem.path for problem in problems}
     before = past.record.notes if past.record is not None else {}
     notes = {}
+    gists = {m.source.path: m.gist for m in loaded.journal.meetings if m.gist}
     for rel in scan.stats:
         used = cache.used.get(rel)
         if used is None or rel not in loaded.heads:
             return None
-        known = before.get(rel)  # the same bytes have the same front matter
+        known = before.get(rel)  # the same bytes have the same front matter and gist
         head = (known.head if known is not None and known.digest == used.digest
-                else rebuild.head_digest(loaded.heads[rel]))
+                else rebuild.head_digest(loaded.heads[rel], gists.get(rel, "")))
         notes[rel] = NoteState(scan.settled(rel), used.digest, head, rel not in named)
     site_marker = marker(past.out)
     if site_marker is None:

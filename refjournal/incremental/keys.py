@@ -172,7 +172,7 @@ def _digested(digest: bytes) -> None:
 # Fields of records that no page shows as such: the same the model's records leave out of
 # their equality (`field(compare=False)`), which a serve session compares contexts by
 # (tests/test_architecture.py checks that the two agree).
-UNSHOWN = frozenset({"body", "lines"})
+UNSHOWN = frozenset({"body", "lines", "gist"})
 _FIELDS: dict[type, tuple[str, ...]] = {}  # the fields of each record class in keys
 
 

@@ -60,8 +60,10 @@ class Quick:
     record: Record | None
 
 
-def head_digest(head: tuple[str, ...]) -> bytes:
-    return digest("\n".join(head).encode("utf-8", "surrogatepass"))
+def head_digest(head: tuple[str, ...], gist: str = "") -> bytes:
+    """What of a note other pages may show: its front matter's lines, and its gist (the
+    start of a meeting's text, in briefs)."""
+    return digest("\n".join((*head, "\0", gist)).encode("utf-8", "surrogatepass"))
 
 
 def settings_digest(stamp: object, today: str, strict_mode: bool, theme: object,
@@ -174,18 +176,20 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan,
 
 def _text_only_edit(rel: str, kind: str, data: bytes, known: NoteState, record: Record
                     ) -> str | None:
-    """The new text of a note whose front matter is byte for byte the one recorded, which
+    """The new text of a note whose front matter and gist are the ones recorded, which
     had no problem and still has none (its [[wikilinks]] all name contacts), and whose
     text shows in its page; else None."""
     if not known.clean or rel not in record.frames:
         return None
     raw, problems = parse_note(rel, kind, data)
-    if raw is None or problems or head_digest(raw.head) != known.head:
+    if raw is None or problems:
         return None
     validate = validate_contact if kind == CONTACTS else validate_meeting
     record_or_none, problems = validate(raw)
     if problems or not raw.body.strip():  # a blank text hides its section
         return None
+    if head_digest(raw.head, getattr(record_or_none, "gist", "")) != known.head:
+        return None  # the front matter, or the gist other pages show, changed
     links = record_or_none.links if record_or_none is not None else ()
     if any(lookup(record.ref_index, link.text) is None for link in links):
         return None  # a link to no contact: a warning the full build reports

@@ -57,7 +57,7 @@ class NoteState:
 
     stat: StatKey
     digest: bytes  # of the note's bytes
-    head: bytes  # of its front matter's lines
+    head: bytes  # of its front matter's lines and its gist (rebuild.head_digest)
     clean: bool  # no problem names it
 
 

@@ -66,7 +66,8 @@ class Reuser:
             return data_files(site, self.events)
         journal = site.journal
         inputs = (site.today, journal.config, tuple(journal.contacts.values()),
-                  journal.meetings, site.items)  # the items carry the lines they point at
+                  journal.meetings, site.items,  # the items carry the lines they point at
+                  tuple(m.gist for m in journal.meetings))  # in the feed's briefs
         if self.keyer is None or memo.inputs != inputs:
             memo.files = data_files(site, self.events, memo.json_parts)
             memo.inputs = inputs

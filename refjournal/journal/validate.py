@@ -214,10 +214,31 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
         attendance=note.value(meta, ("attendance",),
                               lambda v: fields.choice(v, ATTENDANCE, "attendance"), ""),
         links=body_links(raw.body, raw.path, raw.body_line),
+        gist=gist(raw.body),
         body=raw.body,
         body_line=raw.body_line,
     )
     return meeting, note.problems
+
+
+GIST = 160  # characters of a meeting's text shown in a brief
+_MARKUP = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]"  # [[a|b]]
+                     r"|!?\[([^\]]*)\]\([^)]*\)"  # [text](url), ![alt](src)
+                     r"|[*_`~]+|^\s{0,3}(?:#+|>|[-+*]|\d+[.)])\s+", re.MULTILINE)
+
+
+def gist(body: str) -> str:
+    """The first paragraph of a text as plain words, cut at a word near GIST characters:
+    what a brief shows of a meeting. (Part of the record: the quick way for a text edit
+    declines an edit that changes it, since briefs on other pages show it.)"""
+    paragraphs = [p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
+    # a heading alone names the text rather than says it
+    paragraph = next((p for p in paragraphs if not re.fullmatch(r"\s{0,3}#+ .*", p.strip())),
+                     paragraphs[0] if paragraphs else "")
+    words = " ".join(_MARKUP.sub(lambda m: m[2] or m[1] or m[3] or "", paragraph).split())
+    if len(words) <= GIST:
+        return words
+    return words[:GIST].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 def meeting_id(path: str) -> str:
