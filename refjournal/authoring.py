@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from .journal.fields import unwrap_wikilink
+from .journal.fields import BadValue, unwrap_wikilink
+from .journal.fields import heat as check_heat
 from .journal.load import load
 from .journal.naming import MAX_SLUG, default_title, meeting_folder, meeting_stem
 from .journal.read import (
@@ -244,14 +245,48 @@ def _nearest(journal: Journal, text: str) -> str:
     return "; did you mean " + " or ".join(f"`{name}`" for name in shown) + "?"
 
 
+@dataclass(frozen=True)
+class NewMeeting:
+    """What a new meeting note says besides who and when: enough to log it in one line."""
+
+    kind: str = ""
+    title: str = ""
+    gave: Sequence[str] = ()  # referrals given, each `PROSPECT[:heat]`
+    got: Sequence[str] = ()  # referrals received, likewise
+    follow_ups: Sequence[tuple[dt.date, str]] = ()
+    attendance: str = ""
+    note: str = ""  # the note's text
+
+
 def new_meeting(root: Path, journal: Journal, refs: Sequence[str], *, date: dt.date,
-                kind: str = "", title: str = "") -> Written:
+                fields: NewMeeting = NewMeeting()) -> Written:
     """Write `meetings/<year>/<date>-<slug>.md`, with a suffix when that name is taken."""
     slugs = resolve_refs(journal, refs)
-    title = title or default_title(kind, [journal.contacts[s].name for s in slugs])
-    return write_meeting(root, date, title, {
-        "date": date, "with": slugs[0] if len(slugs) == 1 else slugs, "kind": kind.lower(),
-        "title": title})
+    title = fields.title or default_title(fields.kind,
+                                          [journal.contacts[s].name for s in slugs])
+    meta: dict[str, Any] = {
+        "date": date, "with": slugs[0] if len(slugs) == 1 else slugs,
+        "kind": fields.kind.lower(), "title": title, "attendance": fields.attendance,
+        "gave": [exchange_entry(text) for text in fields.gave],
+        "got": [exchange_entry(text) for text in fields.got],
+        "follow_ups": [{"due": due, "what": what} for due, what in fields.follow_ups]}
+    body = fields.note.strip() + "\n" if fields.note.strip() else ""
+    return write_meeting(root, date, title, meta, body)
+
+
+def exchange_entry(text: str) -> dict[str, Any]:
+    """`Acme roofing:4` -> a referral about Acme roofing, heat 4 (or cold, warm, hot); an
+    ending that is no heat is part of the prospect (`Meeting: 10am`)."""
+    prospect, _, end = text.rpartition(":")
+    try:
+        heat = check_heat(end.strip()) if prospect else None
+    except BadValue:
+        heat = None
+    if heat is None:
+        return {"prospect": " ".join(text.split())}
+    entry: dict[str, Any] = {"prospect": " ".join(prospect.split())} if prospect.strip() else {}
+    entry["heat"] = heat
+    return entry
 
 
 def write_meeting(root: Path, date: dt.date, title: str, meta: Mapping[str, Any],

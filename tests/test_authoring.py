@@ -3,6 +3,7 @@ that no writing command ever overwrites a file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -360,3 +361,34 @@ def test_names_and_refs_as_the_build_reads_them(tmp_path):
     assert result.exit_code == 0, result.output
     assert Path(result.stdout.strip()).name == \
         "2026-11-24-meeting-with-alex-example-and-山田-太郎.md"
+
+
+def test_a_meeting_logged_in_one_line(tmp_path):
+    root = tmp_path / "mine"
+    assert run("init", str(root), "--today", "2026-12-04").exit_code == 0
+    write_journal(root, {"contacts/bo.md": "---\nname: Bo Chen\n---\n"})
+    result = run("new", "meeting", "--journal", str(root), "--with", "Alex Example",
+                 "--with", "bo", "--kind", "1-2-1", "--date", "2026-12-03",
+                 "--gave", "Acme roofing:4", "--gave", "Cobalt Events",
+                 "--got", "Harbour Gin:warm", "--got", "Board meeting: 10am",
+                 "--follow-up", "2026-12-10", "Send the deck",
+                 "--follow-up", "2026-12-20", "Call Acme", "--attendance", "late",
+                 "--note", "Talked about the spring round.")
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path.name == "2026-12-03-one-to-one-with-alex-example-and-bo-chen.md"
+    assert path.read_text(encoding="utf-8") == (
+        "---\ndate: 2026-12-03\nwith: [alex-example, bo]\nkind: 1-2-1\n"
+        "title: One-to-one with Alex Example and Bo Chen\nattendance: late\ngave:\n"
+        "- prospect: Acme roofing\n  heat: 4\n- prospect: Cobalt Events\ngot:\n"
+        "- prospect: Harbour Gin\n  heat: warm\n- prospect: 'Board meeting: 10am'\n"
+        "follow_ups:\n- due: 2026-12-10\n  what: Send the deck\n- due: 2026-12-20\n"
+        "  what: Call Acme\n---\nTalked about the spring round.\n")
+    loaded = load(root, strict_mode=True)
+    assert loaded.problems == []
+    [meeting] = [m for m in loaded.journal.meetings if m.date == dt.date(2026, 12, 3)]
+    assert meeting.kind == "one-to-one" and meeting.attendance == "late"
+    assert [(e.prospect, e.heat, e.contacts) for e in meeting.gave] == [
+        ("Acme roofing", 4, ("alex-example", "bo")), ("Cobalt Events", None,
+                                                      ("alex-example", "bo"))]
+    assert [e.heat for e in meeting.got] == ["warm", None]

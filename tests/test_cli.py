@@ -97,9 +97,9 @@ def test_each_option_says_what_it_does_for_its_command(command: tuple[str, ...],
 
 def test_main_help_lists_every_command() -> None:
     result = run("--help")
-    assert sorted(main.commands) == ["balances", "build", "check", "deploy", "due", "export",
-                                     "import", "init", "init-hosting", "new", "serve",
-                                     "stats"]
+    assert sorted(main.commands) == ["balances", "brief", "build", "check", "deploy", "due",
+                                     "export", "import", "init", "init-hosting", "new",
+                                     "serve", "stats"]
     assert _leaves().count(("new", "contact")) == 1 and ("import", "vcard") in _leaves()
     for command in main.commands:
         assert command in result.output

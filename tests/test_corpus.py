@@ -54,7 +54,7 @@ CASES: list[tuple[str, str, bytes, int, list[str]]] = [
     ("value-nan", M, b"---\nwith: ada\ngave:\n  - to: ada\n    value: .nan\n---\n", 1,
      [f"{M}:5: error: `value`: expected a number"]),
     ("value-overflows-to-inf", M, b"---\nwith: ada\ngave:\n  - to: ada\n    value: 1e400\n"
-     b"---\n", 1, [f"{M}:5: error: `value`: expected a number"]),
+     b"---\n", 1, [f"{M}:5: error: `value`: expected an amount"]),
     ("empty-refs-are-no-refs", M, b"---\nwith: [ada, '', ' ', '[[]]', '[[ ]]']\n---\n", 0, []),
     ("set-where-a-ref-is-expected", M, b"---\nwith: !!set {ada}\n---\n", 1,
      [f"{M}:2: error: `with`: expected text, got"]),

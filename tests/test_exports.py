@@ -55,7 +55,9 @@ JOURNAL = {
 # Ada's birthday (1 Dec, within 14 days). Cy is paused; the done follow-up is done.
 EXPECTED = {("follow-up", "2026-11-20"), ("keep-in-touch", "2026-12-10"),
             ("follow-up", "2026-11-30"), ("referral-check", "2026-12-10"),
-            ("birthday", "2026-12-01")}
+            ("birthday", "2026-12-01"),
+            # the loop on the referral Bob gave on the 10th, won: thank him, tell him
+            ("thank", "2026-11-12"), ("report-back", "2026-11-12")}
 
 
 def export(root: Path, *args: str, today: str = "2026-11-24") -> bytes:
@@ -73,6 +75,7 @@ def test_ics_has_one_all_day_event_per_open_due_item(tmp_path):
     root = write_journal(tmp_path / "j", JOURNAL)
     found = events(export(root, "ics"))
     kinds = {"Follow-up": "follow-up", "Keep in touch": "keep-in-touch",
+             "Thank the referrer": "thank", "Report back": "report-back",
              "Referral check": "referral-check", "Birthday": "birthday"}
     assert {(kinds[str(e["categories"].cats[0])], e.decoded("dtstart").isoformat())
             for e in found} == EXPECTED
@@ -127,7 +130,7 @@ def test_referrals_and_contacts_csv_read_back(tmp_path):
     ada, bob = by_slug["ada"], by_slug["bob"]
     assert (ada["last_contact"], ada["next_due"], ada["gave"], ada["got"], ada["balance"]) == (
         "2026-11-10", "2026-11-30", "2", "0", "2")
-    assert (bob["next_due"], bob["got_value"], bob["tags"]) == ("2026-11-20", "1250.5",
+    assert (bob["next_due"], bob["got_value"], bob["tags"]) == ("2026-11-12", "1250.5",
                                                                  "trades")
 
 

@@ -103,7 +103,7 @@ def test_a_week_not_over_yet_does_not_break_the_streak(loaded):
 def test_default_goals_and_a_goal_turned_off(journal):
     files = {**contacts("ada"), "meetings/a.md": meeting("2026-11-23", "ada", "event")}
     goals = stats(journal, files)["goals"]
-    assert [goals[k]["goal"] for k in goals] == [5, 3, 4]
+    assert [goals[k]["goal"] for k in goals] == [5, 3, 4, 0]
     files["refjournal.yaml"] = "goals:\n  events_per_week: 0\n"
     events = stats(journal, files)["goals"]["events_per_week"]
     assert (events["goal"], events["this_week"], events["streak"]) == (0, 1, 0)
@@ -370,7 +370,7 @@ def test_dashboard_goals_and_tag_pages(tmp_path, journal):
     goals = home.split('id="goals"')[1].split("</section>")[0]
     assert "<strong>1</strong> of 2" in goals and "Streak: <strong>2</strong> weeks" in goals
     assert "1 more booked this week" in goals
-    assert goals.count('<svg class="chart spark"') == 3
+    assert goals.count('<svg class="chart spark"') == 4  # closed business too, with no goal
     tags = (tmp_path / "site" / "tags" / "index.html").read_text()
     assert 'href="power-team/index.html">Power Team</a> <small>2</small>' in tags
     team = (tmp_path / "site" / "tags" / "power-team" / "index.html").read_text()

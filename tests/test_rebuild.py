@@ -150,7 +150,7 @@ def test_a_full_build_renders_only_the_pages_whose_data_changed(tmp_path, monkey
 def test_a_full_build_for_an_edited_text_renders_only_the_page_that_shows_it(
         tmp_path, monkeypatch):
     """A note with a warning takes a full build for an edit of its text; the lists, which
-    do not show texts, are kept."""
+    do not show texts, are kept (the contact's page shows its gist, in the brief)."""
     root = write_journal(tmp_path / "j", {
         **JOURNAL, "meetings/2026/2026-11-10-call.md": (
             "---\nwith: ada\nkind: call\nmood: fine\n---\nShort call.\n")})
@@ -160,7 +160,7 @@ def test_a_full_build_for_an_edited_text_renders_only_the_page_that_shows_it(
     note.write_text(note.read_text().replace("Short call.", "A longer call."))
     paths = rendered_pages(monkeypatch)
     assert incremental(root, out, cache).written
-    assert paths == ["meetings/2026/2026-11-10-call/index.html"]
+    assert sorted(paths) == ["contacts/ada/index.html", "meetings/2026/2026-11-10-call/index.html"]
     assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
@@ -191,7 +191,8 @@ def test_a_text_put_in_place_then_undone_is_undone_by_a_full_build(tmp_path):
     assert incremental(root, out, cache).written
     note = root / "meetings/2026/2026-11-10-call.md"
     original = note.read_text()
-    note.write_text(original.replace("Short call.", "A longer call."))
+    # below its first paragraph (the gist, which briefs show elsewhere)
+    note.write_text(original.replace("Short call.", "Short call.\n\nThen a longer one."))
     assert incremental(root, out, cache).changed == ("meetings/2026/2026-11-10-call/index.html",)
     note.write_text(original)
     tomorrow = TODAY + dt.timedelta(days=1)  # a full build

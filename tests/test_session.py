@@ -122,8 +122,9 @@ def test_an_edit_rewrites_only_the_pages_it_changes(tmp_path: Path, monkeypatch)
     session.build()
     before = {p: (out / p).stat().st_mtime_ns for p in tree(out, marker=False)}
     time.sleep(0.01)
-    write(root, "meetings/2026/2026-11-01 lunch.md",
-          "---\nwith: cy\ngot:\n  - from: cy\n    status: won\n    value: 100\n---\nLonger.\n")
+    write(root, "meetings/2026/2026-11-01 lunch.md",  # below the gist, which briefs show
+          "---\nwith: cy\ngot:\n  - from: cy\n    status: won\n    value: 100\n---\nLunch.\n"
+          "\nLonger.\n")
     rendered = rendered_pages(monkeypatch)
     session.build()
     rewritten = sorted(p for p in tree(out, marker=False)

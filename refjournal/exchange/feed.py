@@ -1,4 +1,5 @@
-"""The calendar feed `follow-ups.ics`: one all-day event per open due item, made with the
+"""The calendar feed `follow-ups.ics`: one all-day event per open due item, and one per
+booked meeting with the brief of each person met in its description, made with the
 `icalendar` library (it folds, escapes and formats as RFC 5545 asks).
 
 An event's UID comes from what the item is, not from when it is due or the line it is on,
@@ -14,8 +15,10 @@ from collections import Counter
 
 from icalendar import Calendar, Event
 
+from ..insights.brief import brief
 from ..insights.derive import Derived
 from ..insights.due import KIND_NAMES, DueItem
+from ..model import Meeting
 
 
 def item_uid(item: DueItem, seen: Counter[str]) -> str:
@@ -52,6 +55,7 @@ def ics_bytes(site: Derived, memo: EventMemo | None = None) -> bytes:
     head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
     seen: Counter[str] = Counter()
     made: dict[tuple[object, ...], bytes] = {}
+    key: tuple[object, ...]
     parts = [head]
     for item in site.items:
         names = tuple(contacts[slug].name for slug in item.contacts)
@@ -59,6 +63,17 @@ def ics_bytes(site: Derived, memo: EventMemo | None = None) -> bytes:
         event = memo.get(key) if memo is not None else None
         if event is None:
             event = _event(key[0], item, names, stamp)
+        made[key] = event
+        parts.append(event)
+    for meeting in site.journal.meetings:
+        if meeting.date <= site.today:
+            continue
+        briefs = tuple(tuple(brief(site, slug).as_lines()) for slug in meeting.contacts
+                       if not contacts[slug].unresolved)
+        key = (_meeting_uid(meeting), meeting, meeting.heading, briefs, stamp)
+        event = memo.get(key) if memo is not None else None
+        if event is None:
+            event = _booked(key[0], meeting, briefs, stamp)
         made[key] = event
         parts.append(event)
     if memo is not None:
@@ -81,5 +96,31 @@ def _event(uid: str, item: DueItem, names: tuple[str, ...], stamp: dt.datetime) 
               + f".\nFrom your note {item.source}.")
     event.add("categories", [KIND_NAMES[item.kind]])
     event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
+    data: bytes = event.to_ical()
+    return data
+
+
+def _meeting_uid(meeting: Meeting) -> str:
+    """Stable while the note keeps its name: a moved date updates the same event."""
+    key = f"meeting\x1f{meeting.source.path}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@refjournal"
+
+
+def _booked(uid: str, meeting: Meeting, briefs: tuple[tuple[str, ...], ...],
+            stamp: dt.datetime) -> bytes:
+    """A meeting ahead, with a brief to prepare it from."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", meeting.date)
+    if meeting.date < dt.date.max:
+        event.add("dtend", meeting.date + dt.timedelta(days=1))
+    event.add("summary", meeting.heading)
+    if meeting.location:
+        event.add("location", meeting.location)
+    event.add("description", "\n\n".join(["\n".join(lines) for lines in briefs]
+                                         + [f"From your note {meeting.source.path}."]))
+    event.add("categories", ["Booked meeting"])
+    event.add("transp", "TRANSPARENT")  # the calendar that booked it holds the time
     data: bytes = event.to_ical()
     return data

@@ -1,8 +1,11 @@
-"""Derive the give/get balance of referrals with each contact."""
+"""Derive the give/get balance of referrals with each contact, and what counts as closed
+business."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..model import Exchange, Journal
@@ -68,3 +71,20 @@ def tally(counts: dict[str, Number], exchange: Exchange) -> None:
 
 def won_value(exchange: Exchange) -> Number:
     return exchange.value if exchange.status == "won" and exchange.value is not None else 0
+
+
+def closed_day(exchange: Exchange) -> dt.date | None:
+    """The day won business counts on: `closed_on`, else the date of the meeting that
+    records it (insights/business.py says why)."""
+    return exchange.closed_on or exchange.date
+
+
+def closed_business(exchanges: Iterable[Exchange], today: dt.date
+                    ) -> Iterator[tuple[dt.date, Exchange]]:
+    """Each won exchange with a value that closed up to today, with the day it closed."""
+    for exchange in exchanges:
+        if exchange.status != "won" or exchange.value is None:
+            continue
+        day = closed_day(exchange)
+        if day is not None and day <= today:
+            yield day, exchange

@@ -11,12 +11,14 @@ from functools import cached_property
 from ..model import Exchange, Journal, Meeting
 from .activity import Month, Tag, Week, months, partners, tags, weeks
 from .balances import Balance, Number, balances, money, new_tally, tally
+from .business import Closed, closed_by_month, closed_by_quarter
 from .connections import Graph, Introduction, graph, introductions
 from .due import DueItem, due_items, last_contact
 from .goals import GoalProgress, goal_progress
 from .health import Health, health
 from .reciprocity import Reciprocity, reciprocity
 from .review import ReviewRow, review
+from .scorecard import Card, scorecard
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class Derived:
     partners: Mapping[str, tuple[Month, ...]]  # by referral partner, the last 12 months
     introductions: tuple[Introduction, ...]
     tags: tuple[Tag, ...]
+    closed_months: tuple[Closed, ...]  # business closed both ways, the last 12 months
+    closed_quarters: tuple[Closed, ...]  # the same, this quarter and the three before
+    scorecard: Card
 
     @cached_property
     def graph(self) -> Graph:
@@ -91,4 +96,7 @@ def derive(journal: Journal, today: dt.date) -> Derived:
         partners=partners(journal, today, by_contact_exchanges),
         introductions=introductions(journal, today),
         tags=tags(journal),
+        closed_months=closed_by_month(journal, today),
+        closed_quarters=closed_by_quarter(journal, today),
+        scorecard=scorecard(journal, today),
     )

@@ -1,19 +1,21 @@
 """Derive progress against the goals of `refjournal.yaml`: one-to-ones and events a week,
-referrals given a month.
+referrals given and closed business received a month.
 
 Weeks are ISO weeks (Monday to Sunday). Only what has happened counts: meetings and
-referrals dated up to today, not the ones booked later in the week.
+referrals dated up to today, not the ones booked later in the week, and business closed up
+to today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..model import EVENT_KINDS, ONE_TO_ONE_KINDS, Journal
+from .balances import Number, closed_business, money
 
 HISTORY = 12  # periods shown in a goal's bar chart: this one and the 11 before it
 
@@ -25,7 +27,7 @@ _Label = Callable[[dt.date], str]
 class Period:
     start: dt.date  # a Monday, or the first of a month
     label: str  # `2026-W48`, `2026-11`
-    count: int
+    count: Number  # a count, or an amount for the closed business goal
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,12 @@ class GoalProgress:
     key: str  # the key in `goals:`
     title: str  # "One-to-ones"
     unit: str  # "week" or "month"
-    goal: int  # 0: the goal is off
-    current: int  # so far this week or month
+    goal: Number  # 0: the goal is off
+    current: Number  # so far this week or month
     booked: int  # meetings booked later this week (not counted yet)
     streak: int  # periods in a row with the goal met, up to this one
     history: tuple[Period, ...]  # the last HISTORY periods, oldest first, this one last
+    amount: bool = False  # an amount of money (closed business), not a count
 
     @property
     def met(self) -> bool:
@@ -45,9 +48,10 @@ class GoalProgress:
 
     def as_json(self) -> dict[str, object]:
         this = "this_week" if self.unit == "week" else "this_month"
+        count = "value" if self.amount else "count"
         return {"goal": self.goal, this: self.current, "streak": self.streak,
                 f"{self.unit}s": [{self.unit: p.label, "start": p.start.isoformat(),
-                                   "count": p.count} for p in self.history]}
+                                   count: p.count} for p in self.history]}
 
 
 @functools.lru_cache(maxsize=1 << 15)  # a lifetime of notes has a few thousand dates
@@ -94,8 +98,20 @@ def goal_progress(journal: Journal, today: dt.date) -> tuple[GoalProgress, ...]:
                 sum(today < m.date <= sunday and m.kind in EVENT_KINDS
                     for m in journal.meetings)),
         _progress("referrals_given_per_month", "Referrals given", MONTH,
-                  goals.referrals_given_per_month, referrals, today),
+                  goals.referrals_given_per_month, Counter(map(month_start, referrals)), today),
+        _progress("closed_business_per_month", "Closed business", MONTH,
+                  goals.closed_business_per_month, closed_received(journal, today), today,
+                  amount=True),
     )
+
+
+def closed_received(journal: Journal, today: dt.date) -> dict[dt.date, Number]:
+    """The value of won business received, by the month it closed, up to today."""
+    by_month: dict[dt.date, Number] = defaultdict(int)
+    for day, exchange in closed_business(journal.exchanges, today):
+        if exchange.direction == "got":
+            by_month[month_start(day)] += exchange.value or 0
+    return {month: money(value) for month, value in by_month.items()}
 
 
 @dataclass(frozen=True)
@@ -114,30 +130,33 @@ MONTH = _Unit("month", month_start, previous_month, month_label)
 
 def _weekly(key: str, title: str, goal: int, dates: Iterable[dt.date], today: dt.date,
             booked: int) -> GoalProgress:
-    return _progress(key, title, WEEK, goal, dates, today, booked)
+    return _progress(key, title, WEEK, goal, Counter(map(week_start, dates)), today, booked)
 
 
-def _progress(key: str, title: str, unit: _Unit, goal: int, dates: Iterable[dt.date],
-              today: dt.date, booked: int = 0) -> GoalProgress:
-    counts = Counter(map(unit.start, dates))
+def _progress(key: str, title: str, unit: _Unit, goal: Number,
+              counts: Mapping[dt.date, Number], today: dt.date, booked: int = 0,
+              amount: bool = False) -> GoalProgress:
+    """Progress against `goal`, from the count (or amount) of each period by its start."""
     current = unit.start(today)
     history = []
     start = current
     for _ in range(HISTORY):
-        history.append(Period(start, unit.label(start), counts[start]))
+        history.append(Period(start, unit.label(start), counts.get(start, 0)))
         start = unit.previous(start)
-    return GoalProgress(key, title, unit.name, goal, counts[current], booked,
-                        streak(counts, goal, current, unit.previous), tuple(reversed(history)))
+    return GoalProgress(key, title, unit.name, goal, counts.get(current, 0), booked,
+                        streak(counts, goal, current, unit.previous), tuple(reversed(history)),
+                        amount)
 
 
-def streak(counts: Counter[dt.date], goal: int, current: dt.date, previous: _Step) -> int:
+def streak(counts: Mapping[dt.date, Number], goal: Number, current: dt.date,
+           previous: _Step) -> int:
     """Periods in a row that met the goal, ending with this one when it is met already, or
     else with the one before (this one is not over yet, so it does not break a streak)."""
     if goal <= 0:
         return 0
-    start = current if counts[current] >= goal else previous(current)
+    start = current if counts.get(current, 0) >= goal else previous(current)
     run = 0
-    while counts[start] >= goal:
+    while counts.get(start, 0) >= goal:
         run += 1
         start = previous(start)
     return run

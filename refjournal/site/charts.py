@@ -7,11 +7,15 @@ and a description that says its numbers; the pages also show them as a table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup, escape
 
 from ..insights.activity import Month, Week
+from ..insights.balances import Number
+from ..insights.business import Closed, amount_text
 from ..insights.connections import INTRODUCED_ME, Graph
 from ..insights.goals import GoalProgress
 from .pages import Name
@@ -36,8 +40,9 @@ def _n(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def goal_chart(goal: GoalProgress) -> Markup:
-    """The last 12 weeks (or months) as small bars, with the goal as a dashed line."""
+def goal_chart(goal: GoalProgress, currency: str = "") -> Markup:
+    """The last 12 weeks (or months) as small bars, with the goal as a dashed line; an
+    amount (closed business) written with the journal's `currency`."""
     width, height, gap = 180, 48, 3
     top = max([goal.goal, *(p.count for p in goal.history)]) or 1
     bar = (width - gap * (len(goal.history) - 1)) / len(goal.history)
@@ -52,9 +57,13 @@ def goal_chart(goal: GoalProgress) -> Markup:
         y = _n(height - goal.goal / top * (height - 4))
         parts.append(f'<line class="goal" x1="0" x2="{width}" y1="{y}" y2="{y}"/>')
     unit = goal.unit
-    desc = "; ".join(f"{p.label}: {p.count}" for p in goal.history)
+
+    def shown(value: Number) -> str:
+        return amount_text(value, currency) if goal.amount else str(value)
+
+    desc = "; ".join(f"{p.label}: {shown(p.count)}" for p in goal.history)
     title = (f"{goal.title} per {unit}, the last {len(goal.history)} {unit}s"
-             + (f", against a goal of {goal.goal}" if goal.goal else ""))
+             + (f", against a goal of {shown(goal.goal)}" if goal.goal else ""))
     return _svg(f"goal-{goal.key}", width, height, title, desc, "".join(parts), "chart spark")
 
 
@@ -62,29 +71,76 @@ def gave_got_chart(months: Sequence[Month], name: str = "gave-got") -> Markup:
     """Exchanges given and received per month: given solid, received outlined."""
     width, height, left, bottom, top_pad = 640, 200, 28, 22, 14
     top = max([1, *(m.gave for m in months), *(m.got for m in months)])
-    slot = (width - left) / max(len(months), 1)
-    bar = slot * 0.34
     scale = (height - bottom - top_pad) / top
     parts = [_axis(left, width, height - bottom, top, scale)]
-    for i, month in enumerate(months):
+    parts += _pairs([(m.start, m.gave, m.got) for m in months], (width, height, left, bottom),
+                    scale, str)
+    desc = "; ".join(f"{m.label}: gave {m.gave}, got {m.got}" for m in months)
+    return _svg(name, width, height, "Referrals, introductions and tips given and received "
+                "per month", desc, "".join(parts))
+
+
+def closed_chart(months: Sequence[Closed], currency: str = "",
+                 name: str = "closed-business") -> Markup:
+    """Business closed per month, the value given (solid) and received (outlined); the
+    values are on the axis and in the description, not over each bar, where a dozen
+    amounts would overlap."""
+    width, height, left, bottom, top_pad = 640, 200, 40, 22, 14
+    top = max([1, *(m.gave for m in months), *(m.got for m in months)])
+    step = _nice_step(top)
+    scale = (height - bottom - top_pad) / top
+    parts = [_axis(left, width, height - bottom, top, scale, step, _short_amount)]
+    parts += _pairs([(m.start, m.gave, m.got) for m in months], (width, height, left, bottom),
+                    scale, None)
+    desc = "; ".join(f"{m.label}: passed {amount_text(m.gave, currency)}, received "
+                     f"{amount_text(m.got, currency)}" for m in months)
+    unit = f", in {currency}" if currency else ""
+    return _svg(name, width, height, f"Business closed per month{unit}: the value you passed "
+                "and the value you received", desc, "".join(parts))
+
+
+def _pairs(months: Sequence[tuple[dt.date, Number, Number]], frame: tuple[int, int, int, int],
+           scale: float, text: Callable[[Number], str] | None) -> list[str]:
+    """Two bars a month (given solid, received outlined) in a `frame` of width, height and
+    the left and bottom margins; each bar's value over it, written by `text`."""
+    width, height, left, bottom = frame
+    slot = (width - left) / max(len(months), 1)
+    bar = slot * 0.34
+    parts = []
+    for i, (start, gave, got) in enumerate(months):
         x = left + i * slot + slot * 0.14
-        for j, (css, value) in enumerate((("gave", month.gave), ("got", month.got))):
+        for j, (css, value) in enumerate((("gave", gave), ("got", got))):
             h = value * scale
             bx = x + j * (bar + 2)
             y = height - bottom - h
             parts.append(f'<rect class="bar {css}" x="{_n(bx)}" y="{_n(y)}" width="{_n(bar)}" '
                          f'height="{_n(h)}"/>')
-            if value:
+            if value and text is not None:
                 parts.append(f'<text class="value" x="{_n(bx + bar / 2)}" y="{_n(y - 3)}" '
-                             f'text-anchor="middle">{value}</text>')
-        label = MONTH_ABBR[month.start.month]
-        if month.start.month == 1 or i == 0:
-            label += f" {month.start.year % 100:02d}"
+                             f'text-anchor="middle">{text(value)}</text>')
+        label = MONTH_ABBR[start.month]
+        if start.month == 1 or i == 0:
+            label += f" {start.year % 100:02d}"
         parts.append(f'<text class="label" x="{_n(left + i * slot + slot / 2)}" '
                      f'y="{height - 6}" text-anchor="middle">{label}</text>')
-    desc = "; ".join(f"{m.label}: gave {m.gave}, got {m.got}" for m in months)
-    return _svg(name, width, height, "Referrals, introductions and tips given and received "
-                "per month", desc, "".join(parts))
+    return parts
+
+
+def _nice_step(top: Number) -> Number:
+    """A round step between level lines (1, 2, 2.5 or 5 times a power of ten), so that
+    two to four of them fit under `top`."""
+    power = 10 ** max(0, math.floor(math.log10(top / 3))) if top >= 3 else 1
+    return next(step for step in (power, 2 * power, 2.5 * power, 5 * power, 10 * power)
+                if top / step <= 4)
+
+
+def _short_amount(value: Number) -> str:
+    """An axis label: `950`, `2.5k`, `12k`, `1.2M`."""
+    if value >= 1_000_000:
+        return f"{_n(value / 1_000_000)}M"
+    if value >= 1000:
+        return f"{_n(value / 1000)}k" if value < 100_000 else f"{value / 1000:.0f}k"
+    return _n(value)
 
 
 def weeks_chart(weeks: Sequence[Week], name: str = "meetings-per-week") -> Markup:
@@ -107,15 +163,18 @@ def weeks_chart(weeks: Sequence[Week], name: str = "meetings-per-week") -> Marku
                 "".join(parts))
 
 
-def _axis(left: int, width: int, base: int, top: int, scale: float) -> str:
+def _axis(left: int, width: int, base: int, top: Number, scale: float,
+          step: Number | None = None, text: Callable[[Number], str] = str) -> str:
     """A base line and two or three level lines, labelled."""
-    step = max(1, -(-top // 3))
+    step = step or max(1, -(-int(top) // 3))
     lines = [f'<line class="axis" x1="{left}" x2="{width}" y1="{base}" y2="{base}"/>']
-    for level in range(step, top + 1, step):
+    level = step
+    while level <= top:
         y = _n(base - level * scale)
         lines.append(f'<line class="grid" x1="{left}" x2="{width}" y1="{y}" y2="{y}"/>'
                      f'<text class="label" x="{left - 4}" y="{y}" text-anchor="end" '
-                     f'dominant-baseline="middle">{level}</text>')
+                     f'dominant-baseline="middle">{text(level)}</text>')
+        level += step
     return "".join(lines)
 
 

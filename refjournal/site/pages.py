@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..insights.brief import brief
 from ..insights.derive import Derived
 from ..insights.due import STATES
 from ..model import Contact, Meeting
@@ -157,7 +158,8 @@ def pages(site: Derived, repo_folder: str = "") -> Iterator[Page]:
     yield page("insights/index.html", "insights.html", "insights", {
         "contacts": owed,
         "site": View(reciprocity=site.reciprocity, months=site.months, weeks=site.weeks,
-                     partners=site.partners)})
+                     partners=site.partners, closed_months=site.closed_months,
+                     closed_quarters=site.closed_quarters, scorecard=site.scorecard)})
     yield page("review/index.html", "review.html", "review", {
         "contacts": {r.contact: journal.contacts[r.contact] for r in site.review},
         "site": View(review=site.review,
@@ -181,6 +183,7 @@ def _contact(site: Derived, contact: Contact) -> dict[str, Any]:
         "contact": contact, "body": contact.body, "links": journal.ref_index,
         "meetings": tuple(reversed(journal.meetings_by_contact.get(slug, ()))),
         "cadence": journal.cadence_of(contact),
+        "brief": brief(site, slug),  # holds the gists of the last meetings: keyed with them
         "site": View(
             balances={slug: site.balances[slug]}, last_contact={slug: site.last_contact[slug]},
             health={slug: site.health[slug]},

@@ -13,6 +13,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from ..insights.business import amount_text
+from ..insights.due import loop_state
 from ..model import Exchange, Meeting
 from .pages import Name
 
@@ -24,12 +26,10 @@ def short_date(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else "—"
 
 
-def money(value: int | float | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
+def money(value: int | float | None, currency: str = "") -> str:
+    """An amount as the site writes it: `1,200`, `1,200.50`, and with the journal's
+    currency, `GBP 1,200` (a no-break space between: the two never part)."""
+    return amount_text(value, currency, "\u00a0")
 
 
 def heat_dots(heat: int | str | None) -> str:
@@ -106,13 +106,16 @@ def meeting_rows(context: Any, meetings: Iterable[Meeting]) -> Markup:
 @jinja2.pass_context
 def exchange_rows(context: Any, exchanges: Iterable[Exchange], show_contacts: bool = True,
                   show_meeting: bool = True) -> Markup:
-    root, contacts = context["root"], context["names"]
+    root, contacts, currency = context["root"], context["names"], context["config"].currency
     meetings = context["site"].meetings_by_id if show_meeting else {}
     out = []
     for ex in exchanges:
         heat_sort = (HEAT_RANK.get(ex.heat, "") if isinstance(ex.heat, str)
                      else ex.heat if ex.heat is not None else "")
         closed = f"<br><small>{short_date(ex.closed_on)}</small>" if ex.closed_on else ""
+        if ex.direction == "got" and ex.type == "referral":  # where the loop on it stands
+            closed += f'<br><small class="loop">{escape(loop_state(ex))}</small>'
+
         value_sort = ex.value if ex.value is not None else ""
         out.append(
             f"  <tr>\n"
@@ -127,7 +130,7 @@ def exchange_rows(context: Any, exchanges: Iterable[Exchange], show_contacts: bo
             f'    <td data-sort="{heat_sort}">{heat_html(ex.heat)}</td>\n'
             f'    <td><span class="badge status-{escape(ex.status)}">{escape(ex.status)}</span>'
             f"{closed}</td>\n"
-            f'    <td class="num" data-sort="{value_sort}">{money(ex.value)}</td>\n'
+            f'    <td class="num" data-sort="{value_sort}">{money(ex.value, currency)}</td>\n'
             + (f"    <td>{meeting_link(root, meetings[ex.meeting])}</td>\n"
                if show_meeting else "")
             + "  </tr>\n")

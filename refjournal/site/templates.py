@@ -19,11 +19,12 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..insights.due import KIND_NAMES, STATES, DueItem
+from ..insights.due import KIND_NAMES, STATES, DueItem, loop_state
+from ..insights.scorecard import Score
 from ..journal.read import inside
 from ..model import Meeting
 from ..slug import slugify
-from .charts import gave_got_chart, goal_chart, graph_chart, weeks_chart
+from .charts import closed_chart, gave_got_chart, goal_chart, graph_chart, weeks_chart
 from .rows import (
     anchor,
     contact_links,
@@ -67,7 +68,7 @@ def environment(themes: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(date=_format_date, money=money, days=_days_word)
+    env.filters.update(date=_format_date, money=_money, days=_days_word)
     # Helpers only: what a page shows comes from its context (pages.py).
     env.globals.update(
         version=__version__,
@@ -81,11 +82,14 @@ def environment(themes: list[Path]) -> jinja2.Environment:
         kind_name=KIND_NAMES.__getitem__,
         heat_dots=heat_dots,
         heat_html=heat_html,
+        loop_state=loop_state,
         balance_html=_balance_cell,
         health_html=_health,
         tag_link=_tag_link,
-        goal_chart=goal_chart,
+        goal_chart=_goal_chart,
         gave_got_chart=gave_got_chart,
+        closed_chart=_closed_chart,
+        score_figure=_score_figure,
         weeks_chart=weeks_chart,
         graph_chart=_graph_chart,
         due_label=_due_label,
@@ -185,6 +189,37 @@ def _tag_link(context: Any, name: str) -> Markup:
         return Markup('<span class="tag">{}</span>').format(name)
     return Markup(f'<a class="tag" href="{escape(context["root"])}tags/{escape(slug)}/'
                   f'index.html">{escape(name)}</a>')
+
+
+def _currency(context: Any) -> str:
+    """The journal's currency, from the page's settings (every page has them)."""
+    config = context.get("config")
+    return config.currency if config is not None else ""
+
+
+@jinja2.pass_context
+def _money(context: Any, value: int | float | None) -> str:
+    """`|money`: an amount with the journal's currency, `GBP 1,200`."""
+    return money(value, _currency(context))
+
+
+@jinja2.pass_context
+def _goal_chart(context: Any, goal: Any) -> Markup:
+    return goal_chart(goal, _currency(context))
+
+
+@jinja2.pass_context
+def _closed_chart(context: Any, months: Any) -> Markup:
+    return closed_chart(months, _currency(context))
+
+
+@jinja2.pass_context
+def _score_figure(context: Any, score: Score, value: float | None = None) -> str:
+    """A scorecard input's figure (`92%`, `1.1 a week`, `GBP 12,500`), or with a `value`,
+    a threshold in its terms."""
+    if value is None:
+        return score.shown(_currency(context), "\u00a0")
+    return score.bound(value, _currency(context), "\u00a0")
 
 
 @jinja2.pass_context

@@ -1,0 +1,5 @@
+"""`python -m refjournal.cli`."""
+
+from . import main
+
+main()
