@@ -78,6 +78,7 @@ class Config:
     report_back_days: int = 30  # tell them how an open referral is going this often
     loop_since: dt.date | None = None  # received referrals before this make nothing due
     currency: str = ""  # ISO 4217 code of the values, e.g. GBP
+    synonyms: tuple[tuple[str, ...], ...] = ()  # words of one trade, for suggestions
     scorecard: Scorecard = field(default_factory=Scorecard)
     repo_url: str = ""  # the journal's repository on a git host, for edit links
     edit_branch: str = ""  # the branch edit links open; "" for `main` (site/editing.py)
@@ -219,6 +220,7 @@ class Meeting:
     follow_ups: tuple[FollowUp, ...] = ()
     calendar_id: str = ""  # the calendar event it was imported from: UID, #occurrence
     attendance: str = ""  # at a chapter meeting: present, absent, late, substitute, medical
+    needs: tuple[str, ...] = ()  # what the one person met said they need now
     # The start of its text, plain, for briefs on other pages (validate.gist). Like the
     # text, not compared: only the pages that show it hold it in their context.
     gist: str = field(default="", compare=False, repr=False)

@@ -19,6 +19,7 @@ from .health import Health, health
 from .reciprocity import Reciprocity, reciprocity
 from .review import ReviewRow, review
 from .scorecard import Card, scorecard
+from .suggest import Suggestions, suggest
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,14 @@ class Derived:
         """Laid out only when a page draws it: the layout is the one step here that costs
         more than a pass over the journal."""
         return graph(self.journal, self.introductions)
+
+    @cached_property
+    def suggestions(self) -> Suggestions:
+        """Whose need another contact could answer (made when a page or command asks)."""
+        gave = {slug: b.gave for slug, b in self.balances.items()}
+        got = {slug: b.got for slug, b in self.balances.items()}
+        return suggest(self.journal, self.today, gave, got, self.last_contact,
+                       self.journal.config.synonyms)
 
     def next_due(self, slug: str) -> DueItem | None:
         items = self.items_by_contact.get(slug, ())

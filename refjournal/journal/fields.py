@@ -329,6 +329,24 @@ def currency(value: Any) -> str:
     return code
 
 
+def synonyms(value: Any) -> tuple[tuple[str, ...], ...]:
+    """Groups of words for one trade: a list whose entries are lists of words, or texts
+    of words separated by commas (`- solicitor, lawyer, notary`)."""
+    if not isinstance(value, list):
+        raise BadValue(f"expected a list of groups such as `- solicitor, lawyer`, got "
+                       f"{show(value)}")
+    groups = []
+    for entry in value:
+        words = entry if isinstance(entry, list) else str(entry).split(",") \
+            if isinstance(entry, str) else None
+        if words is None:
+            raise BadValue(f"each group is a list of words or `word, word`, got {show(entry)}")
+        group = tuple(w for w in (text(word) for word in words) if w)
+        if len(group) > 1:
+            groups.append(group)
+    return tuple(groups)
+
+
 def months(value: Any) -> int:
     """A number of months, 1 to 60."""
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 60:

@@ -33,6 +33,7 @@ CONFIG_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "loop_since": fields.date,
     "currency": fields.currency,
     "scorecard": lambda value: value,  # a mapping, read by _scorecard
+    "synonyms": fields.synonyms,
 }
 GOAL_KEYS = tuple(Goals.__dataclass_fields__)
 # Each goal's kind of value: a count a week or a month, or an amount of money.

@@ -63,7 +63,7 @@ CONTACT_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "skills": fields.text_list,
 }
 MEETING_KEYS = ("date", "with", "kind", "title", "location", "gave", "got", "follow_ups",
-                "follow_up", "calendar_id", "attendance")
+                "follow_up", "calendar_id", "attendance", "needs")
 EXCHANGE_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "type": lambda value: fields.choice(value, EXCHANGE_TYPES, "exchange type"),
     "prospect": fields.text,
@@ -213,6 +213,7 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
         calendar_id=note.value(meta, ("calendar_id",), fields.text, ""),
         attendance=note.value(meta, ("attendance",),
                               lambda v: fields.choice(v, ATTENDANCE, "attendance"), ""),
+        needs=_meeting_needs(note, with_),
         links=body_links(raw.body, raw.path, raw.body_line),
         gist=gist(raw.body),
         body=raw.body,
@@ -239,6 +240,19 @@ def gist(body: str) -> str:
     if len(words) <= GIST:
         return words
     return words[:GIST].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def _meeting_needs(note: Checker, with_: tuple[Ref, ...]) -> tuple[str, ...]:
+    """`needs:` of a meeting: what the one person met said they need now (text, or a list
+    of texts); it becomes their current need (insights/suggest.py)."""
+    needs: tuple[str, ...] = note.value(note.raw.meta, ("needs",), fields.text_list, ())
+    if needs and len(with_) != 1:
+        note.report(("needs",), "`needs` in a meeting with "
+                    f"{'nobody' if not with_ else 'several people'} cannot say whose need it "
+                    "is: write it in a meeting with that person alone, or in their contact "
+                    "note")
+        return ()
+    return needs
 
 
 def meeting_id(path: str) -> str:

@@ -1,0 +1,261 @@
+"""Give first: whose need could another contact answer, and whom to introduce to whom.
+
+Each contact's current need (the latest `needs:` of a meeting with them alone, else the
+`needs` of their note) is matched against what everyone else offers (`offers`, `skills`,
+`role`, `company`, `tags`) with BM25, the ranking search engines use, over the journal's
+own words: lower case, without accents, stop words left out, each word stemmed
+(snowballstemmer, the stemmer Sphinx and most Python search tools use), and words the
+field uses for the same trade made one (`solicitor` and `lawyer`: SYNONYMS, extended with
+`synonyms:` in refjournal.yaml). The text score is then weighed by the relationship (a
+referral partner, someone who gave you more than you gave them, someone met lately,
+someone you never gave to) and never makes a pair already introduced, or a contact for
+their own need. A pure function of the journal and a day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import snowballstemmer
+
+from ..model import Contact, Journal
+from ..slug import fold_name
+
+# Words of one trade, as clients and the people who refer them write them. The first of
+# each group names it. Users add their own with `synonyms:` in refjournal.yaml.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("solicitor", "lawyer", "attorney", "legal", "law", "conveyancer", "conveyancing"),
+    ("accountant", "accounting", "accounts", "bookkeeper", "bookkeeping", "books", "tax",
+     "vat", "payroll"),
+    ("insurance", "insurer", "cover", "indemnity", "liability", "broker"),
+    ("mortgage", "lender", "lending", "loan", "finance", "funding"),
+    ("property", "premises", "lease", "lettings", "landlord", "tenant", "estate"),
+    ("surveyor", "survey", "valuation", "dilapidations"),
+    ("builder", "building", "construction", "contractor", "refurbishment", "fit-out"),
+    ("plumber", "plumbing", "heating", "boiler"),
+    ("electrician", "electrical", "wiring"),
+    ("roofer", "roofing", "roof"),
+    ("it", "computer", "network", "cloud", "cyber", "software", "tech"),
+    ("website", "web", "developer", "seo", "online"),
+    ("marketing", "advertising", "branding", "brand", "pr", "social"),
+    ("designer", "design", "graphic"),
+    ("photographer", "photography", "photos", "video", "videographer"),
+    ("printer", "printing", "print", "signage", "signs"),
+    ("recruiter", "recruitment", "hiring", "hire", "staff", "staffing", "headhunter"),
+    ("hr", "personnel", "employment"),
+    ("coach", "coaching", "mentor", "mentoring", "training"),
+    ("cleaner", "cleaning", "janitorial"),
+    ("caterer", "catering", "food", "events"),
+    ("architect", "architecture", "planning"),
+    ("financial", "adviser", "advisor", "pension", "pensions", "wealth", "investment"),
+)
+STOP_WORDS = frozenset(
+    ["a", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do", "does", "for", "from", "has", "have", "he", "her", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "like", "may", "me", "more", "most", "my", "need", "needs", "new", "no", "not", "of", "on", "one", "or", "our", "out", "over", "own", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "too", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your", "looking", "wants", "want", "someone", "somebody", "anyone", "good", "best"])
+K1, B = 1.5, 0.75  # BM25's usual constants
+# The relationship, as a share added to the text's score.
+PARTNER, GIVE_BACK, RECENT, NEVER_GIVEN = 0.3, 0.3, 0.15, 0.1
+RECENT_DAYS = 90
+PER_NEED = 3  # candidates kept for each need
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    for_: str  # the contact with the need
+    candidate: str  # the one who could answer it
+    need: str
+    reason: str
+    score: float
+    matched: tuple[str, ...]  # the need's words that matched
+
+    def as_json(self) -> dict[str, object]:
+        return {"for": self.for_, "candidate": self.candidate, "need": self.need,
+                "reason": self.reason, "score": self.score, "matched": list(self.matched)}
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A need nobody in the journal offers yet: whom to look for at the next event."""
+
+    for_: str
+    need: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"for": self.for_, "need": self.need,
+                "reason": "nobody in your journal offers this yet"}
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    suggestions: tuple[Suggestion, ...]  # best first
+    unanswered: tuple[Unanswered, ...]
+
+    def for_contact(self, slug: str) -> tuple[Suggestion, ...]:
+        return tuple(s for s in self.suggestions if s.for_ == slug)
+
+    def answered_by(self, slug: str) -> tuple[Suggestion, ...]:
+        return tuple(s for s in self.suggestions if s.candidate == slug)
+
+    def as_json(self) -> dict[str, object]:
+        return {"suggestions": [s.as_json() for s in self.suggestions],
+                "unanswered": [u.as_json() for u in self.unanswered]}
+
+
+class Words:
+    """A text as the terms it is matched by, and back to the words it was written in."""
+
+    def __init__(self, synonyms: Sequence[Sequence[str]] = ()) -> None:
+        self.stem = snowballstemmer.stemmer("english").stemWord
+        self.group: dict[str, str] = {}
+        for group in (*SYNONYMS, *synonyms):
+            words = [w for w in (" ".join(fold_name(g).split()) for g in group) if w]
+            if not words:
+                continue
+            name = f"~{words[0]}"
+            for word in words:
+                self.group.setdefault(self._stemmed(word), name)
+
+    @cache  # noqa: B019 - one Words per derive; words repeat
+    def _stemmed(self, word: str) -> str:
+        return str(self.stem(word))
+
+    def terms(self, text: str) -> list[tuple[str, str]]:
+        """(term, word as written) for each word that counts."""
+        out = []
+        for word in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", fold_name(text)):
+            if word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
+                continue
+            stem = self._stemmed(word)
+            out.append((self.group.get(stem, stem), word))
+        return out
+
+
+def current_needs(journal: Journal, today: dt.date) -> dict[str, tuple[str, ...]]:
+    """Each contact's needs now: those said in the latest meeting with them alone that
+    says any (on or before today), else the `needs` of their note."""
+    needs: dict[str, tuple[str, ...]] = {
+        slug: (c.needs,) for slug, c in journal.contacts.items() if c.needs.strip()}
+    for meeting in journal.meetings:  # by date: the latest wins
+        if meeting.needs and meeting.date <= today and len(meeting.contacts) == 1:
+            needs[meeting.contacts[0]] = meeting.needs
+    return needs
+
+
+def suggest(journal: Journal, today: dt.date, gave: Mapping[str, int],
+            got: Mapping[str, int], last_contact: Mapping[str, dt.date | None],
+            synonyms: Sequence[Sequence[str]] = ()) -> Suggestions:
+    """Every suggestion, best first; and the needs nobody offers."""
+    words = Words(synonyms)
+    people = {slug: c for slug, c in journal.contacts.items() if _active(c)}
+    index = _Index({slug: words.terms(_offer(c)) for slug, c in people.items()})
+    introduced = _introduced(journal)
+    found: list[Suggestion] = []
+    unanswered: list[Unanswered] = []
+    for slug, needs in sorted(current_needs(journal, today).items()):
+        if slug not in people:
+            continue
+        for need in needs:
+            terms = words.terms(need)
+            ranked = []
+            for candidate, text_score, hits in index.rank([t for t, _ in terms]):
+                if candidate == slug or frozenset((slug, candidate)) in introduced:
+                    continue
+                weight = _weight(people[candidate], gave.get(candidate, 0),
+                                 got.get(candidate, 0), last_contact.get(candidate), today)
+                matched = tuple(dict.fromkeys(w for t, w in terms if t in hits))
+                ranked.append(Suggestion(
+                    slug, candidate, need, _reason(people[candidate], people[slug], need,
+                                                   matched),
+                    round(text_score * weight, 3), matched))
+            ranked.sort(key=lambda s: (-s.score, s.candidate))
+            found += ranked[:PER_NEED]
+            if not ranked:
+                unanswered.append(Unanswered(slug, need))
+    found.sort(key=lambda s: (-s.score, s.for_, s.candidate, s.need))
+    return Suggestions(tuple(found), tuple(unanswered))
+
+
+class _Index:
+    """BM25 over the offer documents, by an inverted index: a need's score is summed over
+    the documents that hold one of its terms, not over every document."""
+
+    def __init__(self, documents: Mapping[str, list[tuple[str, str]]]) -> None:
+        self.postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.length = {slug: len(terms) for slug, terms in documents.items()}
+        for slug, terms in documents.items():
+            for term, n in Counter(t for t, _ in terms).items():
+                self.postings[term].append((slug, n))
+        self.average = (sum(self.length.values()) / len(self.length)) if self.length else 1.0
+        self.count = len(documents)
+
+    def rank(self, query: Iterable[str]) -> list[tuple[str, float, set[str]]]:
+        scores: dict[str, float] = defaultdict(float)
+        hits: dict[str, set[str]] = defaultdict(set)
+        for term in dict.fromkeys(query):
+            posting = self.postings.get(term, ())
+            if not posting:
+                continue
+            idf = math.log(1 + (self.count - len(posting) + 0.5) / (len(posting) + 0.5))
+            for slug, n in posting:
+                norm = K1 * (1 - B + B * self.length[slug] / max(self.average, 1e-9))
+                scores[slug] += idf * n * (K1 + 1) / (n + norm)
+                hits[slug].add(term)
+        return [(slug, score, hits[slug]) for slug, score in scores.items() if score > 0]
+
+
+def _active(contact: Contact) -> bool:
+    return not (contact.unresolved or contact.archived or contact.paused)
+
+
+def _offer(contact: Contact) -> str:
+    """What a contact offers, in words: the note's `offers`, and (counted twice: it says
+    what they do, where `offers` may say whom they could send you) `skills`, `role`,
+    `company` and `tags`."""
+    trade = " ".join((*contact.skills, contact.role, contact.company, *contact.tags))
+    return " ".join((contact.offers, trade, trade))
+
+
+def _introduced(journal: Journal) -> set[frozenset[str]]:
+    """Pairs already introduced: an introduction exchange naming both."""
+    pairs: set[frozenset[str]] = set()
+    for ex in journal.exchanges:
+        if ex.type == "introduction":
+            people = ex.contacts
+            pairs.update(frozenset((a, b)) for a in people for b in people if a != b)
+    return pairs
+
+
+def _weight(candidate: Contact, gave: int, got: int, last: dt.date | None,
+            today: dt.date) -> float:
+    """1, plus a share for each thing that makes giving to them right now."""
+    weight = 1.0
+    if candidate.referral_partner:
+        weight += PARTNER
+    if got > gave:
+        weight += GIVE_BACK  # they gave you more than you gave them
+    if last is not None and (today - last).days <= RECENT_DAYS:
+        weight += RECENT
+    if gave == 0:
+        weight += NEVER_GIVEN
+    return weight
+
+
+def _reason(candidate: Contact, needing: Contact, need: str, matched: tuple[str, ...]) -> str:
+    offers = candidate.offers or ", ".join(p for p in (candidate.role, candidate.company) if p)
+    said = f" (both speak of {', '.join(matched)})" if matched else ""
+    return f"{candidate.name} offers {_short(offers)}; {needing.name} needs {_short(need)}{said}"
+
+
+def _short(text: str, most: int = 120) -> str:
+    """The text to follow "offers" or "needs": a sentence's capital made small (not a
+    name's: "Harbour Gin"), cut at a word."""
+    words = " ".join(text.split()).rstrip(".").split(" ")
+    if words[0][1:].islower() and (len(words) == 1 or not words[1][:1].isupper()):
+        words[0] = words[0][:1].lower() + words[0][1:]
+    text = " ".join(words)
+    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + "…"
