@@ -128,6 +128,51 @@ def brief_command(ref: str, journal: Path | None, today: dt.date, as_json: bool)
     for line in found.as_lines():
         click.echo(line)
 
+@main.command("suggest")
+@cache_options
+@journal_option
+@click.option("--for", "for_ref", default=None, metavar="REF",
+              help="Only the suggestions for this contact's need (a slug, name or alias).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
+              help="How many suggestions to show, best first.")
+@today_option("Weigh the relationships as of this day")
+@json_option("one JSON object: the suggestions, and the needs nobody offers")
+def suggest_command(journal: Path | None, for_ref: str | None, limit: int, today: dt.date,
+                    as_json: bool) -> None:
+    """Whom to introduce to whom: each contact's need, and who in your journal offers it.
+
+    Needs (a contact's `needs`, or the latest `needs:` of a meeting with them alone) are
+    matched against what everyone else offers (`offers`, `skills`, `role`, `company`,
+    `tags`), and weighed by the relationship. See docs/insights.md.
+    """
+    loaded = load_or_exit(journal)
+    from ..authoring import resolve_refs
+    from ..insights.derive import derive
+    from ..insights.suggest import Suggestions
+
+    found = derive(loaded.journal, today).suggestions
+    if for_ref is not None:
+        try:
+            [slug] = resolve_refs(loaded.journal, [for_ref])
+        except AuthoringError as exc:
+            raise click.ClickException(str(exc)) from None
+        found = Suggestions(found.for_contact(slug),
+                            tuple(u for u in found.unanswered if u.for_ == slug))
+    found = Suggestions(found.suggestions[:limit], found.unanswered)
+    if as_json:
+        click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+        return
+    names = loaded.journal.contacts
+    for s in found.suggestions:
+        click.echo(f"{s.score:6.2f}  introduce {names[s.candidate].name} to "
+                   f"{names[s.for_].name}: {s.reason}")
+    for u in found.unanswered:
+        click.echo(f"        nobody in your journal offers what {names[u.for_].name} needs: "
+                   f"{u.need}")
+    if not found.suggestions and not found.unanswered:
+        click.echo("no needs written yet: add `needs:` to your contacts")
+
+
 @main.command("stats")
 @cache_options
 @journal_option

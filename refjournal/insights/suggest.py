@@ -4,23 +4,26 @@ Each contact's current need (the latest `needs:` of a meeting with them alone, e
 `needs` of their note) is matched against what everyone else offers (`offers`, `skills`,
 `role`, `company`, `tags`) with BM25, the ranking search engines use, over the journal's
 own words: lower case, without accents, stop words left out, each word stemmed
-(snowballstemmer, the stemmer Sphinx and most Python search tools use), and words the
-field uses for the same trade made one (`solicitor` and `lawyer`: SYNONYMS, extended with
-`synonyms:` in refjournal.yaml). The text score is then weighed by the relationship (a
-referral partner, someone who gave you more than you gave them, someone met lately,
-someone you never gave to) and never makes a pair already introduced, or a contact for
-their own need. A pure function of the journal and a day.
+(snowballstemmer, the stemmer Sphinx and most Python search tools use), and the words the
+field uses for one trade made one term (`solicitor`, `lawyers`: SYNONYMS, extended with
+`synonyms:` in refjournal.yaml). A need that names a trade is answered only by those who
+practise it; one that names none, by the best matches of its words. The text score is
+then weighed by the relationship (a referral partner, someone who gave you more than you
+gave them, someone met lately, someone you never gave to), and no pair is made that was
+introduced already, nor a contact for their own need. A pure function of the journal and
+a day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import snowballstemmer
 
@@ -31,37 +34,56 @@ from ..slug import fold_name
 # each group names it. Users add their own with `synonyms:` in refjournal.yaml.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("solicitor", "lawyer", "attorney", "legal", "law", "conveyancer", "conveyancing"),
-    ("accountant", "accounting", "accounts", "bookkeeper", "bookkeeping", "books", "tax",
-     "vat", "payroll"),
+    ("accountant", "accounting", "accountancy", "accounts", "bookkeeper", "bookkeeping",
+     "books", "tax", "vat", "payroll"),
     ("insurance", "insurer", "cover", "indemnity", "liability", "broker"),
-    ("mortgage", "lender", "lending", "loan", "finance", "funding"),
-    ("property", "premises", "lease", "lettings", "landlord", "tenant", "estate"),
+    ("mortgage", "lender", "lending", "loan", "finance", "funding", "refinancing"),
+    ("landlord", "letting", "lettings", "tenant", "tenancy"),
+    ("property", "premises", "estate", "realtor"),
     ("surveyor", "survey", "valuation", "dilapidations"),
-    ("builder", "building", "construction", "contractor", "refurbishment", "fit-out"),
+    ("builder", "construction", "contractor", "refurbishment", "fit-out", "renovation"),
     ("plumber", "plumbing", "heating", "boiler"),
-    ("electrician", "electrical", "wiring"),
+    ("electrician", "electrical", "wiring", "rewiring", "eicr"),
     ("roofer", "roofing", "roof"),
-    ("it", "computer", "network", "cloud", "cyber", "software", "tech"),
+    ("computer", "network", "cloud", "cyber", "software", "tech", "ict"),
     ("website", "web", "developer", "seo", "online"),
     ("marketing", "advertising", "branding", "brand", "pr", "social"),
     ("designer", "design", "graphic"),
-    ("photographer", "photography", "photos", "video", "videographer"),
+    ("photographer", "photography", "photos", "photo", "video", "videographer",
+     "headshots"),
     ("printer", "printing", "print", "signage", "signs"),
-    ("recruiter", "recruitment", "hiring", "hire", "staff", "staffing", "headhunter"),
+    ("recruiter", "recruitment", "hiring", "hire", "staffing", "headhunter"),
     ("hr", "personnel", "employment"),
     ("coach", "coaching", "mentor", "mentoring", "training"),
     ("cleaner", "cleaning", "janitorial"),
-    ("caterer", "catering", "food", "events"),
-    ("architect", "architecture", "planning"),
+    ("caterer", "catering"),
+    ("architect", "architecture"),
     ("financial", "adviser", "advisor", "pension", "pensions", "wealth", "investment"),
 )
-STOP_WORDS = frozenset(
-    ["a", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do", "does", "for", "from", "has", "have", "he", "her", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "like", "may", "me", "more", "most", "my", "need", "needs", "new", "no", "not", "of", "on", "one", "or", "our", "out", "over", "own", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "too", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your", "looking", "wants", "want", "someone", "somebody", "anyone", "good", "best"])
+# Words that say nothing of a trade: left out of the match like `the` and `for`.
+STOP_WORDS = frozenset((
+    "a", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could",
+    "do", "does", "for", "from", "has", "have", "he", "her", "him", "his", "how", "i",
+    "if", "in", "into", "is", "it", "its", "just", "like", "may", "me", "more", "most",
+    "my", "need", "needs", "new", "no", "not", "of", "on", "one", "or", "our", "out",
+    "over", "own", "so", "some", "such", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "those", "to", "too", "up", "us", "very", "was",
+    "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with",
+    "would", "you", "your", "looking", "wants", "want", "someone", "somebody", "anyone",
+    "good", "best", "great", "reliable", "help", "helps", "introduction", "introductions",
+    "intro", "client", "clients", "customer", "customers", "business", "businesses",
+    "company", "companies", "firm", "firms", "small", "local", "whose", "look", "due",
+    "across", "city", "town", "area", "people", "owner", "owners",
+))
 K1, B = 1.5, 0.75  # BM25's usual constants
 # The relationship, as a share added to the text's score.
 PARTNER, GIVE_BACK, RECENT, NEVER_GIVEN = 0.3, 0.3, 0.15, 0.1
 RECENT_DAYS = 90
 PER_NEED = 3  # candidates kept for each need
+FIRST = 12  # the best candidates looked at first, before sorting them all
+COMMON_FROM = 50  # documents from which a word in most of them no longer counts
+# A candidate is kept when its text scores at least this share of the best for the need.
+RELATIVE = 0.5
 
 
 @dataclass(frozen=True)
@@ -118,7 +140,7 @@ class Words:
                 continue
             name = f"~{words[0]}"
             for word in words:
-                self.group.setdefault(self._stemmed(word), name)
+                self.group.setdefault(word, name)
 
     @cache  # noqa: B019 - one Words per derive; words repeat
     def _stemmed(self, word: str) -> str:
@@ -130,9 +152,17 @@ class Words:
         for word in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", fold_name(text)):
             if word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
                 continue
-            stem = self._stemmed(word)
-            out.append((self.group.get(stem, stem), word))
+            out.append((self._term(word), word))
         return out
+
+    def _term(self, word: str) -> str:
+        """A trade's group for a word of it, as written or in the plural; else the stem.
+        (By the word, not the stem: `booking` and `books` share the stem `book`.)"""
+        for form in (word, word[:-1] if word.endswith("s") else "",
+                     word[:-2] if word.endswith("es") else ""):
+            if form in self.group:
+                return self.group[form]
+        return self._stemmed(word)
 
 
 def current_needs(journal: Journal, today: dt.date) -> dict[str, tuple[str, ...]]:
@@ -154,30 +184,73 @@ def suggest(journal: Journal, today: dt.date, gave: Mapping[str, int],
     people = {slug: c for slug, c in journal.contacts.items() if _active(c)}
     index = _Index({slug: words.terms(_offer(c)) for slug, c in people.items()})
     introduced = _introduced(journal)
+    weights = {slug: _weight(c, gave.get(slug, 0), got.get(slug, 0), last_contact.get(slug),
+                             today) for slug, c in people.items()}
     found: list[Suggestion] = []
     unanswered: list[Unanswered] = []
+    memo: dict[tuple[str, ...], _Ranked] = {}  # needs repeat: each is ranked once
     for slug, needs in sorted(current_needs(journal, today).items()):
         if slug not in people:
             continue
         for need in needs:
             terms = words.terms(need)
-            ranked = []
-            for candidate, text_score, hits in index.rank([t for t, _ in terms]):
-                if candidate == slug or frozenset((slug, candidate)) in introduced:
-                    continue
-                weight = _weight(people[candidate], gave.get(candidate, 0),
-                                 got.get(candidate, 0), last_contact.get(candidate), today)
+            ranked = _ranked(index, tuple(t for t, _ in terms), weights, memo)
+
+            def allowed(candidate: str, slug: str = slug) -> bool:
+                return candidate != slug and frozenset((slug, candidate)) not in introduced
+
+            best = next((score for score, c in ranked.by_text if allowed(c)), 0.0)
+            kept: list[tuple[float, str, set[str]]] = []
+            for first in (True, False):
+                kept = [(-score, candidate, hits) for score, candidate, text, hits
+                        in ranked.by_weight(first) if text >= RELATIVE * best
+                        and allowed(candidate)][:PER_NEED]
+                if len(kept) == PER_NEED or len(ranked.scored) <= FIRST:
+                    break
+            for score, candidate, hits in kept:  # words said only for those kept
                 matched = tuple(dict.fromkeys(w for t, w in terms if t in hits))
-                ranked.append(Suggestion(
-                    slug, candidate, need, _reason(people[candidate], people[slug], need,
-                                                   matched),
-                    round(text_score * weight, 3), matched))
-            ranked.sort(key=lambda s: (-s.score, s.candidate))
-            found += ranked[:PER_NEED]
-            if not ranked:
+                found.append(Suggestion(slug, candidate, need, _reason(
+                    people[candidate], people[slug], need, matched), score, matched))
+            if not kept:
                 unanswered.append(Unanswered(slug, need))
     found.sort(key=lambda s: (-s.score, s.for_, s.candidate, s.need))
     return Suggestions(tuple(found), tuple(unanswered))
+
+
+@dataclass
+class _Ranked:
+    """The candidates for a need's words, best first by the weighed score, and by the
+    text's score alone (for the relative cut). Most needs keep one of their first few:
+    those are sorted out first, and the rest only for a need that skips them all."""
+
+    scored: list[tuple[float, str, float, set[str]]]  # (-score, candidate, text, hits)
+    by_text: list[tuple[float, str]]  # the best few (text score, candidate), best first
+
+    @cached_property
+    def first(self) -> list[tuple[float, str, float, set[str]]]:
+        return heapq.nsmallest(FIRST, self.scored)
+
+    @cached_property
+    def ordered(self) -> list[tuple[float, str, float, set[str]]]:
+        return sorted(self.scored)
+
+    def by_weight(self, first: bool) -> list[tuple[float, str, float, set[str]]]:
+        return self.first if first else self.ordered
+
+
+def _ranked(index: _Index, terms: tuple[str, ...], weights: Mapping[str, float],
+            memo: dict[tuple[str, ...], _Ranked]) -> _Ranked:
+    """A need that names a trade ("a bookkeeper", "an electrician") is answered by those
+    who practise it; a need that names none ("cafes and shops") by the best matches of
+    its words."""
+    known = memo.get(terms)
+    if known is None:
+        trades = {t for t in terms if t.startswith("~")}
+        matches = [m for m in index.rank(terms) if not trades or m[2] & trades]
+        known = memo[terms] = _Ranked(
+            [(-round(score * weights[c], 3), c, score, hits) for c, score, hits in matches],
+            heapq.nlargest(4, ((score, c) for c, score, _ in matches)))
+    return known
 
 
 class _Index:
@@ -185,27 +258,43 @@ class _Index:
     the documents that hold one of its terms, not over every document."""
 
     def __init__(self, documents: Mapping[str, list[tuple[str, str]]]) -> None:
-        self.postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self.length = {slug: len(terms) for slug, terms in documents.items()}
+        length = {slug: len(terms) for slug, terms in documents.items()}
+        average = max(sum(length.values()) / len(length), 1e-9) if length else 1.0
+        count = len(documents)
+        counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for slug, terms in documents.items():
             for term, n in Counter(t for t, _ in terms).items():
-                self.postings[term].append((slug, n))
-        self.average = (sum(self.length.values()) / len(self.length)) if self.length else 1.0
-        self.count = len(documents)
+                counts[term].append((slug, n))
+        # Each term's score in each document, made once: a need only adds them up.
+        self.postings: dict[str, list[tuple[str, float]]] = {}
+        for term, posting in counts.items():
+            idf = math.log(1 + (count - len(posting) + 0.5) / (len(posting) + 0.5))
+            self.postings[term] = [
+                (slug, idf * n * (K1 + 1) / (n + K1 * (1 - B + B * length[slug] / average)))
+                for slug, n in posting]
+        self.known: dict[tuple[str, ...], list[tuple[str, float, set[str]]]] = {}
+        # A word in more than half the documents of a big journal is left out of the sum.
+        self.common = count // 2 if count >= COMMON_FROM else count
 
     def rank(self, query: Iterable[str]) -> list[tuple[str, float, set[str]]]:
+        """(document, score, the terms it matched) for each document that holds one; the
+        same words asked again (needs repeat) are answered from the last time."""
+        terms = tuple(dict.fromkeys(query))
+        known = self.known.get(terms)
+        if known is not None:
+            return known
         scores: dict[str, float] = defaultdict(float)
         hits: dict[str, set[str]] = defaultdict(set)
-        for term in dict.fromkeys(query):
+        for term in terms:
             posting = self.postings.get(term, ())
-            if not posting:
-                continue
-            idf = math.log(1 + (self.count - len(posting) + 0.5) / (len(posting) + 0.5))
-            for slug, n in posting:
-                norm = K1 * (1 - B + B * self.length[slug] / max(self.average, 1e-9))
-                scores[slug] += idf * n * (K1 + 1) / (n + norm)
+            if len(posting) > self.common:
+                continue  # in most documents: it tells them apart by next to nothing
+            for slug, score in posting:
+                scores[slug] += score
                 hits[slug].add(term)
-        return [(slug, score, hits[slug]) for slug, score in scores.items() if score > 0]
+        ranked = [(slug, score, hits[slug]) for slug, score in scores.items() if score > 0]
+        self.known[terms] = ranked
+        return ranked
 
 
 def _active(contact: Contact) -> bool:
@@ -255,7 +344,8 @@ def _short(text: str, most: int = 120) -> str:
     """The text to follow "offers" or "needs": a sentence's capital made small (not a
     name's: "Harbour Gin"), cut at a word."""
     words = " ".join(text.split()).rstrip(".").split(" ")
-    if words[0][1:].islower() and (len(words) == 1 or not words[1][:1].isupper()):
+    if (len(words[0]) == 1 or words[0][1:].islower()) and (
+            len(words) == 1 or not words[1][:1].isupper()):
         words[0] = words[0][:1].lower() + words[0][1:]
     text = " ".join(words)
     return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + "…"
