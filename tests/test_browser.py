@@ -70,8 +70,8 @@ def open_page(browser, url: str, width: int = 1280, height: int = 900):
 def test_dashboard_shows_due_items_first_and_makes_no_external_request(browser, site):
     page = open_page(browser, (site / "index.html").as_uri())
     headings = page.locator("main h2").all_inner_texts()
-    assert headings[:4] == ["Overdue and due soon", "Goals", "This week’s meetings",
-                            "Give and get"]
+    assert headings[:5] == ["Overdue and due soon", "Give this week", "Goals",
+                            "This week’s meetings", "Give and get"]
     first_state = page.locator("table.due tbody tr").first.locator(".badge").inner_text()
     assert first_state == "overdue"
     assert page.locator('meta[name="robots"]').get_attribute("content").startswith("noindex")

@@ -99,7 +99,7 @@ def test_main_help_lists_every_command() -> None:
     result = run("--help")
     assert sorted(main.commands) == ["balances", "brief", "build", "check", "deploy", "due",
                                      "export", "import", "init", "init-hosting", "new",
-                                     "serve", "stats"]
+                                     "serve", "stats", "suggest"]
     assert _leaves().count(("new", "contact")) == 1 and ("import", "vcard") in _leaves()
     for command in main.commands:
         assert command in result.output
@@ -179,7 +179,7 @@ def test_commands_find_the_journal_from_any_folder_inside_it(tmp_path: Path) -> 
     assert "ok: 2 contacts, 1 meeting, 2 exchanges" in result.output
     result = run("build", "--today", "2026-11-24", cwd=deep)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"built 13 pages into {root / 'site'}/ (open ")
+    assert result.stdout.startswith(f"built 14 pages into {root / 'site'}/ (open ")
     assert not (deep / "site").exists()  # the site goes where a build in the journal puts it
 
 

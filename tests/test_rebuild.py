@@ -320,6 +320,17 @@ def _meet_today(rng: random.Random, root: Path) -> None:
                          f"---\nwith: {slug}\nkind: lunch\n---\nToday.\n"})
 
 
+def _retrade(rng: random.Random, root: Path) -> None:
+    """What a contact needs or offers: the suggestions change, and the pages showing them."""
+    note = rng.choice(sorted(root.glob("contacts/*.md")))
+    text = note.read_text(encoding="utf-8")
+    key = rng.choice(["needs", "offers"])
+    said = f"{key}: {rng.choice(['a solicitor', 'an accountant', 'printing', 'a plumber'])}"
+    changed = re.sub(rf"(?m)^{key}: .*$", said, text, count=1)
+    note.write_text(changed if changed != text else text.replace("---\n", f"---\n{said}\n", 1),
+                    encoding="utf-8")
+
+
 def _reconfigure(rng: random.Random, root: Path) -> None:
     """A setting every page shows (the title), or one some figures read (soon_days)."""
     write_journal(root, {"refjournal.yaml": (
@@ -343,7 +354,7 @@ def _restyle(rng: random.Random, root: Path) -> None:
 
 EDITS = [_append_text, _append_text, _append_text, _blank_text, _retitle, _rename_contact,
          _add_meeting, _remove_note, _add_problem, _touch, _flip_state, _flip_state,
-         _meet_today, _reconfigure, _restyle]
+         _meet_today, _reconfigure, _restyle, _retrade]
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -57,7 +57,7 @@ def test_every_page_is_written_with_noindex(tmp_path: Path) -> None:
         "contacts/bob/index.html", "contacts/index.html", "contacts/zed-unknown/index.html",
         "follow-ups/index.html", "index.html", "insights/index.html",
         "meetings/2026/11/2026-11-01-coffee/index.html", "meetings/index.html",
-        "referrals/index.html", "review/index.html", "tags/index.html",
+        "referrals/index.html", "review/index.html", "suggestions/index.html", "tags/index.html",
     ]
     for page in pages:
         assert '<meta name="robots" content="noindex' in read(out, page), page
@@ -283,7 +283,7 @@ def test_the_search_index_holds_prospects_and_follow_up_texts(tmp_path: Path) ->
         ["Coffee", "2026-11-01", "Ada Byron, Bob Stone", "Harbour Gin Co.\nTidewater Brewing",
          "Send Ada the flood checklist", "meetings/2026-11-01-coffee/index.html"],
     ]
-    assert index["contacts"][0] == ["Ada Byron", "", "", "", "", "contacts/ada/index.html"]
+    assert index["contacts"][0] == ["Ada Byron", "", "", "", "", "", "contacts/ada/index.html"]
     script = read(out, "search.js")
     assert json.loads(script.removeprefix("window.refjournalSearchIndex = ").rstrip(";\n")) \
         == index

@@ -159,6 +159,25 @@ def test_search_finds_a_meeting_by_a_prospect_or_a_follow_up(browser, site):  # 
     page.close()
 
 
+def test_search_finds_who_needs_a_trade_and_who_offers_it(browser, site):  # noqa: F811
+    page = open_page(browser, (site / "index.html").as_uri())
+    box = page.locator("#site-search")
+    box.fill("fleet cover")  # what Ben Ashworth offers, in no name, company, role or tag
+    assert results(page) == ["Ben Ashworth"]
+    assert page.locator("#search-results [role=option] small").all_inner_texts()[-1] == (
+        "offers: Every new lease customer needs fleet cover from the day the vans arrive.")
+    box.fill("tenants")  # who needs tenants, and who offers them
+    found = results(page)
+    assert {"Edward Lyle", "José Núñez"} <= set(found)
+    lines = page.locator("#search-results [role=option] a").evaluate_all(
+        "links => links.map(a => [a.firstChild.textContent, a.lastChild.textContent])")
+    said = dict(lines)
+    assert said["Edward Lyle"].startswith("needs: Landlords and tenants")
+    assert said["José Núñez"].startswith("offers: New tenants signing commercial leases")
+    assert page.errors == []
+    page.close()
+
+
 def test_search_over_http_reads_the_json_index(browser, served):  # noqa: F811
     page = open_page(browser, served + "contacts/index.html")
     requests: list[str] = []
@@ -243,7 +262,7 @@ def test_without_javascript_the_labels_say_the_build_day(browser, tmp_path):  # 
 
 PAGES = ("index.html", "insights/index.html", "review/index.html", "connections/index.html",
          "tags/index.html", "tags/chapter/index.html", "contacts/index.html",
-         "contacts/priya-raman/index.html")
+         "contacts/priya-raman/index.html", "suggestions/index.html")
 
 
 @pytest.mark.parametrize("rel", PAGES)
@@ -282,7 +301,8 @@ COLUMNS_SHOWN = """table => {
 
 @pytest.mark.parametrize(("rel", "selector"), [
     ("contacts/priya-raman/index.html", "table.ledger"), ("index.html", "table.meetings"),
-    ("referrals/index.html", "table.ledger"), ("meetings/index.html", "table.meetings")])
+    ("referrals/index.html", "table.ledger"), ("meetings/index.html", "table.meetings"),
+    ("suggestions/index.html", "table.suggestions")])
 def test_every_column_of_the_wide_tables_shows_on_a_390_pixel_phone(
         browser, site, rel, selector):  # noqa: F811
     page = open_page(browser, (site / rel).as_uri(), width=390, height=844)

@@ -53,6 +53,7 @@ def stats_json(site: Derived) -> dict[str, Any]:
         "closed_value_by_month": [month.as_json() for month in site.closed_months],
         "closed_value_by_quarter": [quarter.as_json() for quarter in site.closed_quarters],
         "scorecard": site.scorecard.as_json(),
+        "suggestions": site.suggestions.as_json(),
     }
 
 

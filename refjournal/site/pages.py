@@ -7,7 +7,8 @@ meeting's, the day; a note's page and the dashboard get the journal's repository
 default theme's templates see nothing else, so a page's key (in incremental/keys.py) is
 made of its context alone: a template that starts reading one more figure fails at once,
 instead of showing it stale. Where a template shows part of the derived site, its `site`
-is a `View` of just those figures.
+is a `View` of just those figures; the suggestions a page shows (whom to introduce to whom)
+are given as such, a contact's page only what it shows of them (`Helper`, `Helped`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from ..insights.brief import brief
 from ..insights.derive import Derived
 from ..insights.due import STATES
+from ..insights.suggest import Suggestion, Suggestions
 from ..model import Contact, Meeting
 from .editing import repository
 
@@ -37,6 +39,22 @@ class Page:
         found: Contact | Meeting | None = self.context.get("contact") or self.context.get(
             "meeting")
         return found if "body" in self.context else None
+
+
+@dataclass(frozen=True)
+class Helper:
+    """Someone who could answer a contact's need, as the contact's page shows them."""
+
+    contact: str
+    matched: tuple[str, ...]  # the need's words that their offer shares
+
+
+@dataclass(frozen=True)
+class Helped:
+    """Someone whose need a contact could answer, as the contact's page shows them."""
+
+    contact: str
+    need: str
 
 
 @dataclass(frozen=True)
@@ -110,6 +128,7 @@ class Lazy:
 
 
 _UNSET = object()
+GIVE_THIS_WEEK = 5  # suggestions on the dashboard
 
 
 def whole_model(site: Derived) -> dict[str, Any]:
@@ -131,17 +150,21 @@ def pages(site: Derived, repo_folder: str = "") -> Iterator[Page]:
              day: bool = True) -> Page:
         return Page(path, template, {**(dated if day else shared), "nav": nav, **context})
 
+    suggested = site.suggestions
     yield page("index.html", "index.html", "dashboard", {
         "week": _this_week(site), "repo": repo,
+        "suggestions": give_this_week(suggested.suggestions),
+        "suggested": len(suggested.suggestions),
         "site": View(items=site.items, balances=site.balances, totals=site.totals,
                      goals=site.goals, reciprocity=site.reciprocity, months=site.months)})
     yield page("follow-ups/index.html", "follow_ups.html", "follow-ups",
                {"groups": _by_state(site)})
     yield page("contacts/index.html", "contacts.html", "contacts", {
         "contacts": journal.contacts, "site": _people(site, journal.contacts)})
+    given = _given(suggested)
     for contact in journal.contacts.values():
         yield page(f"contacts/{contact.slug}/index.html", "contact.html", "contacts",
-                   {**_contact(site, contact), "repo": repo})
+                   {**_contact(site, contact), **given(contact.slug), "repo": repo})
     yield page("meetings/index.html", "meetings.html", "meetings", {
         "months": _by_month(journal.meetings), "count": len(journal.meetings)})
     for meeting in journal.meetings:
@@ -165,6 +188,8 @@ def pages(site: Derived, repo_folder: str = "") -> Iterator[Page]:
         "site": View(review=site.review,
                      health={r.contact: site.health[r.contact] for r in site.review})})
     yield page("connections/index.html", "connections.html", "connections", _connections(site))
+    yield page("suggestions/index.html", "suggestions.html", "suggestions", {
+        "suggestions": suggested.suggestions, "unanswered": suggested.unanswered})
     yield page("tags/index.html", "tags.html", "tags", {"site": View(tags=site.tags)})
     for tag in site.tags:
         people = {slug: journal.contacts[slug] for slug in tag.contacts}
@@ -192,6 +217,44 @@ def _contact(site: Derived, contact: Contact) -> dict[str, Any]:
             if slug in site.items_by_contact else {},
             exchanges_by_contact={slug: exchanges} if exchanges else {},
             meetings_by_id={e.meeting: site.meetings_by_id[e.meeting] for e in exchanges})}
+
+
+def give_this_week(suggestions: tuple[Suggestion, ...], most: int = GIVE_THIS_WEEK
+                   ) -> tuple[Suggestion, ...]:
+    """The dashboard's suggestions, best first: the best that each bring in two people
+    not yet on the list (the five best alone are often one generous contact's five), and
+    if that makes fewer than `most`, the best of the rest. The same suggestions give the
+    same five: the same journal and day do."""
+    picked: list[int] = []
+    seen: set[str] = set()
+    for n, suggestion in enumerate(suggestions):
+        if len(picked) == most:
+            break
+        if suggestion.for_ not in seen and suggestion.candidate not in seen:
+            picked.append(n)
+            seen.update((suggestion.for_, suggestion.candidate))
+    if len(picked) < most:
+        taken = set(picked)
+        picked += [n for n in range(len(suggestions)) if n not in taken][:most - len(picked)]
+    return tuple(suggestions[n] for n in sorted(picked))
+
+
+def _given(suggested: Suggestions) -> Callable[[str], dict[str, tuple[Any, ...]]]:
+    """What a contact's page shows of the suggestions, best first: who could answer their
+    need (`suggestions`) and whose need they could answer (`answers`). Only what the page
+    shows, so that a score moved by someone else's edit does not render it again; grouped
+    once for every page (`Suggestions.for_contact` and `answered_by` each go over all)."""
+    helpers: dict[str, list[Helper]] = defaultdict(list)
+    helped: dict[str, list[Helped]] = defaultdict(list)
+    for s in suggested.suggestions:
+        helpers[s.for_].append(Helper(s.candidate, s.matched))
+        helped[s.candidate].append(Helped(s.for_, s.need))
+
+    def given(slug: str) -> dict[str, tuple[Any, ...]]:
+        return {"suggestions": tuple(helpers.get(slug, ())),
+                "answers": tuple(helped.get(slug, ()))}
+
+    return given
 
 
 def _people(site: Derived, people: Iterable[str]) -> View:

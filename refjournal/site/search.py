@@ -1,6 +1,7 @@
 """The search index the site's search box reads: contacts (name, company, role, tags,
-needs) and meetings (title, date, people, the prospects of their referrals and the texts of
-their follow-ups), with the page of each, relative to the site, last in every entry."""
+needs, offers: a trade finds both who needs it and who offers it) and meetings (title,
+date, people, the prospects of their referrals and the texts of their follow-ups), with
+the page of each, relative to the site, last in every entry."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ INDEX_SCRIPT = "search.js"  # the same, as a script, for a site opened from disk
 def search_index(site: Derived) -> dict[str, list[list[str]]]:
     contacts = site.journal.contacts
     return {
-        "contacts": [[c.name, c.company, c.role, " ".join(c.tags), c.needs,
+        "contacts": [[c.name, c.company, c.role, " ".join(c.tags), c.needs, c.offers,
                       f"contacts/{c.slug}/index.html"] for c in contacts.values()],
         "meetings": [[m.heading, m.date.isoformat(),
                       ", ".join(contacts[s].name for s in m.contacts),

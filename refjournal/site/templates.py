@@ -109,6 +109,7 @@ SECTIONS = (("dashboard", "Dashboard", "index.html"),
             ("insights", "Insights", "insights/index.html"),
             ("review", "Review", "review/index.html"),
             ("connections", "Connector", "connections/index.html"),
+            ("suggestions", "Suggestions", "suggestions/index.html"),
             ("tags", "Tags", "tags/index.html"))
 
 

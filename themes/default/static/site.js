@@ -191,7 +191,9 @@
     }
     loading = loading.then(function (data) {
       return {
-        contacts: data.contacts.map(function (c) { return {item: c, text: fold(c.slice(0, 5).join(" ")), name: fold(c[0])}; }),
+        contacts: data.contacts.map(function (c) {
+          return {item: c, text: fold(c.slice(0, -1).join(" ")), name: fold(c[0]), head: fold(c.slice(0, 4).join(" "))};
+        }),
         meetings: data.meetings.map(function (m) {
           return {item: m, text: fold(m.slice(0, 5).join(" ")), name: fold(m[0]), head: fold(m.slice(0, 3).join(" "))};
         })
@@ -215,12 +217,14 @@
   }
 
   // A meeting found by a prospect of its referrals or a text of its follow-ups, not by its
-  // title, date or people alone, says which one: the line with most of the other words.
+  // title, date or people alone, says which one: the line with most of the other words; a
+  // contact found by what they need or offer, not by name, company, role or tags, says so.
   var HELD = [[3, "prospect: "], [4, "follow-up: "]];
-  function held(entry, words) {
+  var SAID = [[4, "needs: "], [5, "offers: "]];
+  function held(entry, words, fields) {
     var rest = words.filter(function (w) { return entry.head.indexOf(w) === -1; });
     var best = "", most = 0;
-    HELD.forEach(function (field) {
+    fields.forEach(function (field) {
       (entry.item[field[0]] || "").split("\n").forEach(function (line) {
         var folded = fold(line);
         var hits = rest.filter(function (w) { return folded.indexOf(w) !== -1; }).length;
@@ -302,11 +306,11 @@
     load().then(function (data) {
       if (words().join(" ") !== asked.join(" ")) return;  // typed on meanwhile
       var people = matches(data.contacts, asked, 8).map(function (entry) {
-        var c = entry.item;
-        return option(link(c[5]), c[0], [c[2], c[1]].filter(Boolean).join(", ") || c[3]);
+        var c = entry.item, why = held(entry, asked, SAID);
+        return option(link(c[c.length - 1]), c[0], [c[2], c[1]].filter(Boolean).join(", ") || c[3], why);
       });
       var meetings = matches(data.meetings, asked, 8).map(function (entry) {
-        var m = entry.item, why = held(entry, asked);
+        var m = entry.item, why = held(entry, asked, HELD);
         return option(link(m[5]), m[0], m[1] + (m[2] ? " · " + m[2] : ""), why);
       });
       var nodes = [];
