@@ -267,6 +267,9 @@ def test_balances_json_and_table(tmp_path: Path) -> None:
     ]
     table = run("balances", "--journal", str(root)).output.splitlines()
     assert table[1].split()[:6] == ["ada", "Ada", "Lovelace", "1", "0", "+1"]
+    write_journal(root, {"refjournal.yaml": "currency: GBP\n"})
+    table = run("balances", "--journal", str(root)).output.splitlines()
+    assert table[2].split()[-3:] == ["0", "GBP", "500"]  # Bob's, as the site writes it
 
 
 @pytest.mark.parametrize("command", ["due", "balances"])

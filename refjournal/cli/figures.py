@@ -94,10 +94,15 @@ def balances_command(journal: Path | None, today: dt.date | None, as_json: bool)
     if as_json:
         click.echo(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
         return
+    from ..insights.business import amount_text
+
+    currency = loaded.journal.config.currency  # as the site writes amounts: GBP 1,200
     print_table(tuple(Column(title) for title in ("contact", "name", "gave", "got", "balance",
-                                             "gave_value", "got_value")),
-           [(r.contact, r.name, r.gave, r.got, f"{r.balance:+d}" if r.balance else "0",
-             r.gave_value, r.got_value) for r in rows])
+                                                  "gave_value", "got_value")),
+                [(r.contact, r.name, r.gave, r.got, f"{r.balance:+d}" if r.balance else "0",
+                  amount_text(r.gave_value, currency), amount_text(r.got_value, currency))
+                 for r in rows])
+
 
 @main.command("brief")
 @click.argument("ref")
