@@ -23,7 +23,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property, lru_cache
 
 import snowballstemmer
 
@@ -120,9 +120,6 @@ class Suggestions:
     def for_contact(self, slug: str) -> tuple[Suggestion, ...]:
         return tuple(s for s in self.suggestions if s.for_ == slug)
 
-    def answered_by(self, slug: str) -> tuple[Suggestion, ...]:
-        return tuple(s for s in self.suggestions if s.candidate == slug)
-
     def as_json(self) -> dict[str, object]:
         return {"suggestions": [s.as_json() for s in self.suggestions],
                 "unanswered": [u.as_json() for u in self.unanswered]}
@@ -132,7 +129,6 @@ class Words:
     """A text as the terms it is matched by, and back to the words it was written in."""
 
     def __init__(self, synonyms: Sequence[Sequence[str]] = ()) -> None:
-        self.stem = snowballstemmer.stemmer("english").stemWord
         self.group: dict[str, str] = {}
         for group in (*SYNONYMS, *synonyms):
             words = [w for w in (" ".join(fold_name(g).split()) for g in group) if w]
@@ -141,10 +137,6 @@ class Words:
             name = f"~{words[0]}"
             for word in words:
                 self.group.setdefault(word, name)
-
-    @cache  # noqa: B019 - one Words per derive; words repeat
-    def _stemmed(self, word: str) -> str:
-        return str(self.stem(word))
 
     def terms(self, text: str) -> list[tuple[str, str]]:
         """(term, word as written) for each word that counts."""
@@ -162,7 +154,17 @@ class Words:
                      word[:-2] if word.endswith("es") else ""):
             if form in self.group:
                 return self.group[form]
-        return self._stemmed(word)
+        return _stem(word)
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)  # words repeat, in a journal and from one build to the next
+def _stem(word: str) -> str:
+    """The word's stem, on the word alone: kept across builds (serve), not per `Words`,
+    which a cache on the method would keep alive for ever."""
+    return str(_STEMMER.stemWord(word))
 
 
 def current_needs(journal: Journal, today: dt.date) -> dict[str, tuple[str, ...]]:
