@@ -128,16 +128,16 @@ def test_a_self_hosted_forge_and_a_branch_of_ones_own(tmp_path):
 
 def test_a_journal_in_a_folder_of_its_repository(tmp_path):
     root = journal_in_repo(tmp_path, "repo_url: https://github.com/maya/notes\n",
-                           folder="work/my journal")
-    assert folder_in_repository(root) == "work/my journal"
+                           folder="notes/my journal")
+    assert folder_in_repository(root) == "notes/my journal"
     out = built(root, tmp_path / "site")
     found = links(out / SOFIA)
     assert found["Edit this note"] == ("https://github.com/maya/notes/edit/main/"
-                                       "work/my%20journal/contacts/sofia-marchetti.md")
+                                       "notes/my%20journal/contacts/sofia-marchetti.md")
     assert found["Log a meeting"].startswith("https://github.com/maya/notes/new/main?filename="
-                                             f"work/my%20journal/meetings/2026/{SOFIA_FILE}&")
+                                             f"notes/my%20journal/meetings/2026/{SOFIA_FILE}&")
     assert links(out / MEETING)["Edit this note"].endswith(
-        "/edit/main/work/my%20journal/meetings/2026/2026-11-02-coffee.md")
+        "/edit/main/notes/my%20journal/meetings/2026/2026-11-02-coffee.md")
 
 
 def test_a_journal_outside_any_repository_is_taken_as_its_top(tmp_path):

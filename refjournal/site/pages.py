@@ -243,7 +243,7 @@ def _given(suggested: Suggestions) -> Callable[[str], dict[str, tuple[Any, ...]]
     """What a contact's page shows of the suggestions, best first: who could answer their
     need (`suggestions`) and whose need they could answer (`answers`). Only what the page
     shows, so that a score moved by someone else's edit does not render it again; grouped
-    once for every page (`Suggestions.for_contact` and `answered_by` each go over all)."""
+    once for every page (`Suggestions.for_contact` goes over all of them each time)."""
     helpers: dict[str, list[Helper]] = defaultdict(list)
     helped: dict[str, list[Helped]] = defaultdict(list)
     for s in suggested.suggestions:
