@@ -385,4 +385,8 @@ loop_since: {today}
 # repo_url: https://github.com/you/journal
 # The branch those links open (default: main).
 # edit_branch: main
+
+# Keep the pages a reader visited, and the search index, for reading offline (a service
+# worker; the site must be served over HTTPS). false: online only.
+# offline: true
 """

@@ -25,6 +25,7 @@ from .incremental.engine import Engine, Past
 from .journal.load import Loaded, load
 from .journal.read import CONTACTS, MEETINGS, walk
 from .problems import Problem, error, has_errors, sort_key, strict
+from .site.offline import digests_of, worker_files
 from .site.theme import USER_THEME, theme_dirs
 from .site.write import check_output, locked, write_site
 from .timings import stage
@@ -114,6 +115,9 @@ def _site(target: Target, loaded: Loaded, past: Past) -> Built:
         problems = _problems(loaded, rendered, target.strict_mode)
         if has_errors(problems):
             return Built(problems, written=False)
+        # Last, the service worker: it names the build by the digests of all the others.
+        for path, data in worker_files(loaded.journal.config, writer.digests).items():
+            writer.sink.took(path, writer.sink.write(path, data))
         writer.commit()
     written = writer.written()
     with stage("record"):
@@ -150,7 +154,10 @@ def _encrypted(target: Target, password: str, engine: Engine) -> Built:
                                        "or build without --encrypt")], written=False)
     from .publish.encrypt import UNLOCK_JS, encrypt_site, new_keys
 
-    write_site(target.out, encrypt_site(rendered.files, new_keys(password), UNLOCK_JS))
+    files = encrypt_site(rendered.files, new_keys(password), UNLOCK_JS,
+                         offline=loaded.journal.config.offline)
+    files.update(worker_files(loaded.journal.config, digests_of(files)))  # of what is sent
+    write_site(target.out, files)
     return Built(problems, written=True, pages=_pages(rendered.files))
 
 

@@ -82,6 +82,7 @@ class Config:
     scorecard: Scorecard = field(default_factory=Scorecard)
     repo_url: str = ""  # the journal's repository on a git host, for edit links
     edit_branch: str = ""  # the branch edit links open; "" for `main` (site/editing.py)
+    offline: bool = True  # a service worker keeps visited pages to read offline (site/offline.py)
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,8 @@ def test_an_edit_of_a_meeting_s_gist_renews_the_briefs_that_show_it(tmp_path, mo
     note.write_text(note.read_text().replace("does not show", "never shows"))
     paths = rendered_pages(monkeypatch)
     again = build(root, out, TODAY, cache=ParseCache(tmp_path / "cache", root))
-    assert again.changed == ("meetings/2026-10-01/index.html",) and paths == []
+    # (and the service worker, which names the build)
+    assert again.changed == ("meetings/2026-10-01/index.html", "sw.js") and paths == []
     # the gist itself: the contact pages that show it, and the feed, are made again
     note.write_text(note.read_text().replace("bonded warehouse", "bonded store"))
     again = build(root, out, TODAY, cache=ParseCache(tmp_path / "cache", root))

@@ -298,7 +298,8 @@ def test_the_site_shows_amounts_with_the_currency_and_business_by_month_and_quar
     closed = insights.split('id="closed"')[1].split("</section>")[0]
     assert f"This quarter (2026-Q4) you passed <strong>GBP{NBSP}800</strong>" in closed
     assert f"received <strong>GBP{NBSP}2,850.50</strong>" in closed
-    assert 'aria-labelledby="closed-business-title closed-business-desc"' in closed
+    assert ('aria-labelledby="closed-business-title" aria-describedby="closed-business-desc '
+            'closed-per-month closed-per-quarter"') in closed
     assert "2026-11: passed GBP 0, received GBP 1,850.50" in closed  # the chart's numbers
     assert (f'<tr><th scope="row">2026-10</th><td class="num">GBP{NBSP}800</td>'
             f'<td class="num">GBP{NBSP}1,000</td></tr>') in closed

@@ -37,7 +37,7 @@ HOSTILE = {
         "[ref]: javascript:alert(15)", "", "[ref] and [spaced](  JaVaScRiPt:alert(16))", "",
     ]),
 }
-OWN_SCRIPTS = {"site.js"}
+OWN_SCRIPTS = {"site.js", "offline.js"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 

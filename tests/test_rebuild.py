@@ -23,6 +23,7 @@ from refjournal.incremental import keys, rebuild
 from refjournal.incremental.cache import ParseCache
 from refjournal.incremental.reuse import Stale
 from refjournal.site.markdown import TooDeep, make_markdown, render_markdown
+from refjournal.site.offline import WORKER
 from refjournal.site.write import MARKER, recover, update_site, write_site
 
 from .conftest import REPO, TODAY, rendered_pages, states, tree, write_journal
@@ -59,9 +60,9 @@ def test_an_edited_text_rewrites_its_page_and_nothing_else(tmp_path):
     note.write_text(note.read_text() + "\nThen **lunch** with [[Ada Lovelace|Ada]].\n")
     result = incremental(root, out, cache)
     page = "meetings/2026/2026-11-02-coffee/index.html"
-    assert result.changed == (page,)
+    assert result.changed == (page, WORKER)  # the service worker names the build
     after = states(out)  # and the marker, renewed by every change to the site
-    assert {rel for rel in after if after[rel] != before[rel]} == {page, MARKER}
+    assert {rel for rel in after if after[rel] != before[rel]} == {page, WORKER, MARKER}
     assert "<strong>lunch</strong>" in (out / page).read_text()
     assert tree(out) == fresh(root, tmp_path / "fresh")
 
@@ -85,7 +86,8 @@ def test_the_cli_says_what_it_changed(tmp_path):
     assert CliRunner().invoke(main, args).stdout.startswith("built ")
     (root / "contacts/ada.md").write_text(JOURNAL["contacts/ada.md"] + "More.\n")
     output = CliRunner().invoke(main, args).stdout
-    assert output.startswith(f"updated {tmp_path / 'site'}/: 1 file changed, the rest kept")
+    # the page and the service worker, which names the build
+    assert output.startswith(f"updated {tmp_path / 'site'}/: 2 files changed, the rest kept")
     assert "is up to date" in CliRunner().invoke(main, args).stdout
 
 
@@ -193,7 +195,8 @@ def test_a_text_put_in_place_then_undone_is_undone_by_a_full_build(tmp_path):
     original = note.read_text()
     # below its first paragraph (the gist, which briefs show elsewhere)
     note.write_text(original.replace("Short call.", "Short call.\n\nThen a longer one."))
-    assert incremental(root, out, cache).changed == ("meetings/2026/2026-11-10-call/index.html",)
+    assert incremental(root, out, cache).changed == ("meetings/2026/2026-11-10-call/index.html",
+                                                     WORKER)
     note.write_text(original)
     tomorrow = TODAY + dt.timedelta(days=1)  # a full build
     assert incremental(root, out, cache, day=tomorrow).written

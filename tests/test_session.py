@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from refjournal.build import Session, build
+from refjournal.site.offline import WORKER
 from refjournal.site.write import update_site, write_site
 
 from .conftest import TODAY, rendered_pages, tree, write_journal
@@ -129,7 +130,8 @@ def test_an_edit_rewrites_only_the_pages_it_changes(tmp_path: Path, monkeypatch)
     session.build()
     rewritten = sorted(p for p in tree(out, marker=False)
                        if (out / p).stat().st_mtime_ns != before[p])
-    assert rewritten == ["meetings/2026/2026-11-01-lunch/index.html"]  # only the body changed
+    # only the body changed (and the service worker, which names the build)
+    assert rewritten == ["meetings/2026/2026-11-01-lunch/index.html", WORKER]
     assert set(rendered) <= {"meetings/2026/2026-11-01-lunch/index.html"}  # no index page
     assert session.build().written  # and a build with no change writes nothing
     assert all((out / p).stat().st_mtime_ns == before[p] for p in tree(out, marker=False)

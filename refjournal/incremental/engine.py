@@ -145,14 +145,17 @@ class Past:
         full render makes."""
         from ..insights.derive import derive
         from ..journal.load import load
+        from ..site.offline import digests_of, worker_files
         from ..site.render import render_site
         from .reuse import Stale
 
         loaded = load(self.root)
         rendered = render_site(derive(loaded.journal, self.today), theme_dirs(self.root),
                                repo_folder=loaded.repo_folder)
+        files = rendered.files
+        files.update(worker_files(loaded.journal.config, digests_of(files)))
         for path in written:
-            if path != MARKER and rendered.files.get(path) != (self.out / path).read_bytes():
+            if path != MARKER and files.get(path) != (self.out / path).read_bytes():
                 raise Stale(f"{path} had a note's new text spliced in, but a render makes "
                             "other bytes")
 

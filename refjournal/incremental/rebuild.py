@@ -8,7 +8,8 @@ and where each note's text sits in its page. With it:
   writes nothing;
 - an edit of the text of notes (below the front matter, the usual edit) is put into
   their pages in place: the rest of the journal is not read again, because the text of a
-  note shows on its own page and nowhere else;
+  note shows on its own page and nowhere else (the service worker, which names the build
+  by every file's digest, is made again: site/offline.py);
 - anything else is a full build, which then writes only the files whose bytes changed.
 
 A note whose size, times and inode are the recorded ones is not read at all; one that
@@ -27,6 +28,7 @@ from pathlib import Path
 from ..journal.read import CONTACTS, Discovered, discover, parse_note
 from ..journal.validate import validate_contact, validate_meeting
 from ..site.markdown import TooDeep, make_markdown, render_markdown
+from ..site.offline import WORKER, worker_script
 from ..site.write import StatKey, marker, stat_key, update_site
 from ..slug import lookup
 from .record import FileState, NoteState, Record, digest
@@ -156,6 +158,10 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan,
         new = old[:before] + html.encode("utf-8") + old[len(old) - after:]
         if new != old:
             changes[page] = new
+    if changes and WORKER in files:  # the service worker names the build: made again
+        digests = {path: file.digest for path, file in files.items()}
+        digests.update({page: digest(new) for page, new in changes.items()})
+        changes[WORKER] = worker_script(digests)
     if changes:
         update_site(out, changes)
         for page, new in changes.items():

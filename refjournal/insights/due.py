@@ -40,6 +40,10 @@ class DueItem:
     what: str
     state: str
     source: Source
+    # The last day the item is open, when the passing days close it: a birthday on its day,
+    # the loop's items of a referral received without `loop_since` 30 days after it (the
+    # site's script drops it on a later day); None while it is not done.
+    until: dt.date | None = None
 
     def as_json(self) -> dict[str, object]:
         return {"due": self.due.isoformat(), "kind": self.kind, "contacts": list(self.contacts),
@@ -86,7 +90,7 @@ def _month_day(year: int, month: int, day: int) -> dt.date:
 def due_items(journal: Journal, today: dt.date) -> list[DueItem]:
     """Every open item, sorted by due date (then kind, contacts and source)."""
     config = journal.config
-    items: list[tuple[dt.date, str, tuple[str, ...], str, Source]] = []
+    items: list[tuple[dt.date, str, tuple[str, ...], str, Source, dt.date | None]] = []
     names = journal.contacts
 
     def who(slugs: tuple[str, ...]) -> str:
@@ -99,38 +103,40 @@ def due_items(journal: Journal, today: dt.date) -> list[DueItem]:
         if reminder is not None:
             items.append((reminder, KEEP_IN_TOUCH, (contact.slug,),
                           f"Keep in touch with {contact.name}",
-                          Source(contact.source.path, _cadence_line(journal, contact))))
+                          Source(contact.source.path, _cadence_line(journal, contact)), None))
         if contact.follow_up is not None:
             items.append((contact.follow_up, FOLLOW_UP, (contact.slug,),
                           f"Follow up with {contact.name}",
-                          Source(contact.source.path, contact.line_of("follow_up"))))
+                          Source(contact.source.path, contact.line_of("follow_up")), None))
         if contact.birthday is not None:
             when = next_birthday(contact.birthday.month, contact.birthday.day, today)
             if (when - today).days <= config.birthday_days:
                 items.append((when, BIRTHDAY, (contact.slug,), f"{contact.name}'s birthday",
-                              Source(contact.source.path, contact.line_of("birthday"))))
+                              Source(contact.source.path, contact.line_of("birthday")), when))
 
     for meeting in journal.meetings:
         for follow_up in meeting.follow_ups:
             if not follow_up.done:
                 items.append((follow_up.due, FOLLOW_UP, follow_up.contacts,
                               follow_up.what or f"Follow up with {who(follow_up.contacts)}",
-                              follow_up.source))
+                              follow_up.source, None))
         for exchange in meeting.gave:
             if exchange.type == "referral" and exchange.status == "open":
                 what = f"Ask {who(exchange.contacts)} how the referral went"
                 if exchange.prospect:
                     what += f" ({exchange.prospect})"
                 items.append((add_days(meeting.date, config.referral_check_days),
-                              REFERRAL_CHECK, exchange.contacts, what, exchange.source))
+                              REFERRAL_CHECK, exchange.contacts, what, exchange.source, None))
 
         for exchange in meeting.got:
-            items += loop_items(exchange, config, today, who)
+            until = loop_until(exchange, config)
+            items += [(*item, until) for item in loop_items(exchange, config, today, who)]
 
     items.sort(key=lambda item: (item[0], KINDS.index(item[1]), item[2], item[4].path,
                                  item[4].line))
-    return [DueItem(due, kind, contacts, what, state_of(due, today, config.soon_days), source)
-            for due, kind, contacts, what, source in items]
+    return [DueItem(due, kind, contacts, what, state_of(due, today, config.soon_days), source,
+                    until)
+            for due, kind, contacts, what, source, until in items]
 
 
 def in_the_loop(exchange: Exchange, config: Config, today: dt.date) -> bool:
@@ -141,6 +147,14 @@ def in_the_loop(exchange: Exchange, config: Config, today: dt.date) -> bool:
         return False
     since = config.loop_since or add_days(today, -LOOP_WINDOW)
     return exchange.date >= since
+
+
+def loop_until(exchange: Exchange, config: Config) -> dt.date | None:
+    """The last day a referral received is in the loop (`in_the_loop`), when days end it:
+    without `loop_since`, 30 days after it."""
+    if config.loop_since is not None or exchange.date is None:
+        return None
+    return add_days(exchange.date, LOOP_WINDOW)
 
 
 def loop_items(exchange: Exchange, config: Config, today: dt.date,

@@ -34,6 +34,7 @@ CONFIG_KEYS: Mapping[str, Callable[[Any], Any]] = {
     "currency": fields.currency,
     "scorecard": lambda value: value,  # a mapping, read by _scorecard
     "synonyms": fields.synonyms,
+    "offline": fields.boolean,
 }
 GOAL_KEYS = tuple(Goals.__dataclass_fields__)
 # Each goal's kind of value: a count a week or a month, or an amount of money.

@@ -7,7 +7,10 @@ from the password through PBKDF2-HMAC-SHA256 with a random salt per build; every
 its own nonce, and its name is bound to it as associated data. Pages get opaque names (a
 keyed hash of their path), and the links inside them are rewritten to match, so neither
 the addresses nor the shells say whose notes these are. Theme files (styles, scripts) and
-the files for crawlers stay as they are: they hold nothing of the journal.
+the files for crawlers stay as they are: they hold nothing of the journal. So does the
+web app manifest, which names the site as its shell does ("Private journal"), not by the
+journal's title; the service worker (site/offline.py) is made after, from the files sent,
+and keeps only those: what it stores for reading offline is encrypted too.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from ..site.homescreen import BAR, BAR_DARK, MANIFEST, manifest
 from ..site.search import INDEX, INDEX_SCRIPT
 
 ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
 FORMAT = 1
-PLAIN = ("assets/", "robots.txt", "_headers")  # theme files and crawler files, kept as is
+# Theme files, crawler files and the manifest (made anew without the title), kept plain.
+PLAIN = ("assets/", "robots.txt", "_headers", MANIFEST)
+NAME = "Private journal"  # what the shell and the manifest call an encrypted site
 UNLOCK_SCRIPT = "assets/unlock.js"
 UNLOCK_JS = (Path(__file__).parent / "unlock.js").read_bytes()  # the password page's script
 _LINK = re.compile(rb'(\s(?:href|src|data-href)=")([^"]*)(")')
@@ -64,10 +70,11 @@ def opaque_name(keys: Keys, path: str) -> str:
     return f"{digest[:32]}.html"
 
 
-def encrypt_site(files: Mapping[str, bytes], keys: Keys, unlock_js: bytes
-                 ) -> dict[str, bytes]:
+def encrypt_site(files: Mapping[str, bytes], keys: Keys, unlock_js: bytes, *,
+                 offline: bool = True) -> dict[str, bytes]:
     """The files to publish: every page and data file encrypted under an opaque name; theme
-    and crawler files as they are."""
+    and crawler files as they are. `offline` is the journal's setting: whether the shells
+    register the service worker (or remove one an earlier build left)."""
     names = {path: opaque_name(keys, path) if _is_page(path)
              else opaque_name(keys, path).removesuffix(".html") + ".bin"
              for path in files if not path.startswith(PLAIN)}
@@ -75,11 +82,13 @@ def encrypt_site(files: Mapping[str, bytes], keys: Keys, unlock_js: bytes
     for path, data in files.items():
         if path == INDEX_SCRIPT:  # for sites opened from disk; the encrypted one reads INDEX
             continue
-        if path.startswith(PLAIN):
+        if path == MANIFEST:
+            out[path] = manifest(NAME)
+        elif path.startswith(PLAIN):
             out[path] = data
         elif _is_page(path):
             page = _relink(data, path, names)
-            out[names[path]] = _shell(keys, names[path], page)
+            out[names[path]] = _shell(keys, names[path], page, offline)
         else:  # a data file (an export, an index): the same cipher, no shell; the site's
             # script opens it with the page's key (see unlock.js)
             if path == INDEX:
@@ -146,13 +155,14 @@ def _relink_index(data: bytes, names: Mapping[str, str]) -> bytes:
     return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _shell(keys: Keys, name: str, page: bytes) -> bytes:
+def _shell(keys: Keys, name: str, page: bytes, offline: bool) -> bytes:
     nonce = os.urandom(12)
     data = AESGCM(keys.cipher).encrypt(nonce, page, name.encode("utf-8"))
     payload = json.dumps({"format": FORMAT, "salt": _b64(keys.salt),
                           "iterations": keys.iterations, "nonce": _b64(nonce),
                           "data": _b64(data)}, separators=(",", ":"))
-    return SHELL.replace("{payload}", payload).replace("{script}", UNLOCK_SCRIPT).encode()
+    return (SHELL.replace("{payload}", payload).replace("{script}", UNLOCK_SCRIPT)
+            .replace("{offline}", "on" if offline else "off").encode())
 
 
 def _b64(data: bytes) -> str:
@@ -169,13 +179,18 @@ SHELL = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<title>Private journal</title>
+<title>{name}</title>
 <link rel="stylesheet" href="assets/style.css">
 <link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
+<link rel="manifest" href="manifest.webmanifest">
+<link rel="apple-touch-icon" href="assets/apple-touch-icon.png">
+<meta name="theme-color" content="{bar}" media="(prefers-color-scheme: light)">
+<meta name="theme-color" content="{bar_dark}" media="(prefers-color-scheme: dark)">
+<script src="assets/offline.js" data-offline="{offline}" defer></script>
 </head>
 <body>
 <main class="unlock">
-<h1>Private journal</h1>
+<h1>{name}</h1>
 <form id="unlock" autocomplete="off">
 <label for="password">Password</label>
 <input id="password" type="password" autocomplete="current-password" required autofocus>
@@ -189,4 +204,4 @@ SHELL = """<!doctype html>
 <script src="{script}"></script>
 </body>
 </html>
-"""
+""".replace("{name}", NAME).replace("{bar}", BAR).replace("{bar_dark}", BAR_DARK)

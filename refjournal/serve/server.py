@@ -30,6 +30,7 @@ from urllib.parse import unquote
 from ..build import Built, Session
 from ..journal.read import inside
 from ..problems import Problem, error, summary
+from ..site.offline import WORKER
 from .watch import QUIET, Debouncer, watch
 
 LIVE = "/__refjournal__/"  # the server's own URLs; no page of a site starts with this
@@ -37,6 +38,19 @@ EVENTS, SCRIPT = LIVE + "events", LIVE + "live.js"
 LIVE_JS = (Path(__file__).parent / "live.js").read_bytes()
 PING = 15.0  # seconds between keep-alive comments on an event stream
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
+# Served for the site's service worker (site/offline.py): a preview is always online and
+# changes with every save, and a worker would outlive it at this address (where another
+# program may serve next). This one deletes what a worker of this scope kept, and goes.
+NO_WORKER = b"""// refjournal serve: a live preview keeps nothing for reading offline.
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) {
+  var mine = "refjournal " + self.registration.scope + " ";
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) { return name.indexOf(mine) === 0; })
+      .map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.registration.unregister(); }));
+});
+"""
 
 
 @dataclass
@@ -180,6 +194,8 @@ class Handler(BaseHTTPRequestHandler):
             self._events(body)
         elif self.livereload and path == SCRIPT:
             self._send(HTTPStatus.OK, LIVE_JS, "text/javascript", body)
+        elif path == f"/{WORKER}":
+            self._send(HTTPStatus.OK, NO_WORKER, "text/javascript", body)
         else:
             self._file(body)
 
@@ -385,3 +401,5 @@ def _interrupt(signum: int, frame: object) -> None:
 mimetypes.add_type("text/css", ".css")
 mimetypes.add_type("image/svg+xml", ".svg")
 mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+mimetypes.add_type("image/png", ".png")

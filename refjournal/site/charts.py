@@ -24,13 +24,16 @@ MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
               "Nov", "Dec")
 
 
-def _svg(name: str, width: int, height: int, title: str, desc: str, body: str,
-         css: str = "chart", role: str = "img") -> Markup:
+def _svg(name: str, size: tuple[int, int], title: str, desc: str, body: str,
+         css: str = "chart", role: str = "img", described_by: str = "") -> Markup:
     """An image (or, for the graph with its links, a group) named by its title and
-    described by its numbers."""
+    described by its numbers, and by the page's elements `described_by` (the ids of the
+    tables that hold the same numbers), when given."""
+    more = f" {escape(described_by)}" if described_by else ""
+    width, height = size
     return Markup(
         f'<svg class="{css}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="{role}" aria-labelledby="{name}-title {name}-desc" '
+        f'role="{role}" aria-labelledby="{name}-title" aria-describedby="{name}-desc{more}" '
         f'preserveAspectRatio="xMinYMin meet">'
         f'<title id="{name}-title">{escape(title)}</title>'
         f'<desc id="{name}-desc">{escape(desc)}</desc>{body}</svg>')
@@ -64,10 +67,11 @@ def goal_chart(goal: GoalProgress, currency: str = "") -> Markup:
     desc = "; ".join(f"{p.label}: {shown(p.count)}" for p in goal.history)
     title = (f"{goal.title} per {unit}, the last {len(goal.history)} {unit}s"
              + (f", against a goal of {shown(goal.goal)}" if goal.goal else ""))
-    return _svg(f"goal-{goal.key}", width, height, title, desc, "".join(parts), "chart spark")
+    return _svg(f"goal-{goal.key}", (width, height), title, desc, "".join(parts), "chart spark")
 
 
-def gave_got_chart(months: Sequence[Month], name: str = "gave-got") -> Markup:
+def gave_got_chart(months: Sequence[Month], name: str = "gave-got",
+                   described_by: str = "") -> Markup:
     """Exchanges given and received per month: given solid, received outlined."""
     width, height, left, bottom, top_pad = 640, 200, 28, 22, 14
     top = max([1, *(m.gave for m in months), *(m.got for m in months)])
@@ -76,12 +80,12 @@ def gave_got_chart(months: Sequence[Month], name: str = "gave-got") -> Markup:
     parts += _pairs([(m.start, m.gave, m.got) for m in months], (width, height, left, bottom),
                     scale, str)
     desc = "; ".join(f"{m.label}: gave {m.gave}, got {m.got}" for m in months)
-    return _svg(name, width, height, "Referrals, introductions and tips given and received "
-                "per month", desc, "".join(parts))
+    return _svg(name, (width, height), "Referrals, introductions and tips given and received "
+                "per month", desc, "".join(parts), described_by=described_by)
 
 
 def closed_chart(months: Sequence[Closed], currency: str = "",
-                 name: str = "closed-business") -> Markup:
+                 name: str = "closed-business", described_by: str = "") -> Markup:
     """Business closed per month, the value given (solid) and received (outlined); the
     values are on the axis and in the description, not over each bar, where a dozen
     amounts would overlap."""
@@ -95,8 +99,8 @@ def closed_chart(months: Sequence[Closed], currency: str = "",
     desc = "; ".join(f"{m.label}: passed {amount_text(m.gave, currency)}, received "
                      f"{amount_text(m.got, currency)}" for m in months)
     unit = f", in {currency}" if currency else ""
-    return _svg(name, width, height, f"Business closed per month{unit}: the value you passed "
-                "and the value you received", desc, "".join(parts))
+    return _svg(name, (width, height), f"Business closed per month{unit}: the value you passed "
+                "and the value you received", desc, "".join(parts), described_by=described_by)
 
 
 def _pairs(months: Sequence[tuple[dt.date, Number, Number]], frame: tuple[int, int, int, int],
@@ -143,7 +147,8 @@ def _short_amount(value: Number) -> str:
     return _n(value)
 
 
-def weeks_chart(weeks: Sequence[Week], name: str = "meetings-per-week") -> Markup:
+def weeks_chart(weeks: Sequence[Week], name: str = "meetings-per-week",
+                described_by: str = "") -> Markup:
     width, height, left, bottom, top_pad = 640, 160, 28, 22, 14
     top = max([1, *(w.meetings for w in weeks)])
     slot = (width - left) / max(len(weeks), 1)
@@ -159,8 +164,8 @@ def weeks_chart(weeks: Sequence[Week], name: str = "meetings-per-week") -> Marku
                          f'text-anchor="middle">{week.start.day} '
                          f'{MONTH_ABBR[week.start.month]}</text>')
     desc = "; ".join(f"week of {w.start.isoformat()}: {w.meetings}" for w in weeks)
-    return _svg(name, width, height, f"Meetings per week, the last {len(weeks)} weeks", desc,
-                "".join(parts))
+    return _svg(name, (width, height), f"Meetings per week, the last {len(weeks)} weeks", desc,
+                "".join(parts), described_by=described_by)
 
 
 def _axis(left: int, width: int, base: int, top: Number, scale: float,
@@ -178,7 +183,8 @@ def _axis(left: int, width: int, base: int, top: Number, scale: float,
     return "".join(lines)
 
 
-def graph_chart(graph: Graph, contacts: Mapping[str, Name], root: str) -> Markup:
+def graph_chart(graph: Graph, contacts: Mapping[str, Name], root: str,
+                described_by: str = "") -> Markup:
     """People as labelled dots linked to their pages; a solid line where I introduced two
     people, a dashed one from whoever introduced me to someone."""
     width, height, pad = 720, 480, 60
@@ -203,5 +209,5 @@ def graph_chart(graph: Graph, contacts: Mapping[str, Name], root: str) -> Markup
         f"{names[e.a]} introduced you to {names[e.b]}" if e.kind == INTRODUCED_ME
         else f"you introduced {names[e.a]} and {names[e.b]}"
         + (f" ({e.count} times)" if e.count > 1 else "") for e in graph.edges)
-    return _svg("connections", width, height, "Who is linked to whom by introductions", desc,
-                "".join(parts), "chart graph", "group")
+    return _svg("connections", (width, height), "Who is linked to whom by introductions", desc,
+                "".join(parts), "chart graph", "group", described_by)

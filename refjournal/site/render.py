@@ -28,6 +28,7 @@ from ..exchange.spreadsheet import review_csv
 from ..insights.derive import Derived
 from ..journal.read import walk
 from ..problems import Problem, error, warning
+from .homescreen import home_screen_files
 from .markdown import TooDeep, make_markdown, render_markdown
 from .pages import Page, pages, whole_model
 from .search import search_files
@@ -155,6 +156,7 @@ def render_site(site: Derived, themes: list[Path], sink: Sink | None = None, *,
 
     def others() -> None:
         made = reuse.data(site) if reuse is not None else data_files(site)
+        made = {**home_screen_files(site.journal.config.title), **made}
         for path, data in _other_files(made, themes, result.problems).items():
             emit(path, data, False)
 
@@ -262,8 +264,8 @@ def data_files(site: Derived, events: EventMemo | None = None,
 
 def _other_files(made: Mapping[str, bytes], themes: list[Path], problems: list[Problem]
                  ) -> dict[str, bytes]:
-    """The files that are not pages: private files, data files (`made`) and the theme's
-    static files (the theme's problems are added to `problems`)."""
+    """The files that are not pages: private files, data files and the home screen's
+    (`made`) and the theme's static files (the theme's problems are added to `problems`)."""
     files = dict(PRIVATE_FILES)
     files.update(made)
     for theme in reversed(themes):  # later (more specific) themes overwrite earlier ones

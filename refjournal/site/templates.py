@@ -148,8 +148,10 @@ def _due_rows(context: Any, items: Iterable[DueItem], show_contacts: bool = True
         due = item.due.isoformat()
         with_ = (f"<td>{contact_links(root, contacts, item.contacts)}</td>" if show_contacts
                  else "")
+        # An item the days close (a birthday, the loop's): the script drops it after then.
+        until = f' data-until="{item.until.isoformat()}"' if item.until is not None else ""
         out.append(
-            f'  <tr class="row-{escape(item.state)}">\n'
+            f'  <tr class="row-{escape(item.state)}"{until}>\n'
             f'    <td class="date" data-sort="{due}"><time datetime="{due}">'
             f"{_format_date(item.due)}</time><br>{_due_label(item.due, today)}</td>\n"
             f"    <td>{_state_badge(item.state, item.due)}</td>\n"
@@ -210,8 +212,8 @@ def _goal_chart(context: Any, goal: Any) -> Markup:
 
 
 @jinja2.pass_context
-def _closed_chart(context: Any, months: Any) -> Markup:
-    return closed_chart(months, _currency(context))
+def _closed_chart(context: Any, months: Any, described_by: str = "") -> Markup:
+    return closed_chart(months, _currency(context), described_by=described_by)
 
 
 @jinja2.pass_context
@@ -224,8 +226,8 @@ def _score_figure(context: Any, score: Score, value: float | None = None) -> str
 
 
 @jinja2.pass_context
-def _graph_chart(context: Any) -> Markup:
-    return graph_chart(context["site"].graph, context["names"], context["root"])
+def _graph_chart(context: Any, described_by: str = "") -> Markup:
+    return graph_chart(context["site"].graph, context["names"], context["root"], described_by)
 
 
 def _due_label(due: dt.date, today: dt.date) -> Markup:

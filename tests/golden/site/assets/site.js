@@ -61,7 +61,7 @@
         });
         // On a page of several tables (meetings by month), a section with nothing left goes.
         var section = tables.length > 1 && table.closest("section");
-        if (section) section.hidden = shown === 0;
+        if (section) section.hidden = shown === 0 && words.length > 0;  // an empty one stays
       });
     });
   });
@@ -102,6 +102,82 @@
     var n = today - dayNumber(label.getAttribute("data-date"));
     label.textContent = n === 0 ? "today" : n === 1 ? "yesterday" : n === -1 ? "tomorrow"
       : n > 0 ? days(n) + " ago" : "in " + days(-n);
+  });
+
+  // The rows of due items now carry the reader's states (row-overdue, ...). A table kept
+  // in sections by state (the follow-ups page: data-due-rows) gets each row in its state's
+  // section; then every count of a state (data-due-count) is redone from the rows, and
+  // what shows only with something due in given states (data-due-some) or with nothing
+  // (data-due-none) is shown or hidden. The build wrote its own figures into all of them.
+  function rowState(row) {
+    var found = /\brow-(\w+)/.exec(row.className);
+    return found ? found[1] : "";
+  }
+  // An item the days have closed since the build (a birthday gone by, a referral received
+  // out of the loop's window: data-until) is due no more.
+  document.querySelectorAll("table.due tr[data-until]").forEach(function (row) {
+    if (dayNumber(row.getAttribute("data-until")) < today) row.remove();
+  });
+  var bodies = {};
+  document.querySelectorAll("[data-due-rows]").forEach(function (box) {
+    var body = box.querySelector("table.due tbody");
+    if (body) bodies[box.getAttribute("data-due-rows")] = body;
+  });
+  var kept = Array.prototype.slice.call(document.querySelectorAll("[data-due-rows] table.due tbody tr"));
+  if (kept.some(function (row) { return row.closest("[data-due-rows]").getAttribute("data-due-rows") !== rowState(row); })) {
+    // The rows are in order of due date across the sections: appended in that order,
+    // each section keeps it.
+    kept.forEach(function (row) { if (bodies[rowState(row)]) bodies[rowState(row)].appendChild(row); });
+  }
+  var counts = {overdue: 0, today: 0, soon: 0, later: 0};
+  document.querySelectorAll("table.due tbody tr").forEach(function (row) {
+    if (counts.hasOwnProperty(rowState(row))) counts[rowState(row)]++;
+  });
+  function counted(element, name) {
+    return element.getAttribute(name).split(/\s+/).reduce(function (sum, state) { return sum + (counts[state] || 0); }, 0);
+  }
+  document.querySelectorAll("[data-due-count]").forEach(function (element) {
+    element.textContent = counted(element, "data-due-count");
+  });
+  document.querySelectorAll("[data-due-some]").forEach(function (element) {
+    element.hidden = counted(element, "data-due-some") === 0;
+  });
+  document.querySelectorAll("[data-due-none]").forEach(function (element) {
+    element.hidden = counted(element, "data-due-none") !== 0;
+  });
+
+  // The page's day. "as of" (data-as-of: the build's day, with a <time>) says the reader's
+  // day, in the words of the date("long") filter, and shows what it holds for a day that is
+  // not the build's (data-when-moved). In the footer only when the page follows the
+  // reader's day; a page of the build's figures alone (insights) keeps the build's.
+  var WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function longDate(n) {
+    var d = new Date(n * 86400000);
+    return WEEKDAYS[d.getUTCDay()] + " " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  }
+  var follows = document.querySelector("main [data-due], main .ago[data-date], main [data-as-of]");
+  document.querySelectorAll("[data-as-of]").forEach(function (element) {
+    var built = dayNumber(element.getAttribute("data-as-of"));
+    var time = element.querySelector("time");
+    if (built === today || !time || !follows) return;
+    time.textContent = longDate(today);
+    time.setAttribute("datetime", new Date(today * 86400000).toISOString().slice(0, 10));
+    element.querySelectorAll("[data-when-moved]").forEach(function (part) { part.hidden = false; });
+  });
+  // Figures of the build's week or month (the goals): when the reader's is another, they
+  // say which they are (data-then), or show (data-then-show) or hide (data-then-hide).
+  function periodStart(n, period) {
+    if (period === "week") return n - ((n + 3) % 7 + 7) % 7;  // its Monday: 1 Jan 1970 was a Thursday
+    var d = new Date(n * 86400000);
+    return period === "month" ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 86400000 : n;
+  }
+  document.querySelectorAll("[data-period][data-built]").forEach(function (element) {
+    var period = element.getAttribute("data-period");
+    if (periodStart(dayNumber(element.getAttribute("data-built")), period) === periodStart(today, period)) return;
+    if (element.hasAttribute("data-then")) element.textContent = element.getAttribute("data-then");
+    if (element.hasAttribute("data-then-show")) element.hidden = false;
+    if (element.hasAttribute("data-then-hide")) element.hidden = true;
   });
 
   // --- a new meeting note on the git host, dated the reader's day ----------------------------
@@ -162,8 +238,10 @@
   var form = document.querySelector("form.search");
   var input = document.getElementById("site-search");
   var list = document.getElementById("search-results");
+  var popup = form && form.querySelector(".search-popup");
+  var none = form && form.querySelector(".search-none");
   var status = document.getElementById("search-status");
-  if (!form || !input || !list) return;
+  if (!form || !input || !list || !popup || !none) return;
   form.hidden = false;
   var loading = null;
   var selected = -1;
@@ -237,54 +315,51 @@
     return best;
   }
 
+  // Each result is a link that is itself the listbox's option (an option may hold nothing
+  // interactive): focus stays in the box, which points at the chosen one.
   var count = 0;
   function option(href, title, detail, why) {
-    var li = document.createElement("li");
-    li.setAttribute("role", "option");
-    li.id = "search-result-" + (count++);
     var a = document.createElement("a");
+    a.setAttribute("role", "option");
+    a.setAttribute("aria-selected", "false");
+    a.id = "search-result-" + (count++);
     a.href = href;
     a.tabIndex = -1;
-    a.textContent = title;
+    var name = document.createElement("span");
+    name.className = "name";
+    name.textContent = title;
+    a.appendChild(name);
     [detail, why].forEach(function (line) {
       if (!line) return;
       var small = document.createElement("small");
       small.textContent = line;
       a.appendChild(small);
     });
-    li.appendChild(a);
-    return li;
+    return a;
   }
 
   function group(label, options) {
-    var li = document.createElement("li");
-    li.setAttribute("role", "group");
-    li.setAttribute("aria-label", label);
+    var box = document.createElement("div");
+    box.setAttribute("role", "group");
     var head = document.createElement("div");
     head.className = "group";
-    head.setAttribute("aria-hidden", "true");
+    head.id = "search-group-" + (count++);
     head.textContent = label;
-    var inner = document.createElement("ul");
-    inner.setAttribute("role", "none");
-    options.forEach(function (o) { inner.appendChild(o); });
-    li.appendChild(head);
-    li.appendChild(inner);
-    return li;
+    box.setAttribute("aria-labelledby", head.id);
+    box.appendChild(head);
+    options.forEach(function (o) { box.appendChild(o); });
+    return box;
   }
 
   function show(nodes, message) {
     list.textContent = "";
     selected = -1;
     input.removeAttribute("aria-activedescendant");
-    if (message) {
-      var note = document.createElement("li");
-      note.className = "none";
-      note.setAttribute("role", "presentation");
-      note.textContent = message;
-      list.appendChild(note);
-    }
+    none.textContent = message || "";
+    none.hidden = !message;
     nodes.forEach(function (node) { list.appendChild(node); });
-    list.hidden = !list.children.length;
+    list.hidden = !nodes.length;
+    popup.hidden = list.hidden && none.hidden;
     input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
   }
 
@@ -348,11 +423,11 @@
     else if (event.key === "Escape") {
       // The first Escape closes the list (a search field would clear itself), the second
       // clears the field.
-      if (!list.hidden) { event.preventDefault(); show([]); } else { input.value = ""; announce(""); }
+      if (!popup.hidden) { event.preventDefault(); show([]); } else { input.value = ""; announce(""); }
     } else if (event.key === "Enter") {
       event.preventDefault();
       var chosen = options()[selected >= 0 ? selected : 0];
-      if (chosen) location.href = chosen.querySelector("a").href;
+      if (chosen) location.href = chosen.href;
     }
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
