@@ -148,9 +148,18 @@ def _fold(line: str, limit: int = 75) -> str:
     """A content line folded into parts of fewer than `limit` octets, never inside a
     character's UTF-8 bytes, and never just after a backslash or caret that escapes what
     follows (RFC 5545 3.1, and the library's way)."""
-    if len(line) < limit and line.isascii():
-        return line
-    parts: list[str] = []
+    if line.isascii():  # a character an octet: parts of limit - 1 characters
+        if len(line) < limit:
+            return line
+        parts, start = [], 0
+        while len(line) - start >= limit:
+            end = start + limit - 1
+            end -= line[end - 1] in "\\^"  # the escape goes on with what it escapes
+            parts.append(line[start:end])
+            start = end
+        parts.append(line[start:])
+        return "\r\n ".join(parts)
+    parts = []
     part: list[str] = []
     size = 0
     for char in line:
