@@ -47,9 +47,35 @@ def test_gitlab_writes_a_pages_job_and_says_to_restrict_it(repo: Path) -> None:
     assert result.exit_code == 0, result.output
     job = yaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))["pages"]
     assert f'pip install "refjournal=={__version__}"' in job["script"]
-    assert 'refjournal build --journal "notes" --out public --strict' in job["script"]
+    assert ('refjournal build --journal "notes" --out public --strict --cache-dir '
+            '.refjournal-cache') in job["script"]
     assert job["artifacts"]["paths"] == ["public"]
     assert "Only Project Members" in result.stdout
+
+
+def test_gitlab_keeps_the_parse_cache_and_the_site_per_branch(repo: Path) -> None:
+    assert init(repo, "gitlab").exit_code == 0
+    job = yaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))["pages"]
+    build = next(line for line in job["script"] if line.startswith("refjournal build"))
+    cache_dir = build.split("--cache-dir ")[1]
+    # GitLab caches only paths inside the project's folder: relative ones, not above it.
+    assert job["cache"]["paths"] == [cache_dir, "public"]
+    assert all(not path.startswith(("/", "..", "~")) for path in job["cache"]["paths"])
+    assert job["cache"]["key"] == "refjournal-$CI_COMMIT_REF_SLUG"
+
+
+def test_github_restores_the_newest_parse_cache_of_the_branch_and_saves_its_own(
+        repo: Path) -> None:
+    assert init(repo, "github").exit_code == 0
+    text = (repo / ".github/workflows/refjournal.yml").read_text(encoding="utf-8")
+    steps = yaml.safe_load(text)["jobs"]["build"]["steps"]
+    names = [step.get("uses", step.get("run", "")).split()[0] for step in steps]
+    cache = next(step for step in steps if step.get("uses") == "actions/cache@v4")
+    build = next(step for step in steps if "refjournal build" in step.get("run", ""))
+    assert names.index("actions/cache@v4") < names.index("refjournal")  # restored before
+    assert build["env"]["REFJOURNAL_CACHE_DIR"] == cache["with"]["path"]
+    key, prefix = cache["with"]["key"], cache["with"]["restore-keys"]
+    assert key.startswith(prefix) and "github.run_id" in key[len(prefix):]  # new each run
 
 
 def test_github_builds_encrypted_and_deploys_with_the_pages_actions(repo: Path) -> None:
@@ -60,7 +86,8 @@ def test_github_builds_encrypted_and_deploys_with_the_pages_actions(repo: Path) 
     steps = workflow["jobs"]["build"]["steps"]
     build = next(step for step in steps if "refjournal build" in step.get("run", ""))
     assert "--encrypt" in build["run"] and '--journal "notes"' in build["run"]
-    assert build["env"] == {"REFJOURNAL_PASSWORD": "${{ secrets.REFJOURNAL_PASSWORD }}"}
+    assert build["env"] == {"REFJOURNAL_PASSWORD": "${{ secrets.REFJOURNAL_PASSWORD }}",
+                            "REFJOURNAL_CACHE_DIR": ".refjournal-cache"}
     uses = [step.get("uses", "") for step in steps] + [
         step.get("uses", "") for step in workflow["jobs"]["deploy"]["steps"]]
     assert "actions/upload-pages-artifact@v3" in uses and "actions/deploy-pages@v4" in uses
@@ -75,6 +102,7 @@ def test_cloudflare_writes_the_pages_settings_and_says_to_use_access(repo: Path)
     text = (repo / "wrangler.toml").read_text(encoding="utf-8")
     assert tomllib.loads(text)["pages_build_output_dir"] == "site"
     assert 'refjournal build --journal "notes" --out site --strict' in text
+    assert "cold one" in text  # no build cache for refjournal's folders there
     assert "Cloudflare Access" in result.stdout and "preview" in result.stdout
 
 

@@ -204,20 +204,21 @@ def _still_there(out: Path, record: Any) -> bool:
 
 
 # Libraries whose output goes into the site: a new version of one drops the cache and the
-# records, as a new refjournal does. Told apart by their files, without importing them.
-LIBRARIES = ("yaml", "markdown_it", "jinja2", "markupsafe", "icalendar")
+# records, as a new refjournal does. Told apart by their files' bytes, without importing
+# them (not by their times: a CI runner installs the same version afresh on every run).
+LIBRARIES = ("yaml", "markdown_it", "markdown_it_pyrs", "jinja2", "markupsafe", "icalendar")
 
 
-def _libraries() -> tuple[tuple[str, int, int], ...]:
+def _libraries() -> tuple[tuple[str, bytes], ...]:
     found = []
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec is not None else None
         try:
-            info = os.stat(origin) if origin else None
+            data = Path(origin).read_bytes() if origin else b""
         except OSError:
-            info = None
-        found.append((name, info.st_size if info else 0, info.st_mtime_ns if info else 0))
+            data = b""
+        found.append((name, hashlib.sha256(data).digest()))
     return tuple(found)
 
 

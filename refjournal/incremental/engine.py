@@ -136,6 +136,8 @@ class Past:
                              check_site=not self.owned)
         if done is not None and done.record is not None:
             cache.built(self.out, done.record)
+        elif done is not None and self.record is not cache.site(self.out):
+            cache.built(self.out, self.record)  # a site restored: its files' new states
         if done is not None and self.engine.verify:
             self._check_spliced(done.written)
         return done

@@ -29,7 +29,7 @@ from ..journal.read import CONTACTS, Discovered, discover, parse_note
 from ..journal.validate import validate_contact, validate_meeting
 from ..site.markdown import TooDeep, make_markdown, render_markdown
 from ..site.offline import WORKER, worker_script
-from ..site.write import StatKey, marker, stat_key, update_site
+from ..site.write import StatKey, marker, marker_is_ours, stat_key, update_site
 from ..slug import lookup
 from .record import FileState, NoteState, Record, digest
 
@@ -102,10 +102,39 @@ def unchanged(record: Record | None, found: Scan | None) -> dict[str, bytes]:
 
 def usable(record: object, out: Path) -> Record | None:
     """The record, if the site in `out` is still the one it describes (its marker is
-    renewed by every change to the site)."""
-    if not isinstance(record, Record) or record.marker != marker(out):
+    renewed by every change to the site), or holds its files byte for byte (`restored`)."""
+    if not isinstance(record, Record):
         return None
+    if record.marker != marker(out):
+        return restored(record, out)
     return record
+
+
+def restored(record: Record, out: Path) -> Record | None:
+    """The record of a site put back with new file states (a CI cache restored with a
+    fresh checkout: same bytes, new times and inodes), its states renewed by content.
+
+    Each file whose state is not the recorded one is read: under the same digest, it
+    takes its new state; otherwise it gets a state no file has, so that its page is made
+    again and the file written again. None when `out` holds no site, or one whose marker
+    another program wrote."""
+    site_marker = marker(out)
+    if site_marker is None or not marker_is_ours(out):
+        return None
+    site = f"{out}/"
+    files = dict(record.files)
+    for path, known in record.files.items():
+        state = stat_key(site + path)
+        if state == known.stat:
+            continue
+        try:
+            with open(site + path, "rb") as file:
+                same = state is not None and digest(file.read()) == known.digest
+        except OSError:
+            same = False
+        files[path] = FileState(known.digest,
+                                state if same and state is not None else UNSETTLED)
+    return replace(record, marker=site_marker, files=files)
 
 
 def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan,

@@ -16,6 +16,9 @@ from .. import __version__
 from .install import Install, InstallError, Origin, plan, running_origin
 
 HOSTS = ("gitlab", "github", "cloudflare")
+# The parse cache's folder in the runner's checkout, which the host's cache keeps between
+# runs (GitLab caches only paths inside the project's folder).
+CACHE = ".refjournal-cache"
 
 
 class HostingError(Exception):
@@ -59,6 +62,7 @@ def write_recipe(host: str, journal: Path, install_from: str | None = None,
         raise HostingError(str(exc)) from None
     text = template.replace("{build}", CLOUDFLARE_BUILD)
     for key, value in (("{version}", __version__), ("{install}", install.requirement),
+                       ("{cache}", CACHE),
                        ("{journal}", rel), ("{branch}", branch)):
         text = text.replace(key, value)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,11 +99,19 @@ GITLAB = """\
 # GitLab Pages can restrict the site to project members on every tier. Turn that on:
 # Settings > General > Visibility, project features, permissions > Pages:
 # "Only Project Members". Until then, anyone with the address can read the site.
+#
+# The parse cache and the last site are kept between runs (GitLab's cache, one per
+# branch), so a publish renders only what changed; without them it is only slower.
 pages:
   image: python:3.12-slim
+  cache:
+    key: refjournal-$CI_COMMIT_REF_SLUG
+    paths:
+      - {cache}
+      - public
   script:
     - pip install "{install}"
-    - refjournal build --journal "{journal}" --out public --strict
+    - refjournal build --journal "{journal}" --out public --strict --cache-dir {cache}
   artifacts:
     paths:
       - public
@@ -139,9 +151,18 @@ jobs:
         with:
           python-version: "3.12"
       - run: pip install "{install}"
+      # The parse cache, kept between runs: the newest one of this branch is restored, and
+      # each run saves its own (an encrypted site is made whole every time, so the site
+      # itself is not kept).
+      - uses: actions/cache@v4
+        with:
+          path: {cache}
+          key: refjournal-${{ github.ref_name }}-${{ github.run_id }}-${{ github.run_attempt }}
+          restore-keys: refjournal-${{ github.ref_name }}-
       - run: refjournal build --journal "{journal}" --out site --strict --encrypt
         env:
           REFJOURNAL_PASSWORD: ${{ secrets.REFJOURNAL_PASSWORD }}
+          REFJOURNAL_CACHE_DIR: {cache}
       - uses: actions/upload-pages-artifact@v3
         with:
           path: site
@@ -173,6 +194,9 @@ CLOUDFLARE = """\
 #   Build command:
 #     {build}
 #   Build output directory: site
+#
+# Every build here is a cold one: Cloudflare's build cache keeps only the folders of the
+# package managers and frameworks it detects (npm's, Gatsby's, ...), not refjournal's.
 #
 # Then put the site behind Cloudflare Access (Zero Trust > Access > Applications), for
 # the production address (<project>.pages.dev and any custom domain) AND the preview

@@ -11,10 +11,11 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..journal.wikilinks import split_wikilink
 from ..slug import lookup
+from .native import render_native
 
 
 class TooDeep(Exception):
@@ -39,9 +40,18 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
 STACK_BUDGET = 900
 
 
-def render_markdown(md: MarkdownIt, text: str, root: str, index: Mapping[str, str]) -> Markup:
+def render_markdown(md: MarkdownIt, text: str, root: str, index: Mapping[str, str],
+                    native: bool = True) -> Markup:
     """Render a note body; `root` is the relative path from the page to the site's top and
-    `index` the journal's ref index, for wikilinks to contacts."""
+    `index` the journal's ref index, for wikilinks to contacts.
+
+    The native renderer (`native.py`) takes the bodies it renders to the same bytes; the
+    rest, and all of them when `native` is false, are rendered here."""
+    if native:
+        done = render_native(text, bool(md.options["html"]),
+                             lambda inner: wikilink_html(inner, root, index))
+        if done is not None:
+            return done
     env = {"root": root, "index": index}
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(_depth() + STACK_BUDGET)
@@ -81,13 +91,23 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
 def _render_wikilink(self: RendererHTML, tokens: Sequence[Token], idx: int,
                      options: OptionsDict, env: EnvType) -> str:
     meta: dict[str, Any] = tokens[idx].meta
-    target, label = meta["target"], meta["label"]
-    slug = lookup(env["index"], target)
+    return _link(meta["target"], meta["label"], env["root"], env["index"])
+
+
+def wikilink_html(inner: str, root: str, index: Mapping[str, str]) -> str:
+    """The HTML of the wikilink `[[inner]]`, as the rule and `_render_wikilink` make it."""
+    target, label = split_wikilink(inner)
+    return _link(target, label, root, index)
+
+
+def _link(target: str, label: str, root: str, index: Mapping[str, str]) -> str:
+    # f-strings with escape: the bytes of Markup(...).format, at a third of its cost
+    slug = lookup(index, target)
     if slug is None:
-        return str(Markup('<span class="wikilink unresolved" title="no contact note">{}</span>')
-                   .format(label or target))
-    href = f"{env['root']}contacts/{slug}/index.html"
-    return str(Markup('<a class="wikilink" href="{}">{}</a>').format(href, label or target))
+        return (f'<span class="wikilink unresolved" title="no contact note">'
+                f'{escape(label or target)}</span>')
+    href = f"{root}contacts/{slug}/index.html"
+    return f'<a class="wikilink" href="{escape(href)}">{escape(label or target)}</a>'
 
 
 def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int,

@@ -3,7 +3,7 @@ and the state of their files (a change to any of them means the pages must be ma
 
 from __future__ import annotations
 
-import os
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +25,17 @@ def theme_dirs(journal_root: Path) -> list[Path]:
 
 def theme_files(themes: list[Path]) -> tuple[Any, ...]:
     """Every file of the themes, as the build finds them (read.walk: dot files skipped,
-    symlinks followed while they stay inside), each with its size, times and inode."""
+    symlinks followed while they stay inside), each with its size and the SHA-256 of its
+    bytes: by content, not by file times, so that a fresh checkout or a new install of the
+    same theme (same bytes, new times) still matches the last build's pages."""
     found = []
     for theme in themes:
         for rel in walk(theme.parent, theme.name).files:
             try:
-                info = os.stat(theme.parent / rel)
+                data = (theme.parent / rel).read_bytes()
             except OSError:  # removed since the walk
                 continue
-            found.append((str(theme.parent), rel, info.st_size, info.st_mtime_ns,
-                          info.st_ctime_ns, info.st_ino))
+            found.append((str(theme.parent), rel, len(data), hashlib.sha256(data).digest()))
     return tuple(found)
 
 

@@ -52,6 +52,15 @@ def marker(out: Path) -> tuple[int, int] | None:
     return None if key is None else (key[3], key[1])
 
 
+def marker_is_ours(out: Path) -> bool:
+    """Whether the site's marker holds what this refjournal writes into it (a site put
+    back from a CI cache, say, rather than one another program wrote over)."""
+    try:
+        return (out / MARKER).read_bytes() == _marker_text()
+    except OSError:
+        return False
+
+
 def _key(info: os.stat_result) -> StatKey:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
