@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from ..journal.wikilinks import split_wikilink
 from ..slug import lookup
-from .native import render_native
+from .native import REMOTE, remote_image, render_native
 
 
 class TooDeep(Exception):
@@ -116,8 +116,6 @@ def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int,
     outside (a remote image would tell its host that, and when, the page was read)."""
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
-    if not src.lower().startswith(("http:", "https:", "//")):
+    if not src.lower().startswith(REMOTE):
         return self.image(tokens, idx, options, env)
-    alt = self.renderInlineAsText(token.children or [], options, env) or src
-    return str(Markup('<a class="remote-image" href="{}" rel="noopener noreferrer">'
-                      'image: {}</a>').format(src, alt))
+    return remote_image(src, self.renderInlineAsText(token.children or [], options, env))

@@ -256,8 +256,19 @@ def _unmark(out: str, inners: list[str], wikilink: Wikilink) -> str | None:
 
 def _remote_image(match: re.Match[str]) -> str:
     src, alt = html.unescape(match.group(1)), html.unescape(match.group(2))
-    if not src.lower().startswith(("http:", "https:", "//")):
+    if not src.lower().startswith(REMOTE):
         return match.group()
+    return remote_image(src, alt)
+
+
+REMOTE = ("http:", "https:", "//")
+"""How an image's address begins when it is on another host (always in lower case)."""
+
+
+def remote_image(src: str, alt: str) -> str:
+    """The link a remote image is shown as, in both renderers: opening a page fetches
+    nothing from outside (a remote image would tell its host that, and when, the page was
+    read)."""
     return str(Markup('<a class="remote-image" href="{}" rel="noopener noreferrer">'
                       'image: {}</a>').format(src, alt or src))
 
