@@ -8,7 +8,7 @@
 // worker keeps what the server sent: the encrypted files.
 "use strict";
 
-var BUILD = "f02e4d267a538e29fd35";
+var BUILD = "232be740b0d68c604f19";
 var FIRST = ["./", "assets/favicon.svg", "assets/offline.js", "assets/site.js", "assets/style.css"];  // kept as soon as the worker installs: the dashboard and the theme
 var KEEP = 300;  // responses kept, the last visited first
 // This site's caches, not those of another site under another path of the same origin.

@@ -73,6 +73,8 @@
   }
   var now = new Date();
   var today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / 86400000;
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  var isoToday = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
   var soonDays = parseInt(html.getAttribute("data-soon-days") || "7", 10);
   function days(n) { return n + (n === 1 ? " day" : " days"); }
   function stateOf(n) { return n < 0 ? "overdue" : n === 0 ? "today" : n <= soonDays ? "soon" : "later"; }
@@ -162,7 +164,7 @@
     var time = element.querySelector("time");
     if (built === today || !time || !follows) return;
     time.textContent = longDate(today);
-    time.setAttribute("datetime", new Date(today * 86400000).toISOString().slice(0, 10));
+    time.setAttribute("datetime", isoToday);
     element.querySelectorAll("[data-when-moved]").forEach(function (part) { part.hidden = false; });
   });
   // Figures of the build's week or month (the goals): when the reader's is another, they
@@ -183,8 +185,6 @@
   // --- a new meeting note on the git host, dated the reader's day ----------------------------
   // The build dated it (and its folder, meetings/<year>) the build's day: both move to the
   // reader's, in the link's address and in the note shown to paste.
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-  var isoToday = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
   function redate(text, day, folder) {
     var moved = folder.replace(/\d{4}$/, isoToday.slice(0, 4));
     var at = text.lastIndexOf(folder);
