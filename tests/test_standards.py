@@ -21,9 +21,9 @@ import pytest
 
 from refjournal.build import build
 
-from .conftest import REPO, TODAY, write_journal
+from .conftest import TODAY, write_journal
 from .test_browser import browser  # noqa: F401  (a fixture)
-from .test_site_browser import http_server
+from .test_site_browser import http_server, served, site  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 CI = os.environ.get("CI") == "true"
@@ -48,13 +48,6 @@ def npm_file(relative: str) -> Path:
 @pytest.fixture(scope="module")
 def axe() -> str:
     return npm_file("axe-core/axe.min.js").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("standards") / "site"
-    assert build(REPO / "journal", out, TODAY).written
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +82,6 @@ def secret_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def served(site: Path) -> Iterator[str]:
-    yield from http_server(site)
-
-
-@pytest.fixture(scope="module")
 def served_secret(secret_site: Path) -> Iterator[str]:
     yield from http_server(secret_site)
 
@@ -106,13 +94,13 @@ def largest(folder: Path) -> str:
         folder.parent).as_posix()
 
 
-def example_pages(site: Path) -> dict[str, str]:
+def example_pages(folder: Path) -> dict[str, str]:
     return {
         "dashboard": "index.html",
         "contacts": "contacts/index.html",
-        "contact": largest(site / "contacts"),
+        "contact": largest(folder / "contacts"),
         "meetings": "meetings/index.html",
-        "meeting": largest(site / "meetings"),
+        "meeting": largest(folder / "meetings"),
         "follow-ups": "follow-ups/index.html",
         "balances": "balances/index.html",
         "referrals": "referrals/index.html",
@@ -120,7 +108,7 @@ def example_pages(site: Path) -> dict[str, str]:
         "review": "review/index.html",
         "connector": "connections/index.html",
         "tags": "tags/index.html",
-        "tag": largest(site / "tags"),
+        "tag": largest(folder / "tags"),
         "suggestions": "suggestions/index.html",
     }
 
