@@ -65,10 +65,10 @@ _ODD = re.compile("[\x00\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029
                   "\u205f\u3000\ue000-\uf8ff]")
 _WIKILINK = re.compile(r"\[\[([^\[\n]*?)\]\]")
 _MARKER = re.compile(f"{_OPEN}([0-9]+){_CLOSE}")
-# A symbol beside an emphasis run: markdown-it-py counts symbols as punctuation (as
-# CommonMark 0.31 does) when it decides whether the run opens or closes, pyrs does not.
-_FLANK = re.compile(r"[^\x00-\x7f](?=[*_~])|(?<=[*_~])[^\x00-\x7f]")
-_HOST = re.compile(r"(?://|mailto:)[^\n]*[^\x00-\x7f]", re.IGNORECASE)
+# An emphasis run: markdown-it-py counts a symbol beside one as punctuation (as CommonMark
+# 0.31 does) when it decides whether the run opens or closes, pyrs does not.
+_EMPHASIS_RUN = re.compile(r"[*_~]+")
+_HOST = re.compile("//|mailto:", re.IGNORECASE)
 _PARAGRAPHS = re.compile(r"\n[ \t>]*\n")
 _TABLE_LINE = re.compile(r"^[ \t|:-]*-[ \t|:-]*$", re.MULTILINE)
 _IMG = re.compile(r'<img src="([^"]*)" alt="([^"]*)"(?: title="[^"]*")? />')
@@ -157,10 +157,27 @@ def _odd(text: str) -> bool:
         return any(char in text for char in "\x00\x0b\x0c\x1c\x1d\x1e\x1f")
     if _ODD.search(text) is not None:
         return True
-    if ("//" in text or ":" in text) and _HOST.search(text):
+    if _host_beyond_ascii(text):
         return True  # a link's host name: markdown-it-py writes it in punycode, pyrs does not
-    return any(unicodedata.category(match.group())[0] == "S"
-               for match in _FLANK.finditer(text))
+    if "*" not in text and "_" not in text and "~" not in text:
+        return False
+    return any(_symbol(text[run.start() - 1: run.start()])
+               or _symbol(text[run.end(): run.end() + 1])
+               for run in _EMPHASIS_RUN.finditer(text))
+
+
+def _host_beyond_ascii(text: str) -> bool:
+    """Whether a character beyond ASCII follows a `//` or `mailto:` on its line."""
+    for start in _HOST.finditer(text):
+        end = text.find("\n", start.end())
+        if not text[start.end(): end if end >= 0 else len(text)].isascii():
+            return True
+    return False
+
+
+def _symbol(char: str) -> bool:
+    """Whether `char` (one character, or none) is a symbol beyond ASCII."""
+    return bool(char) and not char.isascii() and unicodedata.category(char)[0] == "S"
 
 
 def shallow(text: str) -> bool:
