@@ -67,6 +67,9 @@ def environment(themes: list[Path]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # A kept environment is made anew when a theme file changes (incremental/engine.py):
+        # no template is checked for changes as it is used (three `stat`s a page).
+        auto_reload=False,
     )
     env.filters.update(date=_format_date, money=_money, days=_days_word)
     # Helpers only: what a page shows comes from its context (pages.py).
