@@ -31,6 +31,7 @@ NOTE_SUFFIX = ".md"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _UNCLOSED = re.compile(r"while (parsing a flow|scanning a quoted|scanning a double-quoted)")
 _CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)")
+_CONFLICT_RUNS = ("<<<<<<<", ">>>>>>>", "|||||||")  # no line of a note without one is a marker
 
 
 class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -39,6 +40,49 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     PyYAML would raise on `2026-02-30` while constructing, losing the line; and it turns
     `2026-05-01 10:00:00` into a datetime. Keeping the text lets validate report a clear problem.
     """
+
+
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _NotPlain(Exception):
+    """A node `_tree_value` leaves to PyYAML's constructor."""
+
+
+def _tree_value(loader: NoteLoader, node: yaml.Node) -> Any:
+    """The value of a node of a tree, as `construct_document` gives it, without its
+    bookkeeping (for aliases, recursive and deep objects, which a tree cannot hold);
+    `_NotPlain` for a node it may not construct the same way: an explicit tag, a merge key
+    (tests/test_yaml_tree.py)."""
+    if isinstance(node, yaml.ScalarNode):
+        make = loader.yaml_constructors.get(node.tag)
+        if make is None:
+            raise _NotPlain
+        return make(loader, node)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_tree_value(loader, item) for item in node.value]
+    if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
+        raise _NotPlain
+    mapping = {}
+    for key_node, value_node in node.value:
+        key = _tree_value(loader, key_node)
+        try:
+            hash(key)
+        except TypeError:
+            raise _NotPlain from None
+        mapping[key] = _tree_value(loader, value_node)
+    return mapping
+
+
+def construct(loader: NoteLoader, node: yaml.Node, text: str) -> Any:
+    """The value of the document `node` (of YAML `text`): directly when it is a tree (no
+    alias makes one node the value of two keys), else by PyYAML's constructor."""
+    if "*" not in text:
+        try:
+            return _tree_value(loader, node)
+        except _NotPlain:
+            pass
+    return loader.construct_document(node)
 
 
 def _construct_int(loader: NoteLoader, node: yaml.ScalarNode) -> int | str:
@@ -306,7 +350,8 @@ def parse_note(rel: str, kind: str, data: bytes) -> tuple[RawNote | None, list[P
     if text is None:
         return None, [problem] if problem else []
     lines = text.split("\n")
-    problems = _conflict_markers(rel, lines)
+    problems = (_conflict_markers(rel, lines)
+                if any(marker in text for marker in _CONFLICT_RUNS) else [])
     if not lines or lines[0].rstrip() != "---":
         note = RawNote(rel, kind, {}, {}, text, 1)
         return (None if problems else note), problems
@@ -383,7 +428,7 @@ def _load_yaml(rel: str, text: str, head: tuple[str, ...], offset: int
             return {}, {}, error(rel, line, f"bad YAML{where}: {message}",
                                  head[line - 1] if 0 < line <= len(head) else None,
                                  at.column + 1)
-        meta = loader.construct_document(node) if node is not None else None
+        meta = construct(loader, node, text) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark, began = exc.problem_mark or exc.context_mark, exc.context_mark
         what = " ".join(part for part in (exc.problem, exc.context) if part) or "invalid YAML"

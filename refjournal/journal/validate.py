@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from ..model import (
@@ -223,23 +223,41 @@ def validate_meeting(raw: RawNote) -> tuple[Meeting, list[Problem]]:
 
 
 GIST = 160  # characters of a meeting's text shown in a brief
-_MARKUP = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]"  # [[a|b]]
+# Markup a brief leaves out; the lookahead lets most characters fail at once.
+_MARKUP = re.compile(r"(?=[!\[*_`~])(?:!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]"  # [[a|b]]
                      r"|!?\[([^\]]*)\]\([^)]*\)"  # [text](url), ![alt](src)
-                     r"|[*_`~]+|^\s{0,3}(?:#+|>|[-+*]|\d+[.)])\s+", re.MULTILINE)
+                     r"|[*_`~]+)|^\s{0,3}(?:#+|>|[-+*]|\d+[.)])\s+", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_HEADING = re.compile(r"#+ .*")
 
 
 def gist(body: str) -> str:
     """The first paragraph of a text as plain words, cut at a word near GIST characters:
     what a brief shows of a meeting. (Part of the record: the quick way for a text edit
     declines an edit that changes it, since briefs on other pages show it.)"""
-    paragraphs = [p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
-    # a heading alone names the text rather than says it
-    paragraph = next((p for p in paragraphs if not re.fullmatch(r"\s{0,3}#+ .*", p.strip())),
-                     paragraphs[0] if paragraphs else "")
+    first, paragraph = None, None
+    for piece in _paragraphs(body.strip()):
+        if not piece.strip():
+            continue
+        first = piece if first is None else first
+        if not _HEADING.fullmatch(piece.strip()):  # a heading alone names the text
+            paragraph = piece
+            break
+    paragraph = paragraph if paragraph is not None else first or ""
     words = " ".join(_MARKUP.sub(lambda m: m[2] or m[1] or m[3] or "", paragraph).split())
     if len(words) <= GIST:
         return words
     return words[:GIST].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def _paragraphs(text: str) -> Iterator[str]:
+    """The pieces of `text` between blank lines, as `re.split` gives them, one by one: a
+    brief needs the first or second, not the whole text split."""
+    start = 0
+    for blank in _BLANK_LINE.finditer(text):
+        yield text[start: blank.start()]
+        start = blank.end()
+    yield text[start:]
 
 
 def _meeting_needs(note: Checker, with_: tuple[Ref, ...]) -> tuple[str, ...]:
