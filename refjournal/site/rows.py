@@ -85,6 +85,21 @@ def contact_links(root: str, contacts: Mapping[str, Name], slugs: Iterable[str])
 
 
 @jinja2.pass_context
+def timeline_items(context: Any, meetings: Iterable[Meeting]) -> Markup:
+    """The items of a contact's list of meetings, a line each: a contact met weekly for
+    years has hundreds."""
+    root, today = context["root"], context["today"]
+    out = []
+    for m in meetings:
+        booked = m.date > today
+        kind = f' <span class="kind">{escape(m.kind)}</span>' if m.kind else ""
+        out.append(f"    <li{BOOKED_ROW if booked else ''}><time datetime=\"{m.date.isoformat()}\">"
+                   f"{short_date(m.date)}</time> {meeting_link(root, m)}{kind}"
+                   f"{BOOKED_BADGE if booked else ''}</li>\n")
+    return Markup("".join(out))
+
+
+@jinja2.pass_context
 def meeting_rows(context: Any, meetings: Iterable[Meeting]) -> Markup:
     root, today, contacts = context["root"], context["today"], context["names"]
     out = []

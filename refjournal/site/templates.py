@@ -35,6 +35,7 @@ from .rows import (
     meeting_rows,
     money,
     short_date,
+    timeline_items,
 )
 
 
@@ -99,6 +100,7 @@ def environment(themes: list[Path]) -> jinja2.Environment:
         due_rows=_due_rows,
         meeting_rows=meeting_rows,
         exchange_rows=exchange_rows,
+        timeline_items=timeline_items,
     )
     return env
 
