@@ -30,7 +30,7 @@ from ..journal.read import CONFIG
 from ..site.write import marker
 from .record import digest
 
-FORMAT = 5
+FORMAT = 6
 SHARDS = 16  # files the notes are spread over
 log = logging.getLogger(__name__)
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from ..site.render import Rendered
+    from .notes import CachedNotes
     from .reuse import DataMemo, Reuser
     from .writers import FreshSite, InPlace, Written
 
@@ -115,6 +116,7 @@ class Past:
     # The theme's files as the build began, in its settings and in every page's stamp.
     theme_files: tuple[Any, ...] = ()
     reuser: Reuser | None = None
+    source: CachedNotes | None = None  # where `load` got the notes from
 
     @property
     def resident(self) -> Resident | None:
@@ -169,10 +171,12 @@ class Past:
         from .notes import CachedNotes
 
         resident = self.resident
-        return CachedNotes(cache, found=self.scan.found if self.scan is not None else None,
-                           unchanged=rebuild.unchanged(self.record, self.scan),
-                           links=resident.links if resident is not None else None,
-                           workers=resident is None)
+        self.source = CachedNotes(cache, found=self.scan.found if self.scan is not None
+                                  else None,
+                                  unchanged=rebuild.unchanged(self.record, self.scan),
+                                  links=resident.links if resident is not None else None,
+                                  workers=resident is None)
+        return self.source
 
     @property
     def workers(self) -> bool:
@@ -206,7 +210,8 @@ class Past:
         self.reuser = Reuser(self._intact_memory(), self.theme_files,
                              data=resident.data if resident is not None else None,
                              digests=resident.digests if resident is not None else None,
-                             verify=self.out if self.engine.verify else None)
+                             verify=self.out if self.engine.verify else None,
+                             notes=self.source)
         return self.reuser
 
     def _intact_memory(self) -> Memory:
@@ -218,7 +223,8 @@ class Past:
         files, out = record.files, self.out
         pages = {path: known for path, known in record.memory.pages.items()
                  if path in files and (self.owned or stat_key(out / path) == files[path].stat)}
-        return Memory(pages, record.memory.stamp, record.memory.events)
+        return Memory(pages, record.memory.stamp, record.memory.events,
+                      record.memory.records)
 
     def writer(self) -> AbstractContextManager[FreshSite | InPlace]:
         """Where the files go: in place, into the site the record knows, or a new site."""

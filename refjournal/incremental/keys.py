@@ -19,11 +19,11 @@ import datetime as dt
 import hashlib
 import io
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .. import __version__
-from ..model import Contact, Exchange, FollowUp, Meeting
+from ..model import Contact, Exchange, FollowUp, Journal, Meeting
 from ..site.pages import Lazy, Lookup, Page, View
 
 # Values of a context digested as they are; any other is digested once per build, by
@@ -115,6 +115,28 @@ class Keyer(_Keys):
     def _reduce(self, record: object) -> tuple[Any, ...]:
         return (_digested, (self._record(record),))
 
+    def prime(self, journal: Journal, link: bytes, files: Mapping[str, bytes],
+              before: Mapping[str, NoteDigests]) -> dict[str, NoteDigests]:
+        """Digest the records of every note now (before workers fork: each finds them
+        digested), taking from `before` the digests of a note whose fingerprint is the
+        same: its records are then the same (see `fingerprint`). `link` is the digest of
+        what linking read (`link_digest`), `files` the digests of the notes' bytes. Gives
+        what the next build may take."""
+        now: dict[str, NoteDigests] = {}
+        for path, records in note_records(journal):
+            data = files.get(path)
+            if data is None:  # not read through the cache: digested when a page shows it
+                continue
+            mark = fingerprint(link, data, records[0])
+            known = before.get(path)
+            if known is not None and known[0] == mark and len(known[1]) == len(records):
+                for record, digest in zip(records, known[1], strict=True):
+                    self.digests[id(record)] = (record, digest)
+                now[path] = known
+            else:
+                now[path] = (mark, tuple(self._record(record) for record in records))
+        return now
+
 
 class SameContext(_Keys):
     """Keys for a process that keeps the last build in memory (serve): a page's context
@@ -163,6 +185,36 @@ class Context:
         return isinstance(other, Context) and self.judge.same(self.context, other.context)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+NoteDigests = tuple[bytes, tuple[bytes, ...]]  # a note's fingerprint, its records' digests
+
+
+def note_records(journal: Journal) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """The records each note became, by its path: a contact, or a meeting with its
+    exchanges and follow-ups (placeholder contacts come from no note of their own)."""
+    for contact in journal.contacts.values():
+        if not contact.unresolved:
+            yield contact.source.path, (contact,)
+    for meeting in journal.meetings:
+        yield meeting.source.path, (meeting, *meeting.gave, *meeting.got, *meeting.follow_ups)
+
+
+def link_digest(signature: tuple[Any, ...]) -> bytes:
+    """The digest of what linking a note reads (resolve.py's signature: every contact's
+    slug, name, aliases and path, the other files under contacts/, the unread notes), and
+    of which fields a record's digest takes."""
+    return hashlib.sha256(repr((signature, sorted(UNSHOWN))).encode("utf-8",
+                                                                    "surrogatepass")).digest()
+
+
+def fingerprint(link: bytes, data: bytes, first: object) -> bytes:
+    """What a note's records are made from: its bytes (parsed by the cache's code, under
+    the cache's stamp), what linking read, and for a meeting its id (the model numbers a
+    meeting whose id another has). The same fingerprint, the same records, field for
+    field."""
+    meeting_id = first.id if isinstance(first, Meeting) else ""
+    return hashlib.sha256(link + data + meeting_id.encode("utf-8", "surrogatepass")).digest()
 
 
 def _digested(digest: bytes) -> None:

@@ -32,12 +32,23 @@ class CachedNotes:
                  links: LinkedBefore | None = None, workers: bool = True) -> None:
         self.cache, self.found, self.links, self.workers = cache, found, links, workers
         self.unchanged = unchanged or {}
+        self.signature: tuple[Any, ...] | None = None  # what linking read (resolve.py)
 
     def discover(self, root: Path) -> Discovered:
         return self.found if self.found is not None else discover(root)
 
     def link(self, notes: Unlinked) -> tuple[Journal, list[Problem]]:
-        return link(notes, self.links)
+        return link(notes, self._memo)
+
+    def _memo(self, signature: tuple[Any, ...], linker: Link) -> Link:
+        """Take note of what linking reads (for the keys of the records: keys.py), and let
+        a resident process's memo stand in for linking."""
+        self.signature = signature
+        return self.links(signature, linker) if self.links is not None else linker
+
+    def files(self) -> dict[str, bytes]:
+        """The digests of the bytes of the notes read, by path."""
+        return {rel: entry.digest for rel, entry in self.cache.used.items()}
 
     def read(self, root: Path, todo: Todo) -> Mapping[str, Note]:
         notes: dict[str, Note] = {}

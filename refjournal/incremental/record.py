@@ -44,11 +44,13 @@ class PageState(NamedTuple):
 @dataclass
 class Memory:
     """What a build remembers of its pages for the next: each page's state, by path, with
-    the stamp they share, and the calendar's events."""
+    the stamp they share, the calendar's events, and the digests of the records each note
+    became, under the note's fingerprint (incremental/keys.py: `Keyer.prime`)."""
 
     pages: dict[str, PageState] = field(default_factory=dict)
     stamp: object = b""
     events: EventMemo = field(default_factory=dict)
+    records: dict[str, tuple[bytes, tuple[bytes, ...]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from ..exchange.feed import EventMemo
 from ..insights.derive import Derived
 from ..site.pages import Page
 from ..site.render import SHARED_TEMPLATES, Outcome, PageMaker, Rendered, data_files
-from .keys import Keyer, SameContext, stamp
+from .keys import Keyer, NoteDigests, SameContext, link_digest, stamp
+from .notes import CachedNotes
 from .record import Memory, PageState
 
 
@@ -42,12 +43,14 @@ class Reuser:
     def __init__(self, before: Memory, theme_files: tuple[Any, ...], *,
                  data: DataMemo | None = None,
                  digests: dict[int, tuple[object, bytes]] | None = None,
-                 verify: Path | None = None) -> None:
+                 verify: Path | None = None, notes: CachedNotes | None = None) -> None:
         self.before, self.theme_files, self.data_memo = before, theme_files, data
         self.verify = verify
         self.keyer: Keyer | SameContext | None = None
         self.events: EventMemo = dict(before.events)
         self.known_digests = digests
+        self.notes = notes  # where the notes came from: what their records' keys are
+        self.records: dict[str, NoteDigests] = {}
 
     def pages(self, make: PageMaker, site: Derived, own: frozenset[str],
               plain: PageMaker) -> PageMaker:
@@ -57,6 +60,11 @@ class Reuser:
         self.keyer = (SameContext(stamp(self.theme_files), own) if self.data_memo is not None
                       else Keyer(stamp(self.theme_files), own, self.known_digests))
         same_stamp = self.before.stamp == self.keyer.stamp
+        notes = self.notes
+        if isinstance(self.keyer, Keyer) and notes is not None and notes.signature is not None:
+            self.records = self.keyer.prime(site.journal, link_digest(notes.signature),
+                                            notes.files(),
+                                            self.before.records if same_stamp else {})
         check = _Check(plain, self.verify) if self.verify is not None else None
         return _Keyed(make, self.keyer, self.before.pages if same_stamp else {}, check)
 
@@ -79,7 +87,7 @@ class Reuser:
                  for path, outcome in rendered.outcomes.items()
                  if outcome.key is not None and not outcome.failed}
         return Memory(pages, self.keyer.stamp if self.keyer is not None else b"",
-                      self.events)
+                      self.events, self.records)
 
     @property
     def digests(self) -> dict[int, tuple[object, bytes]]:

@@ -1,0 +1,124 @@
+"""Keys of records kept from one build to the next: a note's records are digested again only
+when its fingerprint (its bytes, what linking read, its meeting's id) changed, and what is
+taken is what a fresh digest makes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from refjournal.build import build
+from refjournal.incremental.cache import ParseCache
+from refjournal.incremental.keys import Keyer, note_records
+from refjournal.incremental.record import Record
+from refjournal.journal import resolve
+from refjournal.journal.load import load
+from refjournal.model import Exchange, FollowUp, Meeting, Ref, Source
+
+from .conftest import TODAY, tree, write_journal
+
+JOURNAL = {
+    "contacts/ada.md": "---\nname: Ada Lovelace\naliases: [Countess]\n---\nMet at the chapter.\n",
+    "contacts/bo.md": "---\nname: Bo Chen\nintroduced_by: Ada Lovelace\n---\n",
+    "meetings/2026/2026-11-02-coffee.md": (
+        "---\nwith: [ada, Bo Chen]\nkind: coffee\ntitle: Coffee\ngave:\n  - to: bo\n"
+        "    prospect: a printer\nfollow_ups:\n  - due: 2026-12-01\n    what: send the deck\n"
+        "---\nTalked about [[Bo Chen]].\n"),
+    "meetings/2026/2026-11-10-call.md": "---\nwith: Countess\nkind: call\n---\nShort call.\n",
+    "meetings/2026/2026-11-12-lunch.md": "---\nwith: [nobody]\nkind: lunch\n---\n",
+}
+
+
+def _built(root: Path, out: Path, cache: Path) -> Record:
+    assert build(root, out, TODAY, cache=ParseCache(cache, root)).written
+    record = ParseCache(cache, root).site(out)
+    assert isinstance(record, Record)
+    return record
+
+
+def _fresh_digests(root: Path) -> dict[str, tuple[bytes, ...]]:
+    """Each note's records digested by a Keyer that knows nothing of earlier builds."""
+    keyer = Keyer((), frozenset())
+    journal = load(root).journal
+    return {path: tuple(keyer._record(r) for r in records)
+            for path, records in note_records(journal)}
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    note = root / rel
+    note.write_text(note.read_text().replace(old, new))
+
+
+def test_a_front_matter_edit_digests_that_notes_records_again_and_takes_the_rest(tmp_path):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first = _built(root, out, cache)
+    assert set(first.memory.records) == {"contacts/ada.md", "contacts/bo.md",
+                                         *(p for p in JOURNAL if p.startswith("meetings/"))}
+    _edit(root, "meetings/2026/2026-11-02-coffee.md", "title: Coffee", "title: Tea")
+    second = _built(root, out, cache)
+    changed = {path for path, known in second.memory.records.items()
+               if first.memory.records[path] != known}
+    assert changed == {"meetings/2026/2026-11-02-coffee.md"}
+    assert {path: known[1] for path, known in second.memory.records.items()} == (
+        _fresh_digests(root))
+    assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
+
+
+def test_a_renamed_contact_changes_every_notes_fingerprint(tmp_path):
+    """What a ref names may change with any contact's name: every note is digested
+    again (and here the call's ref `Countess` names nobody any more)."""
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first = _built(root, out, cache)
+    _edit(root, "contacts/ada.md", "aliases: [Countess]", "aliases: [Ada]")
+    second = _built(root, out, cache)
+    assert all(first.memory.records[path][0] != known[0]
+               for path, known in second.memory.records.items())
+    assert {path: known[1] for path, known in second.memory.records.items()} == (
+        _fresh_digests(root))
+    assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
+
+
+def test_a_meeting_numbered_when_another_takes_its_id_changes_its_fingerprint(tmp_path):
+    """Two files that slugify to one page: the later in path order is numbered (here the
+    one that was there first: ` ` sorts before `-`), and its records say so."""
+    root = write_journal(tmp_path / "j", {
+        **JOURNAL, "meetings/2026/2026-11-12-lunch.md": "---\nwith: ada\nkind: lunch\n---\n"})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first = _built(root, out, cache)
+    write_journal(root, {"meetings/2026/2026-11-12 lunch.md": "---\nwith: bo\nkind: lunch\n---\n"})
+    second = _built(root, out, cache)
+    assert (second.memory.records["meetings/2026/2026-11-12-lunch.md"]
+            != first.memory.records["meetings/2026/2026-11-12-lunch.md"])
+    assert (out / "meetings/2026/2026-11-12-lunch-2/index.html").is_file()
+    assert {path: known[1] for path, known in second.memory.records.items()} == (
+        _fresh_digests(root))
+    assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
+
+
+def _fresh_site(root: Path, out: Path) -> Path:
+    assert build(root, out, TODAY).written
+    return out
+
+
+def test_records_are_changed_as_replace_changes_them_without_what_was_cached():
+    source = Source("meetings/a.md", 3)
+    ref = Ref("Ada", source)
+    exchange = Exchange("gave", (ref,), source, meeting="a", prospect="a printer")
+    follow_up = FollowUp(dt.date(2026, 1, 2), (ref,), source, what="call")
+    meeting = Meeting("a", dt.date(2026, 1, 1), source, with_=(ref,), gave=(exchange,),
+                      follow_ups=(follow_up,), body="text", gist="text")
+    assert meeting.contacts == ("",) and exchange.contacts == ("",)  # cached, unresolved
+    resolved = Ref("Ada", source, "ada", True)
+    cases: list[tuple[Any, dict[str, Any]]] = [
+        (ref, {"slug": "ada", "resolved": True}), (exchange, {"refs": (resolved,)}),
+        (follow_up, {"refs": (resolved,)}), (meeting, {"with_": (resolved,), "id": "b"})]
+    for record, changes in cases:
+        made = resolve._with(record, **changes)
+        assert made == dataclasses.replace(record, **changes)
+        assert made.__dict__ == dataclasses.replace(record, **changes).__dict__
+    assert resolve._with(meeting, with_=(resolved,)).contacts == ("ada",)
+    assert resolve._with(exchange, refs=(resolved,)).contacts == ("ada",)
