@@ -77,10 +77,13 @@ _BLANK_CODE = re.compile("`[ \r\n]{3,}`")
 _BACKTICKS = re.compile("`+")
 _LONG_TILDES = re.compile(r"^(?! {0,3}~~~).*~~~", re.MULTILINE)
 _TAB_IN_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]*?[>*+\-.)][ >*+\-0-9.)]*\t", re.MULTILINE)
-_EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-+*]|[0-9]+[.)])[ \t]*$", re.MULTILINE)
+# Two screens run on every text: they start at a line end, so that the regex engine skips
+# to each `\n` at once (a line's start, `^`, is tried at every character); the text is
+# searched with a `\n` before it.
+_EMPTY_ITEM = re.compile(r"\n[ \t>]*(?:[-+*]|[0-9]+[.)])[ \t]*(?=\n|\Z)")
 _OPEN_PAREN = re.compile(r"\]\([ \t]*$", re.MULTILINE)
 _EMPTY = "<blockquote>\n</blockquote>"
-_PREFIX = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_DEPTH // 4},}}", re.MULTILINE)
+_PREFIX = re.compile(rf"\n([ \t>*+\-0-9.)]{{{MAX_DEPTH // 4},}})")
 
 Wikilink = Callable[[str], str]
 """Renders a wikilink's inner text (`Target`, `Target|label`) as `markdown.py` does."""
@@ -126,7 +129,7 @@ def render_native(text: str, allow_html: bool, wikilink: Wikilink) -> Markup | N
         return None  # a fence left open at the end: the last line end differs
     if "\t" in text and _TAB_IN_PREFIX.search(text):
         return None  # a tab after a quote or list marker: columns counted differently
-    if _EMPTY_ITEM.search(text):
+    if _EMPTY_ITEM.search("\n" + text):
         return None  # an empty list item after a quote's lazy line: read apart
     if "~~~" in text and _LONG_TILDES.search(text):
         return None  # the two split a run of three or more tildes apart differently
@@ -187,7 +190,7 @@ def shallow(text: str) -> bool:
         return False
     # a line's prefix of container markers: only those of MAX_DEPTH / 4 characters or more
     # (a tab is up to 4 columns) can be too deep
-    return all(_columns(prefix) <= MAX_DEPTH for prefix in _PREFIX.findall(text))
+    return all(_columns(prefix) <= MAX_DEPTH for prefix in _PREFIX.findall("\n" + text))
 
 
 def _tables_differ(text: str) -> bool:
