@@ -199,6 +199,21 @@ def test_without_pyrs_everything_is_rendered_in_python(monkeypatch: pytest.Monke
         native._parser.cache_clear()
 
 
+def test_refjournal_markdown_python_renders_everything_in_python(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    native._parser.cache_clear()
+    monkeypatch.setenv(native.PYTHON_ONLY, "python")
+    try:
+        assert not native.available()
+        assert native.render_native("*x*\n", False, _wikilink) is None
+    finally:
+        native._parser.cache_clear()
+    monkeypatch.delenv(native.PYTHON_ONLY)
+    assert native.available()
+    assert native.render_native("*x*\n", False, _wikilink) == "<p><em>x</em></p>\n"
+    native._parser.cache_clear()
+
+
 def test_fuzz_bodies() -> None:
     """The bodies `test_fuzz.py` writes into its notes."""
     for body in ["", "Notes on [[ada]].\n", "- a\n  - b\n", "<iframe>\n"]:

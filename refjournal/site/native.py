@@ -4,7 +4,8 @@ markdown-it-py (`markdown.py`) stays the reference: `render_native` gives None f
 it cannot render byte for byte as markdown-it-py would, and the caller renders that one in
 Python. `tests/test_markdown_differential.py` holds both to the same bytes. The routing:
 
-- no markdown_it_pyrs (no wheel for the platform): everything goes to Python;
+- no markdown_it_pyrs (no wheel for the platform), or `REFJOURNAL_MARKDOWN=python` in the
+  environment: everything goes to Python;
 - nesting: a body that may nest deeper than `MAX_DEPTH` (container prefixes on a line, or
   `[` in one paragraph) goes to Python, which alone knows `TooDeep` (and pyrs overflows
   the process's stack, uncatchably, at depths Python refuses);
@@ -42,6 +43,7 @@ Python. `tests/test_markdown_differential.py` holds both to the same bytes. The 
 from __future__ import annotations
 
 import html
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -51,6 +53,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+PYTHON_ONLY = "REFJOURNAL_MARKDOWN"
+"""Set to `python`, every body is rendered by markdown-it-py: to compare the sites the two
+ways make (benchmarks/run.py does), or to rule the native path out."""
 MAX_DEPTH = 32
 """Levels of nesting (block containers on a line, brackets in a paragraph) left to Rust."""
 
@@ -92,6 +97,8 @@ Wikilink = Callable[[str], str]
 @cache
 def _parser(allow_html: bool) -> Any:
     """The pyrs parser, or None where markdown_it_pyrs cannot be imported."""
+    if os.environ.get(PYTHON_ONLY) == "python":
+        return None
     try:
         import markdown_it_pyrs
     except ImportError:
