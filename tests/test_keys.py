@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from refjournal.build import build
+from refjournal.exchange import export_json
+from refjournal.incremental import reuse
 from refjournal.incremental.cache import ParseCache
 from refjournal.incremental.keys import Keyer, note_records
 from refjournal.incremental.record import Record
@@ -42,7 +44,7 @@ def _fresh_digests(root: Path) -> dict[str, tuple[bytes, ...]]:
     """Each note's records digested by a Keyer that knows nothing of earlier builds."""
     keyer = Keyer((), frozenset())
     journal = load(root).journal
-    return {path: tuple(keyer._record(r) for r in records)
+    return {path: b"".join(keyer._record(r) for r in records)
             for path, records in note_records(journal)}
 
 
@@ -62,7 +64,7 @@ def test_a_front_matter_edit_digests_that_notes_records_again_and_takes_the_rest
     changed = {path for path, known in second.memory.records.items()
                if first.memory.records[path] != known}
     assert changed == {"meetings/2026/2026-11-02-coffee.md"}
-    assert {path: known[1] for path, known in second.memory.records.items()} == (
+    assert {path: known[32:] for path, known in second.memory.records.items()} == (
         _fresh_digests(root))
     assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
 
@@ -75,9 +77,9 @@ def test_a_renamed_contact_changes_every_notes_fingerprint(tmp_path):
     first = _built(root, out, cache)
     _edit(root, "contacts/ada.md", "aliases: [Countess]", "aliases: [Ada]")
     second = _built(root, out, cache)
-    assert all(first.memory.records[path][0] != known[0]
+    assert all(first.memory.records[path][:32] != known[:32]
                for path, known in second.memory.records.items())
-    assert {path: known[1] for path, known in second.memory.records.items()} == (
+    assert {path: known[32:] for path, known in second.memory.records.items()} == (
         _fresh_digests(root))
     assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
 
@@ -94,7 +96,7 @@ def test_a_meeting_numbered_when_another_takes_its_id_changes_its_fingerprint(tm
     assert (second.memory.records["meetings/2026/2026-11-12-lunch.md"]
             != first.memory.records["meetings/2026/2026-11-12-lunch.md"])
     assert (out / "meetings/2026/2026-11-12-lunch-2/index.html").is_file()
-    assert {path: known[1] for path, known in second.memory.records.items()} == (
+    assert {path: known[32:] for path, known in second.memory.records.items()} == (
         _fresh_digests(root))
     assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
 
@@ -122,3 +124,22 @@ def test_records_are_changed_as_replace_changes_them_without_what_was_cached():
         assert made.__dict__ == dataclasses.replace(record, **changes).__dict__
     assert resolve._with(meeting, with_=(resolved,)).contacts == ("ada",)
     assert resolve._with(exchange, refs=(resolved,)).contacts == ("ada",)
+
+
+def test_journal_json_makes_only_the_parts_of_changed_records(tmp_path, monkeypatch):
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _built(root, out, cache)
+    made: list[str] = []
+    real = export_json.meeting_json
+    monkeypatch.setattr(export_json, "meeting_json", lambda m: made.append(m.id) or real(m))
+    _edit(root, "meetings/2026/2026-11-02-coffee.md", "title: Coffee", "title: Tea")
+    _built(root, out, cache)
+    assert made == ["2026/2026-11-02-coffee"]
+    assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
+    made.clear()
+    monkeypatch.setattr(reuse, "JSON_CODE", b"export_json.py changed")
+    _edit(root, "meetings/2026/2026-11-02-coffee.md", "title: Tea", "title: Coffee")
+    _built(root, out, cache)
+    assert len(made) == 3  # every meeting's, made by the new code
+    assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh2"))

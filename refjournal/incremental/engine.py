@@ -223,8 +223,7 @@ class Past:
         files, out = record.files, self.out
         pages = {path: known for path, known in record.memory.pages.items()
                  if path in files and (self.owned or stat_key(out / path) == files[path].stat)}
-        return Memory(pages, record.memory.stamp, record.memory.events,
-                      record.memory.records)
+        return replace(record.memory, pages=pages)
 
     def writer(self) -> AbstractContextManager[FreshSite | InPlace]:
         """Where the files go: in place, into the site the record knows, or a new site."""

@@ -116,25 +116,27 @@ class Keyer(_Keys):
         return (_digested, (self._record(record),))
 
     def prime(self, journal: Journal, link: bytes, files: Mapping[str, bytes],
-              before: Mapping[str, NoteDigests]) -> dict[str, NoteDigests]:
+              before: Mapping[str, bytes]) -> dict[str, bytes]:
         """Digest the records of every note now (before workers fork: each finds them
         digested), taking from `before` the digests of a note whose fingerprint is the
         same: its records are then the same (see `fingerprint`). `link` is the digest of
         what linking read (`link_digest`), `files` the digests of the notes' bytes. Gives
-        what the next build may take."""
-        now: dict[str, NoteDigests] = {}
+        what the next build may take: by note, its fingerprint and its records' digests,
+        in one string of bytes (32 each: one object to read back, not one for each)."""
+        now: dict[str, bytes] = {}
         for path, records in note_records(journal):
             data = files.get(path)
             if data is None:  # not read through the cache: digested when a page shows it
                 continue
             mark = fingerprint(link, data, records[0])
             known = before.get(path)
-            if known is not None and known[0] == mark and len(known[1]) == len(records):
-                for record, digest in zip(records, known[1], strict=True):
-                    self.digests[id(record)] = (record, digest)
+            if known is not None and known.startswith(mark) and len(known) == DIGEST * (
+                    1 + len(records)):
+                for n, record in enumerate(records, 1):
+                    self.digests[id(record)] = (record, known[DIGEST * n:DIGEST * (n + 1)])
                 now[path] = known
             else:
-                now[path] = (mark, tuple(self._record(record) for record in records))
+                now[path] = b"".join((mark, *(self._record(record) for record in records)))
         return now
 
 
@@ -187,7 +189,7 @@ class Context:
     __hash__ = None  # type: ignore[assignment]
 
 
-NoteDigests = tuple[bytes, tuple[bytes, ...]]  # a note's fingerprint, its records' digests
+DIGEST = 32  # bytes of a SHA-256
 
 
 def note_records(journal: Journal) -> Iterator[tuple[str, tuple[Any, ...]]]:

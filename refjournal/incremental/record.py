@@ -44,13 +44,16 @@ class PageState(NamedTuple):
 @dataclass
 class Memory:
     """What a build remembers of its pages for the next: each page's state, by path, with
-    the stamp they share, the calendar's events, and the digests of the records each note
-    became, under the note's fingerprint (incremental/keys.py: `Keyer.prime`)."""
+    the stamp they share, the calendar's events, the digests of the records each note
+    became, under the note's fingerprint (incremental/keys.py: `Keyer.prime`), and the JSON
+    of each record in journal.json (reuse.py)."""
 
     pages: dict[str, PageState] = field(default_factory=dict)
     stamp: object = b""
     events: EventMemo = field(default_factory=dict)
-    records: dict[str, tuple[bytes, tuple[bytes, ...]]] = field(default_factory=dict)
+    records: dict[str, bytes] = field(default_factory=dict)  # note -> fingerprint, digests
+    json: dict[bytes, str] = field(default_factory=dict)  # record digest -> its JSON
+    json_code: bytes = b""  # the digest of export_json.py that made `json`
 
 
 @dataclass(frozen=True)

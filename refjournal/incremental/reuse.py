@@ -6,19 +6,32 @@ in the session, in memory).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..exchange import export_json
 from ..exchange.export_json import Memo as JsonMemo
 from ..exchange.feed import EventMemo
 from ..insights.derive import Derived
 from ..site.pages import Page
 from ..site.render import SHARED_TEMPLATES, Outcome, PageMaker, Rendered, data_files
-from .keys import Keyer, NoteDigests, SameContext, link_digest, stamp
+from .keys import Keyer, SameContext, link_digest, stamp
 from .notes import CachedNotes
 from .record import Memory, PageState
+
+
+def _code_digest(path: str) -> bytes:
+    """The digest of a module's source: what it makes is kept only while it is the same."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).digest()
+    except OSError:
+        return b"?"
+
+
+JSON_CODE = _code_digest(export_json.__file__)
 
 
 @dataclass
@@ -50,7 +63,8 @@ class Reuser:
         self.events: EventMemo = dict(before.events)
         self.known_digests = digests
         self.notes = notes  # where the notes came from: what their records' keys are
-        self.records: dict[str, NoteDigests] = {}
+        self.records: dict[str, bytes] = {}  # see `Keyer.prime`
+        self.json: dict[bytes, str] = {}  # a record's digest -> its JSON in journal.json
 
     def pages(self, make: PageMaker, site: Derived, own: frozenset[str],
               plain: PageMaker) -> PageMaker:
@@ -70,6 +84,8 @@ class Reuser:
 
     def data(self, site: Derived) -> dict[str, bytes]:
         memo = self.data_memo
+        if memo is None and isinstance(self.keyer, Keyer):
+            return self._data_by_digest(site, self.keyer.digests)
         if memo is None:
             return data_files(site, self.events)
         journal = site.journal
@@ -81,13 +97,33 @@ class Reuser:
             memo.inputs = inputs
         return memo.files
 
+    def _data_by_digest(self, site: Derived, digests: Mapping[int, tuple[object, bytes]]
+                        ) -> dict[str, bytes]:
+        """The data files, with the JSON of a meeting or an exchange taken from the last
+        build when its record's digest is the same (and so is export_json.py): a fresh
+        process has no other way to know that a record did not change."""
+        before = self.before.json if self.before.json_code == JSON_CODE else {}
+        parts: JsonMemo = {}
+        if before:
+            for known, (record, digest) in digests.items():
+                text = before.get(digest)
+                if text is not None:
+                    parts[known] = (record, text)
+        files = data_files(site, self.events, parts)
+        self.json = {}
+        for known, (record, text) in parts.items():  # now this build's, each record's JSON
+            entry = digests.get(known)
+            if entry is not None and entry[0] is record:
+                self.json[entry[1]] = text
+        return files
+
     def remember(self, rendered: Rendered) -> Memory:
         """The memory of this render: the pages it keyed, as they are now."""
         pages = {path: PageState(outcome.key, outcome.problems, outcome.frame)
                  for path, outcome in rendered.outcomes.items()
                  if outcome.key is not None and not outcome.failed}
         return Memory(pages, self.keyer.stamp if self.keyer is not None else b"",
-                      self.events, self.records)
+                      self.events, self.records, self.json, JSON_CODE if self.json else b"")
 
     @property
     def digests(self) -> dict[int, tuple[object, bytes]]:
