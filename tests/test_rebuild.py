@@ -217,6 +217,26 @@ def test_the_connector_page_follows_the_title_of_an_introduction_meeting(tmp_pat
     assert tree(out) == fresh(root, tmp_path / "fresh")
 
 
+def test_the_referrals_page_follows_the_meetings_of_its_referrals_alone(tmp_path, monkeypatch):
+    root = write_journal(tmp_path / "j", {
+        **JOURNAL, "meetings/2026/2026-11-12-lunch.md": (
+            "---\nwith: ada\ntitle: Old title\ngave:\n  - to: ada\n    prospect: a florist\n"
+            "---\n")})
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    paths = rendered_pages(monkeypatch)
+    call = root / "meetings/2026/2026-11-10-call.md"  # no referral was made there
+    call.write_text(call.read_text().replace("kind: call", "title: A call\nkind: call"))
+    assert incremental(root, out, cache).written
+    assert "meetings/2026/2026-11-10-call/index.html" in paths
+    assert "referrals/index.html" not in paths
+    lunch = root / "meetings/2026/2026-11-12-lunch.md"
+    lunch.write_text(lunch.read_text().replace("Old title", "New title"))
+    assert incremental(root, out, cache).written
+    assert "New title" in (out / "referrals/index.html").read_text()
+    assert tree(out) == fresh(root, tmp_path / "fresh")
+
+
 def test_pages_kept_as_they_were_report_their_warnings_again(tmp_path):
     root = write_journal(tmp_path / "j", {
         **JOURNAL, "contacts/deep.md": "---\nname: Deep\n---\n" + "> " * 3000 + "deep\n"})

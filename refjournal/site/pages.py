@@ -174,7 +174,9 @@ def pages(site: Derived, repo_folder: str = "") -> Iterator[Page]:
     exchanges = sorted(journal.exchanges, key=lambda e: (e.date or site.today, e.meeting),
                        reverse=True)
     yield page("referrals/index.html", "referrals.html", "referrals", {
-        "exchanges": exchanges, "site": View(meetings_by_id=site.meetings_by_id)})
+        "exchanges": exchanges,  # with the meetings they were made in, and no other
+        "site": View(meetings_by_id={e.meeting: site.meetings_by_id[e.meeting]
+                                     for e in exchanges})})
     yield page("balances/index.html", "balances.html", "balances", {
         "site": View(balances=site.balances, totals=site.totals)})
     owed = {o.contact: journal.contacts[o.contact] for o in site.reciprocity.owed}
