@@ -204,3 +204,32 @@ def test_an_up_to_date_build_still_tidies_what_a_killed_build_left(tmp_path):
     result = CliRunner().invoke(main, args)
     assert "up to date" in result.stdout
     assert not (tmp_path / ".site.tmp-killed").exists()
+
+
+def test_templates_are_compiled_once_for_all_processes_and_again_when_changed(
+        tmp_path, monkeypatch):
+    import jinja2
+
+    root = write_journal(tmp_path / "j", {
+        "contacts/ada.md": "---\nname: Ada Lovelace\n---\nAda.\n",
+        "meetings/2026-11-01-coffee.md": "---\nwith: ada\n---\nHi.\n",
+        "theme/templates/tags.html": "{% extends 'base.html' %}{% block title %}Tags"
+                                     "{% endblock %}{% block content %}First{% endblock %}"})
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name)
+                        or real(self, source, name, *a, **k))
+    folder = tmp_path / "cache"
+    assert build(root, tmp_path / "one", TODAY, cache=ParseCache(folder, root)).written
+    assert {"base.html", "meeting.html", "tags.html"} <= set(compiled)
+    compiled.clear()  # a new process: a new environment, a new cache object
+    assert build(root, tmp_path / "two", TODAY, cache=ParseCache(folder, root)).written
+    assert compiled == []
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    tags = root / "theme/templates/tags.html"
+    tags.write_text(tags.read_text().replace("First", "Second"))
+    assert build(root, tmp_path / "three", TODAY, cache=ParseCache(folder, root)).written
+    assert compiled == ["tags.html"]
+    assert "Second" in (tmp_path / "three/tags/index.html").read_text()
+    assert ParseCache(None, root).templates() is None  # in memory: nothing kept

@@ -19,6 +19,7 @@ import importlib.util
 import logging
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import zlib
@@ -63,6 +64,7 @@ class ParseCache:
         folder = folder if folder is not None else Path(os.devnull)  # never opened
         self.folder = folder / f"{name}.notes"
         self.sites_path = folder / f"{name}.sites"
+        self._templates = folder / f"{name}.templates"
         self.root = root
         self.unwritable = False  # said once
         self.stamp = (FORMAT, __version__, _config_digest(root), _libraries(), _code())
@@ -74,6 +76,24 @@ class ParseCache:
         # wrote, and from what (see rebuild.py); read when first needed.
         self._sites: dict[str, Any] | None = None
         self.hits = 0
+
+    def templates(self) -> Path | None:
+        """Where Jinja keeps the compiled templates, so that a build in a new process does
+        not compile every one again: by template and source (a changed theme file is
+        compiled again), under this cache's stamp (refjournal's code and libraries, which
+        set how templates compile); older stamps' folders are removed. None in memory, or
+        when the folder cannot be made."""
+        if self.in_memory:
+            return None
+        here = self._templates / hashlib.sha256(repr(self.stamp).encode()).hexdigest()[:24]
+        try:
+            if not here.is_dir():
+                for old in self._templates.glob("*"):
+                    shutil.rmtree(old, ignore_errors=True)
+                here.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return here
 
     @property
     def sites(self) -> dict[str, Any]:

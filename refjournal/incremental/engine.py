@@ -134,11 +134,12 @@ class Past:
         cache = self.engine.cache
         if self.record is None or self.scan is None or self.settings is None or cache is None:
             return None
+        restored = self.record is not cache.site(self.out)  # its files' states just taken
         done = rebuild.quick(self.root, self.out, self.record, self.settings, self.scan,
-                             check_site=not self.owned)
+                             check_site=not self.owned and not restored)
         if done is not None and done.record is not None:
             cache.built(self.out, done.record)
-        elif done is not None and self.record is not cache.site(self.out):
+        elif done is not None and restored:
             cache.built(self.out, self.record)  # a site restored: its files' new states
         if done is not None and self.engine.verify:
             self._check_spliced(done.written)
@@ -185,16 +186,21 @@ class Past:
         return self.resident is None
 
     def environment(self, themes: list[Path]) -> jinja2.Environment | None:
-        """The Jinja environment a resident process keeps, renewed when a theme file
-        changes; None: the render makes its own."""
+        """The Jinja environment of this build: with the cache, its templates compiled
+        once for all processes; a resident process keeps it, renewed when a theme file
+        changes. None: the render makes its own."""
+        cache = self.engine.cache
+        compiled = cache.templates() if cache is not None else None
         resident = self.resident
-        if resident is None:
+        if resident is None and compiled is None:
             return None
         from ..site.templates import environment
 
+        if resident is None:
+            return environment(themes, compiled)
         key = (list(themes), self.theme_files)
         if resident.env is None or resident.env_key != key:
-            resident.env, resident.env_key = environment(themes), key
+            resident.env, resident.env_key = environment(themes, compiled), key
         return resident.env
 
     def reuse(self, themes: list[Path]) -> Reuser | None:

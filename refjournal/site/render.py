@@ -9,6 +9,7 @@ theme's static files) are made meanwhile. The stage knows nothing of earlier bui
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import traceback
 from collections.abc import Callable, Mapping
@@ -200,6 +201,9 @@ def _render_in_parallel(job: _Job, env: jinja2.Environment,
     process runs `meanwhile` and then takes what the workers send back."""
     for name in {page.template for page in job.todo}:  # compiled once, before the fork
         env.get_template(name)
+    for name in SHARED_TEMPLATES:  # and what they extend and import
+        with contextlib.suppress(jinja2.TemplateNotFound):
+            env.get_template(name)
     done = 0
     with parallel.fork_map(_render_chunk, job, len(job.todo)) as chunks:
         meanwhile()

@@ -58,11 +58,14 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
 
 
 
-def environment(themes: list[Path]) -> jinja2.Environment:
+def environment(themes: list[Path], compiled: Path | None = None) -> jinja2.Environment:
     """A Jinja environment over `themes`, most specific first, with the helpers every
     template may call. Kept from one build to the next, its templates are compiled once
-    (Jinja compiles a template again only when its file changes)."""
+    (Jinja compiles a template again only when its file changes); with a folder for
+    `compiled` templates, once for all processes."""
     env = jinja2.Environment(
+        bytecode_cache=(jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None
+                        else None),
         loader=jinja2.ChoiceLoader([_ConfinedLoader(theme) for theme in themes]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
