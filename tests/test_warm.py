@@ -9,8 +9,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from refjournal.build import build
 from refjournal.incremental import cache as cache_module
+from refjournal.incremental import rebuild
 from refjournal.incremental.cache import ParseCache
 from refjournal.site.offline import WORKER
 
@@ -32,22 +35,51 @@ def warm(root: Path, out: Path, cache_dir: Path):
     return build(root, out, TODAY, cache=cache), cache
 
 
-def new_runner(tmp_path: Path) -> None:
-    """What a CI runner starts from: a fresh checkout of the journal at the same path, and
-    the cache folder and the site put back by the host's cache, every file written anew
-    (new times, new inodes), the bytes the same."""
+# How the host's cache puts back files' modification times (rebuild.kept_by_archive).
+TAR = 1  # actions/cache's tarball (pax): to the nanosecond
+ZIP = 1_000_000_000  # GitLab's zip: to the second
+LOST = 0  # not at all
+
+
+def new_runner(tmp_path: Path, times: int = LOST) -> None:
+    """What a CI runner starts from: a fresh checkout of the journal at the same path (every
+    note written anew: new times, new inodes), and the cache folder and the site put back by
+    the host's cache, every file written anew with the bytes the same, its modification time
+    kept to the clock of `times` (in nanoseconds; LOST: not kept)."""
+    def put_back(source: str, target: str) -> None:
+        shutil.copyfile(source, target)
+        mtime = os.stat(source).st_mtime_ns
+        if times:
+            os.utime(target, ns=(mtime, mtime - mtime % times))
+
     for name in ("j", "site", "cache"):
         folder = tmp_path / name
         folder.rename(tmp_path / f"{name}.old")
-        shutil.copytree(tmp_path / f"{name}.old", folder, copy_function=shutil.copyfile)
+        shutil.copytree(tmp_path / f"{name}.old", folder,
+                        copy_function=shutil.copyfile if name == "j" else put_back)
         shutil.rmtree(tmp_path / f"{name}.old")
 
 
-def built_once(tmp_path: Path) -> Path:
+def built_once(tmp_path: Path, times: int = LOST) -> Path:
     root = write_journal(tmp_path / "j", THEMED)
     assert warm(root, tmp_path / "site", tmp_path / "cache")[0].written
-    new_runner(tmp_path)
+    new_runner(tmp_path, times)
     return root
+
+
+def site_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files of the site read from now on to learn their digests (not the notes)."""
+    read: list[str] = []
+    real = rebuild._read
+    site = f"{tmp_path / 'site'}/"
+
+    def reading(path: str, size: int) -> bytes:
+        if path.startswith(site):
+            read.append(path.removeprefix(site))
+        return real(path, size)
+
+    monkeypatch.setattr(rebuild, "_read", reading)
+    return read
 
 
 def test_a_fresh_checkout_with_the_cache_restored_writes_and_parses_nothing(
@@ -62,13 +94,71 @@ def test_a_fresh_checkout_with_the_cache_restored_writes_and_parses_nothing(
     assert again.up_to_date
 
 
-def test_a_text_edit_after_a_fresh_checkout_rewrites_its_page_alone(tmp_path):
-    root = built_once(tmp_path)
+@pytest.mark.parametrize("times", [LOST, TAR, ZIP])
+def test_a_text_edit_after_a_fresh_checkout_rewrites_its_page_alone(tmp_path, monkeypatch,
+                                                                     times):
+    root = built_once(tmp_path, times)
     note = root / "meetings/2026/2026-11-02-coffee.md"
     note.write_text(note.read_text() + "\nThen **lunch**.\n")
+    read = site_reads(tmp_path, monkeypatch)
     result, _ = warm(root, tmp_path / "site", tmp_path / "cache")
     assert result.changed == ("meetings/2026/2026-11-02-coffee/index.html", WORKER)
     assert tree(tmp_path / "site") == fresh(root, tmp_path / "fresh")
+    if times != LOST:  # taken by their sizes and times (the page spliced into is read)
+        assert read == []
+    else:  # each one read once, to compare its digest
+        assert sorted(read) == sorted(tree(tmp_path / "site", marker=False))
+
+
+@pytest.mark.parametrize("times", [TAR, ZIP])
+def test_a_restored_site_with_a_page_changed_before_it_was_kept_has_that_page_made_again(
+        tmp_path, monkeypatch, times):
+    """A page changed after the build wrote it (the same size, a new time) and then kept
+    by the host's cache is read, and found out."""
+    root = write_journal(tmp_path / "j", THEMED)
+    assert warm(root, tmp_path / "site", tmp_path / "cache")[0].written
+    page = tmp_path / "site/contacts/bo/index.html"
+    before = page.stat().st_mtime_ns
+    page.write_bytes(page.read_bytes().replace(b"<", b"[", 1))
+    os.utime(page, ns=(before, before + 1_000_000_000))  # the edit's time, past the build's
+    new_runner(tmp_path, times)
+    paths = rendered_pages(monkeypatch)
+    result, _ = warm(root, tmp_path / "site", tmp_path / "cache")
+    assert paths == ["contacts/bo/index.html"] and result.changed == ("contacts/bo/index.html",)
+    assert tree(tmp_path / "site") == fresh(root, tmp_path / "fresh")
+
+
+def test_a_page_changed_in_place_to_its_recorded_size_and_time_is_found_out(tmp_path,
+                                                                             monkeypatch):
+    """Sizes and times are trusted only in a restored site: in a site as the last build
+    left it, a file changed by someone else, its size and time put back as they were, has
+    a new ctime, and is made again."""
+    root = write_journal(tmp_path / "j", THEMED)
+    assert warm(root, tmp_path / "site", tmp_path / "cache")[0].written
+    page = tmp_path / "site/contacts/bo/index.html"
+    before = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"<", b"[", 1))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    paths = rendered_pages(monkeypatch)
+    result, _ = warm(root, tmp_path / "site", tmp_path / "cache")
+    assert paths == ["contacts/bo/index.html"] and result.changed == ("contacts/bo/index.html",)
+    assert tree(tmp_path / "site") == fresh(root, tmp_path / "fresh")
+
+
+def test_archives_keep_a_files_time_to_their_clock():
+    size, mtime = 2048, 1_796_391_739_405_560_416
+    recorded = (size, mtime, mtime, 7)
+
+    def restored(now_size: int, now_mtime: int) -> bool:
+        return rebuild.kept_by_archive((now_size, now_mtime, mtime + 5, 8), recorded)
+
+    assert restored(size, mtime)  # pax tar
+    assert restored(size, 1_796_391_739_405_560_400)  # a zip's NTFS field (100 ns)
+    assert restored(size, 1_796_391_739_000_000_000)  # a zip's extended timestamp (1 s)
+    assert not restored(size, 1_796_391_740_000_000_000)  # rounded up: not a cut
+    assert not restored(size, mtime + 1)
+    assert not restored(size, 1_796_391_738_000_000_000)
+    assert not restored(size + 1, mtime)
 
 
 def test_a_front_matter_edit_after_a_fresh_checkout_renders_only_what_shows_it(

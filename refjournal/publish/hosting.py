@@ -11,9 +11,12 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from .install import Install, InstallError, Origin, plan, running_origin
+
+if TYPE_CHECKING:  # install.py reads package metadata: imported when a recipe is written,
+    from .install import Install, Origin  # not by every command's start
 
 HOSTS = ("gitlab", "github", "cloudflare")
 # The parse cache's folder in the runner's checkout, which the host's cache keeps between
@@ -39,6 +42,8 @@ def write_recipe(host: str, journal: Path, install_from: str | None = None,
     `install_from` is what the host should `pip install` instead of this refjournal;
     `origin` is where this refjournal came from (found out when not given).
     """
+    from .install import InstallError, plan, running_origin
+
     top = _top(journal)
     rel = journal.resolve().relative_to(top.resolve()).as_posix() or "."
     if not re.fullmatch(r"[A-Za-z0-9._/-]+", rel):
