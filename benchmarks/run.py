@@ -14,7 +14,11 @@ For each size it generates a journal (benchmarks/generate.py) and measures, as m
 `wait4`):
 
 - refjournal: a cold build (an empty parse cache), a build with nothing changed, a build
-  after one note's text was edited, and `check`; then serve's edit-to-reload
+  after one note's text was edited, one after a note's front matter was edited, and
+  `check`; then a build as the GitLab recipe makes it on a new runner after one note's
+  text was edited (the fresh-checkout edit build: the journal checked out anew, every note
+  a new file; the parse cache and the site put back by GitLab's cache, a zip, as new files
+  whose modification times are kept to the second); then serve's edit-to-reload
   (benchmarks/serve_reload.py, on the first size) unless `--no-serve`;
 - when installed, the same notes built by Hugo, Pelican and MkDocs, each rendering one
   HTML page per note with a minimal template (no navigation, no lists beyond Hugo's
@@ -142,7 +146,7 @@ def bench_refjournal(journal: Path, work: Path, repeat: int) -> dict[str, Run]:
                        TODAY, "--cache-dir", str(cache), "--timings")
     check = refjournal("check", "--journal", str(journal), "--cache-dir", str(cache))
     names = ("cold build", "no-change build", "one-note edit build",
-             "front-matter edit build", "check")
+             "front-matter edit build", "check", "fresh-checkout edit build")
     results: dict[str, list[Run]] = {name: [] for name in names}
     meetings = sorted((journal / "meetings").rglob("*.md"))
     note = meetings[len(meetings) // 2]
@@ -161,7 +165,29 @@ def bench_refjournal(journal: Path, work: Path, repeat: int) -> dict[str, Run]:
                         encoding="utf-8")
         results["front-matter edit build"].append(measure(build))
         results["check"].append(measure(check))
+        new_runner(journal, cache, site)
+        with note.open("a", encoding="utf-8") as out:
+            out.write(f"\nOne more line, on a new runner, edit {n}.\n")
+        results["fresh-checkout edit build"].append(measure(build))
     return {name: median(runs) for name, runs in results.items()}
+
+
+def new_runner(journal: Path, cache: Path, site: Path) -> None:
+    """Make the journal, the parse cache and the site what a GitLab runner starts from: the
+    journal a fresh checkout (every note a new file, with new times), the cache and the
+    site put back by GitLab's cache, a zip (new files, their modification times kept to
+    the second: its extended timestamp)."""
+    def unzipped(source: str, target: str) -> None:
+        shutil.copyfile(source, target)
+        mtime = os.stat(source).st_mtime_ns
+        os.utime(target, ns=(mtime, mtime - mtime % 1_000_000_000))
+
+    for folder in (journal, cache, site):
+        kept = folder.with_name(f"{folder.name}.kept")
+        folder.rename(kept)
+        shutil.copytree(kept, folder,
+                        copy_function=shutil.copyfile if folder == journal else unzipped)
+        shutil.rmtree(kept)
 
 
 def tool(name: str) -> str | None:
@@ -301,8 +327,9 @@ def bench_size(contacts: int, meetings: int, args: argparse.Namespace) -> tuple[
               f"CPU {cpu(cold) / cpu(hugo):.2f} |  |  |  |  |")
     print(f"|  | no-change / cold: {mine['no-change build'].wall / cold.wall:.0%}; "
           f"one-note edit / cold: {mine['one-note edit build'].wall / cold.wall:.0%}; "
-          f"front-matter edit / cold: {mine['front-matter edit build'].wall / cold.wall:.0%} "
-          "|  |  |  |  |", flush=True)
+          f"front-matter edit / cold: {mine['front-matter edit build'].wall / cold.wall:.0%}; "
+          "fresh-checkout edit / cold: "
+          f"{mine['fresh-checkout edit build'].wall / cold.wall:.1%} |  |  |  |  |", flush=True)
     return total, cold
 
 

@@ -143,7 +143,8 @@ def restored(record: Record, out: Path) -> Record | None:
 
 # How finely archives keep a file's modification time, in nanoseconds, when not to the
 # nanosecond (as pax tar, the actions/cache tarball, does): a zip's NTFS field to 100 ns,
-# its extended timestamp (GitLab's cache) to the second, and clocks in between.
+# its extended timestamp (GitLab's cache) to the second, and clocks in between. Each
+# tick divides the next.
 ARCHIVE_CLOCKS = (100, 1_000, 1_000_000, 1_000_000_000)
 
 
@@ -151,10 +152,15 @@ def kept_by_archive(now: StatKey, recorded: StatKey) -> bool:
     """Whether a file's state is the recorded one as an archive puts it back: the same
     size, and the recorded modification time, or that time cut to an archive's clock
     (`ARCHIVE_CLOCKS`); its inode and ctime are new."""
-    size, mtime = recorded[0], recorded[1]
-    if now[0] != size:
+    if now[0] != recorded[0]:
         return False
-    return now[1] == mtime or any(now[1] == mtime - mtime % tick for tick in ARCHIVE_CLOCKS)
+    kept, cut = now[1], recorded[1] - now[1]
+    if cut == 0:
+        return True
+    for tick in ARCHIVE_CLOCKS if cut > 0 else ():  # each clock's tick divides the next's:
+        if cut < tick:  # the first that the cut fits in decides
+            return kept % tick == 0
+    return False
 
 
 def _digest_of(path: str, size: int) -> bytes | None:
