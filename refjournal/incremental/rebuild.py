@@ -16,7 +16,9 @@ A note whose size, times and inode are the recorded ones is not read at all; one
 was touched but holds the same bytes is not parsed. (A note changed less than two seconds
 before a build is read again by the next: a second edit within the same tick of a coarse
 file-system clock could otherwise keep the same state.) The site's files are checked the
-same way: one changed by hand makes the build a full one, which writes it again.
+same way: one changed by hand makes the build a full one, which writes it again. A site
+put back by a CI cache, every file new, is taken by its files' sizes and modification
+times, as the archive kept them (`restored`).
 """
 
 from __future__ import annotations
