@@ -145,23 +145,23 @@ def restored(record: Record, out: Path) -> Record | None:
 
 # How finely archives keep a file's modification time, in nanoseconds, when not to the
 # nanosecond (as pax tar, the actions/cache tarball, does): a zip's NTFS field to 100 ns,
-# its extended timestamp (GitLab's cache, by default) to the second, and clocks in
-# between. Each tick divides the next.
+# its extended timestamp (GitLab's cache) to the second, and clocks in between. Each tick
+# divides the next. (A time rounded rather than cut, as Go's tar in GitLab's optional
+# `tarzstd` cache rounds it, is not taken: a change made the next second could pass.)
 ARCHIVE_CLOCKS = (100, 1_000, 1_000_000, 1_000_000_000)
 
 
 def kept_by_archive(now: StatKey, recorded: StatKey) -> bool:
     """Whether a file's state is the recorded one as an archive puts it back: the same
-    size, and the recorded modification time, or that time cut or rounded (Go's tar, in
-    GitLab's `tarzstd` cache) to an archive's clock (`ARCHIVE_CLOCKS`); its inode and
-    ctime are new."""
+    size, and the recorded modification time, or that time cut to an archive's clock
+    (`ARCHIVE_CLOCKS`); its inode and ctime are new."""
     if now[0] != recorded[0]:
         return False
-    kept, off = now[1], recorded[1] - now[1]
-    if off == 0:
+    kept, cut = now[1], recorded[1] - now[1]
+    if cut == 0:
         return True
-    for tick in ARCHIVE_CLOCKS:  # each tick divides the next: the first that fits decides
-        if -tick <= 2 * off and off < tick:  # cut, or rounded (half a tick up, at most)
+    for tick in ARCHIVE_CLOCKS if cut > 0 else ():  # each tick divides the next:
+        if cut < tick:  # the first that the cut fits in decides
             return kept % tick == 0
     return False
 
