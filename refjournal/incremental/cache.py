@@ -67,7 +67,8 @@ class ParseCache:
         self._templates = folder / f"{name}.templates"
         self.root = root
         self.unwritable = False  # said once
-        self.stamp = (FORMAT, __version__, _config_digest(root), _libraries(), _code())
+        self.stamp = (FORMAT, __version__, _config_digest(root), _libraries(),
+                      code_digest(PARSING))
         self._entries: dict[str, Entry] | None = None  # read when first needed
         self._stored: list[set[str]] = [set() for _ in range(SHARDS)]  # paths in each file
         self._changed: set[int] = set()  # shards with notes parsed by this run
@@ -81,11 +82,13 @@ class ParseCache:
         """Where Jinja keeps the compiled templates, so that a build in a new process does
         not compile every one again: by template and source (a changed theme file is
         compiled again), under this cache's stamp (refjournal's code and libraries, which
-        set how templates compile); older stamps' folders are removed. None in memory, or
-        when the folder cannot be made."""
+        set how templates compile) and templates.py's (which sets the environment's
+        options); older stamps' folders are removed. None in memory, or when the folder
+        cannot be made."""
         if self.in_memory:
             return None
-        here = self._templates / hashlib.sha256(repr(self.stamp).encode()).hexdigest()[:24]
+        key = repr(self.stamp).encode() + code_digest(TEMPLATES)
+        here = self._templates / hashlib.sha256(key).hexdigest()[:24]
         try:
             if not here.is_dir():
                 for old in self._templates.glob("*"):
@@ -244,13 +247,15 @@ def _libraries() -> tuple[tuple[str, bytes], ...]:
 
 # The modules that turn a note's bytes into what the cache keeps.
 PARSING = ("model.py", "problems.py", "slug.py", "journal")
+TEMPLATES = ("site/templates.py",)  # the Jinja environment's options
 
 
-def _code() -> bytes:
-    """A digest of the code that parses notes: a release changes the version, but an edit of
-    a clone's code must drop what the old code parsed too."""
+def code_digest(names: tuple[str, ...]) -> bytes:
+    """A digest of refjournal's modules and folders `names` (PARSING: the code that parses
+    notes): a release changes the version, but an edit of a clone's code must drop what the
+    old code made too."""
     package = Path(__file__).resolve().parent.parent
-    files = sorted(path for name in PARSING
+    files = sorted(path for name in names
                    for path in ([package / name] if name.endswith(".py")
                                 else (package / name).glob("*.py")))
     whole = hashlib.sha256()

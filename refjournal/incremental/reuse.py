@@ -6,32 +6,22 @@ in the session, in memory).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..exchange import export_json
 from ..exchange.export_json import Memo as JsonMemo
 from ..exchange.feed import EventMemo
 from ..insights.derive import Derived
 from ..site.pages import Page
 from ..site.render import SHARED_TEMPLATES, Outcome, PageMaker, Rendered, data_files
+from .cache import code_digest
 from .keys import Keyer, SameContext, link_digest, stamp
 from .notes import CachedNotes
 from .record import Memory, PageState
 
-
-def _code_digest(path: str) -> bytes:
-    """The digest of a module's source: what it makes is kept only while it is the same."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).digest()
-    except OSError:
-        return b"?"
-
-
-JSON_CODE = _code_digest(export_json.__file__)
+JSON_CODE = code_digest(("exchange/export_json.py",))  # its JSON is kept while it is the same
 
 
 @dataclass
