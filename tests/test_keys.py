@@ -14,7 +14,7 @@ from refjournal.exchange import export_json
 from refjournal.incremental import reuse
 from refjournal.incremental.cache import ParseCache
 from refjournal.incremental.keys import Keyer, note_records
-from refjournal.incremental.record import Record
+from refjournal.incremental.record import Kept, Memory, Record
 from refjournal.journal import resolve
 from refjournal.journal.load import load
 from refjournal.model import Exchange, FollowUp, Meeting, Ref, Source
@@ -33,11 +33,13 @@ JOURNAL = {
 }
 
 
-def _built(root: Path, out: Path, cache: Path) -> Record:
+def _built(root: Path, out: Path, cache: Path) -> Memory:
+    """Build, and give the memory the build left for the next (read from its file)."""
     assert build(root, out, TODAY, cache=ParseCache(cache, root)).written
-    record = ParseCache(cache, root).site(out)
-    assert isinstance(record, Record)
-    return record
+    cached = ParseCache(cache, root)
+    record = cached.site(out)
+    assert isinstance(record, Record) and isinstance(record.memory, Kept)
+    return cached.memory(out, record)
 
 
 def _fresh_digests(root: Path) -> dict[str, tuple[bytes, ...]]:
@@ -57,14 +59,14 @@ def test_a_front_matter_edit_digests_that_notes_records_again_and_takes_the_rest
     root = write_journal(tmp_path / "j", JOURNAL)
     out, cache = tmp_path / "site", tmp_path / "cache"
     first = _built(root, out, cache)
-    assert set(first.memory.records) == {"contacts/ada.md", "contacts/bo.md",
+    assert set(first.records) == {"contacts/ada.md", "contacts/bo.md",
                                          *(p for p in JOURNAL if p.startswith("meetings/"))}
     _edit(root, "meetings/2026/2026-11-02-coffee.md", "title: Coffee", "title: Tea")
     second = _built(root, out, cache)
-    changed = {path for path, known in second.memory.records.items()
-               if first.memory.records[path] != known}
+    changed = {path for path, known in second.records.items()
+               if first.records[path] != known}
     assert changed == {"meetings/2026/2026-11-02-coffee.md"}
-    assert {path: known[32:] for path, known in second.memory.records.items()} == (
+    assert {path: known[32:] for path, known in second.records.items()} == (
         _fresh_digests(root))
     assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
 
@@ -77,9 +79,9 @@ def test_a_renamed_contact_changes_every_notes_fingerprint(tmp_path):
     first = _built(root, out, cache)
     _edit(root, "contacts/ada.md", "aliases: [Countess]", "aliases: [Ada]")
     second = _built(root, out, cache)
-    assert all(first.memory.records[path][:32] != known[:32]
-               for path, known in second.memory.records.items())
-    assert {path: known[32:] for path, known in second.memory.records.items()} == (
+    assert all(first.records[path][:32] != known[:32]
+               for path, known in second.records.items())
+    assert {path: known[32:] for path, known in second.records.items()} == (
         _fresh_digests(root))
     assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
 
@@ -93,10 +95,10 @@ def test_a_meeting_numbered_when_another_takes_its_id_changes_its_fingerprint(tm
     first = _built(root, out, cache)
     write_journal(root, {"meetings/2026/2026-11-12 lunch.md": "---\nwith: bo\nkind: lunch\n---\n"})
     second = _built(root, out, cache)
-    assert (second.memory.records["meetings/2026/2026-11-12-lunch.md"]
-            != first.memory.records["meetings/2026/2026-11-12-lunch.md"])
+    assert (second.records["meetings/2026/2026-11-12-lunch.md"]
+            != first.records["meetings/2026/2026-11-12-lunch.md"])
     assert (out / "meetings/2026/2026-11-12-lunch-2/index.html").is_file()
-    assert {path: known[32:] for path, known in second.memory.records.items()} == (
+    assert {path: known[32:] for path, known in second.records.items()} == (
         _fresh_digests(root))
     assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
 

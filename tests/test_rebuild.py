@@ -19,6 +19,7 @@ from benchmarks.generate import generate
 from refjournal import parallel
 from refjournal.build import Session, build
 from refjournal.cli import main
+from refjournal.incremental import cache as cache_module
 from refjournal.incremental import keys, rebuild
 from refjournal.incremental.cache import ParseCache
 from refjournal.incremental.reuse import Stale
@@ -639,3 +640,61 @@ def test_the_records_of_sites_since_removed_are_dropped(tmp_path):
     (root / "contacts/bo.md").write_text("---\nname: Bo Chen\nrole: CFO\n---\n")
     assert incremental(root, tmp_path / "b", cache).written
     assert list(ParseCache(cache, root).sites) == [os.path.realpath(tmp_path / "b")]
+    assert [path.name for path in (cache).glob("*.memory/*")] == [
+        ParseCache(cache, root)._memory_path(os.path.realpath(tmp_path / "b")).name]
+
+
+def test_the_quick_way_neither_reads_nor_writes_the_memory_of_the_pages(tmp_path, monkeypatch):
+    """The memory of a build's pages is most of its record: a text edit leaves it alone,
+    and the next full build still keeps every page it can, but the one spliced."""
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    (memory,) = cache.glob("*.memory/*.pickle")
+    before = memory.read_bytes(), memory.stat().st_mtime_ns
+
+    def unread(self, out, record):
+        raise AssertionError("the quick way read the memory of the pages")
+
+    note = root / "meetings/2026/2026-11-10-call.md"
+    note.write_text(note.read_text().replace("Short call.", "Short call.\n\nThen lunch."))
+    with monkeypatch.context() as patched:
+        patched.setattr(ParseCache, "memory", unread)
+        assert incremental(root, out, cache).changed == (
+            "meetings/2026/2026-11-10-call/index.html", WORKER)
+    assert (memory.read_bytes(), memory.stat().st_mtime_ns) == before
+    (root / "contacts/bo.md").write_text("---\nname: Bo Chen\nrole: CFO\n---\n")
+    paths = rendered_pages(monkeypatch)
+    made = incremental(root, out, cache)  # a full build: it renders what changed
+    assert "meetings/2026/2026-11-10-call/index.html" in paths  # and the page spliced
+    assert "contacts/ada/index.html" not in paths and made.kept == made.pages - len(paths)
+    assert tree(out) == fresh(root, tmp_path / "fresh")
+
+
+def test_a_memory_left_by_another_build_is_not_used(tmp_path):
+    """A record names the memory it was built with: one put back from an older build (or
+    written by a build killed before its record) keeps no page."""
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    (memory,) = cache.glob("*.memory/*.pickle")
+    older = memory.read_bytes()
+    (root / "contacts/bo.md").write_text("---\nname: Bo Chen\nrole: CFO\n---\n")
+    assert incremental(root, out, cache).kept > 0  # the memory of the first build
+    memory.write_bytes(older)
+    (root / "contacts/bo.md").write_text("---\nname: Bo Chen\nrole: CTO\n---\n")
+    assert incremental(root, out, cache).kept == 0
+    assert tree(out) == fresh(root, tmp_path / "fresh")
+
+
+def test_a_record_of_another_shape_is_not_read(tmp_path, monkeypatch):
+    """An edit of record.py (in a clone) changes what a record unpickles to: the record
+    written before is not trusted, and the build starts afresh."""
+    root = write_journal(tmp_path / "j", JOURNAL)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert incremental(root, out, cache).written
+    assert ParseCache(cache, root).site(out) is not None
+    monkeypatch.setattr(cache_module, "RECORDS", ("incremental/rebuild.py",))  # other code
+    assert ParseCache(cache, root).site(out) is None
+    assert incremental(root, out, cache).written
+    assert tree(out) == fresh(root, tmp_path / "fresh")

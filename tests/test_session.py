@@ -176,8 +176,8 @@ def test_a_path_the_watcher_reports_is_read_again(tmp_path: Path) -> None:
     os.utime(note, ns=(info.st_atime_ns, info.st_mtime_ns))  # a coarse clock: same mtime
     record = session.engine.cache.site(tmp_path / "served")  # and suppose the file system
     same = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)  # kept every time
-    notes = {**record.notes, "contacts/ada.md": replace(record.notes["contacts/ada.md"],
-                                                        stat=same)}
+    notes = {**record.notes, "contacts/ada.md": record.notes["contacts/ada.md"]._replace(
+        stat=same)}
     session.engine.cache.built(tmp_path / "served", replace(record, notes=notes))
     session.build(["contacts/ada.md"])
     assert "engineerz" in (tmp_path / "served" / "contacts/ada/index.html").read_text("utf-8")

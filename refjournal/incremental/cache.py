@@ -14,6 +14,7 @@ from one build to the next, with the records of the sites it built.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import logging
@@ -23,15 +24,16 @@ import shutil
 import sys
 import tempfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import __version__
 from ..journal.read import CONFIG
 from ..site.write import marker
-from .record import digest
+from .record import Kept, Memory, digest
 
-FORMAT = 6
+FORMAT = 7
 SHARDS = 16  # files the notes are spread over
 log = logging.getLogger(__name__)
 
@@ -64,11 +66,13 @@ class ParseCache:
         folder = folder if folder is not None else Path(os.devnull)  # never opened
         self.folder = folder / f"{name}.notes"
         self.sites_path = folder / f"{name}.sites"
+        self._memories = folder / f"{name}.memory"
         self._templates = folder / f"{name}.templates"
         self.root = root
         self.unwritable = False  # said once
         self.stamp = (FORMAT, __version__, _config_digest(root), _libraries(),
                       code_digest(PARSING))
+        self._record_code = code_digest(RECORDS)
         self._entries: dict[str, Entry] | None = None  # read when first needed
         self._stored: list[set[str]] = [set() for _ in range(SHARDS)]  # paths in each file
         self._changed: set[int] = set()  # shards with notes parsed by this run
@@ -101,7 +105,7 @@ class ParseCache:
     @property
     def sites(self) -> dict[str, Any]:
         if self._sites is None:  # apart from the notes: only builds need it
-            self._sites = self._read(self.sites_path) or {}
+            self._sites = self._read(self.sites_path, self.record_stamp) or {}
         return self._sites
 
     def config_changed(self) -> bool:
@@ -123,7 +127,7 @@ class ParseCache:
         if self._entries is None:
             self._entries = {}
             for shard in range(SHARDS):
-                stored = self._read(self._shard_path(shard)) or {}
+                stored = self._read(self._shard_path(shard), self.stamp) or {}
                 self._entries.update(stored)
                 self._stored[shard] = set(stored)
         return self._entries
@@ -131,16 +135,22 @@ class ParseCache:
     def _shard_path(self, shard: int) -> Path:
         return self.folder / f"{shard:02d}.pickle"
 
-    def _read(self, path: Path) -> dict[str, Any] | None:
-        """What a cache file holds, if it was written with this stamp; else None."""
+    @property
+    def record_stamp(self) -> tuple[Any, ...]:
+        """The stamp of the records of sites and their memories: the cache's, and the
+        shape of a record (a record of another shape is not read; it is made again)."""
+        return (self.stamp, self._record_code)
+
+    def _read(self, path: Path, stamp: tuple[Any, ...]) -> dict[str, Any] | None:
+        """What a cache file holds, if it was written with `stamp`; else None."""
         if self.in_memory:
             return None
         try:
             with open(path, "rb") as stored:
-                stamp, data = pickle.load(stored)  # noqa: S301 - our own file, 0700
+                written, data = pickle.load(stored)  # noqa: S301 - our own file, 0700
         except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
             return None
-        return data if stamp == self.stamp and isinstance(data, dict) else None
+        return data if written == stamp and isinstance(data, dict) else None
 
     digest = staticmethod(digest)  # of a note's bytes, as the record takes it too
 
@@ -162,15 +172,48 @@ class ParseCache:
         if record is None:
             self.forget(out)
             return
-        self.sites[os.path.realpath(out)] = record
+        where = os.path.realpath(out)
+        if isinstance(record.memory, Memory) and not self.in_memory:
+            # The memory of a build's pages is most of its record, and only a build that
+            # renders reads it: it has a file of its own, and the record a token of it.
+            kept = Kept(os.urandom(16))
+            self._write(self._memory_path(where), (self.record_stamp, kept, record.memory))
+            record = replace(record, memory=kept)
+        self.sites[where] = record
         for folder in [folder for folder, known in self.sites.items()
                        if not _still_there(Path(folder), known)]:
             del self.sites[folder]  # a site since removed, or built by other means
-        self._write(self.sites_path, (self.stamp, self.sites))
+            self._drop_memory(folder)
+        self._write(self.sites_path, (self.record_stamp, self.sites))
+
+    def memory(self, out: Path, record: Any) -> Memory:
+        """The memory of the build that left `record` (an empty one if its file is gone,
+        or holds another build's)."""
+        if isinstance(record.memory, Memory):
+            return record.memory
+        try:
+            with open(self._memory_path(os.path.realpath(out)), "rb") as stored:
+                stamp, kept, memory = pickle.load(stored)  # noqa: S301 - our own file
+        except Exception:  # noqa: BLE001 - missing, damaged or older: render afresh
+            return Memory()
+        fits = (stamp == self.record_stamp and kept == record.memory
+                and isinstance(memory, Memory))
+        return memory if fits else Memory()
+
+    def _memory_path(self, folder: str) -> Path:
+        name = hashlib.sha256(os.fsencode(folder)).hexdigest()[:24]
+        return self._memories / f"{name}.pickle"
+
+    def _drop_memory(self, folder: str) -> None:
+        if not self.in_memory:  # one that cannot be removed is left: no record names it
+            with contextlib.suppress(OSError):
+                self._memory_path(folder).unlink(missing_ok=True)
 
     def forget(self, out: Path) -> None:
-        if self.sites.pop(os.path.realpath(out), None) is not None:
-            self._write(self.sites_path, (self.stamp, self.sites))
+        where = os.path.realpath(out)
+        if self.sites.pop(where, None) is not None:
+            self._write(self.sites_path, (self.record_stamp, self.sites))
+            self._drop_memory(where)
 
     def site(self, out: Path) -> Any:
         return self.sites.get(os.path.realpath(out))
@@ -198,7 +241,7 @@ class ParseCache:
         try:
             # Private, as notes are in them: the cache folder, and the notes' folder in it.
             self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self.folder.mkdir(mode=0o700, exist_ok=True)
+            path.parent.mkdir(mode=0o700, exist_ok=True)  # the notes', or the memories'
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as out:
@@ -248,6 +291,7 @@ def _libraries() -> tuple[tuple[str, bytes], ...]:
 # The modules that turn a note's bytes into what the cache keeps.
 PARSING = ("model.py", "problems.py", "slug.py", "journal")
 TEMPLATES = ("site/templates.py",)  # the Jinja environment's options
+RECORDS = ("incremental/record.py",)  # the shape of a site's record
 
 
 def code_digest(names: tuple[str, ...]) -> bytes:

@@ -97,7 +97,7 @@ class Engine:
         notes = dict(record.notes)
         for path in paths:
             if path in notes:
-                notes[path] = replace(notes[path], stat=rebuild.UNSETTLED)
+                notes[path] = notes[path]._replace(stat=rebuild.UNSETTLED)
         self.cache.built(out, replace(record, notes=notes))  # type: ignore[union-attr]
 
 
@@ -223,13 +223,15 @@ class Past:
     def _intact_memory(self) -> Memory:
         """The last build's memory of its pages, without those whose files changed since
         (by hand): they are rendered again."""
-        record = self.record
-        if record is None:
+        record, cache = self.record, self.engine.cache
+        if record is None or cache is None:
             return Memory()
-        files, out = record.files, self.out
-        pages = {path: known for path, known in record.memory.pages.items()
-                 if path in files and (self.owned or stat_key(out / path) == files[path].stat)}
-        return replace(record.memory, pages=pages)
+        memory = cache.memory(self.out, record)
+        files, out, spliced = record.files, self.out, record.spliced
+        pages = {path: known for path, known in memory.pages.items()
+                 if path in files and path not in spliced
+                 and (self.owned or stat_key(out / path) == files[path].stat)}
+        return replace(memory, pages=pages)
 
     def writer(self) -> AbstractContextManager[FreshSite | InPlace]:
         """Where the files go: in place, into the site the record knows, or a new site."""

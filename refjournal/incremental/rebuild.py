@@ -215,13 +215,13 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan,
         except OSError:
             return None
         if digest(data) == known.digest:
-            notes[rel] = _restated(known, found.settled(rel))  # touched, same bytes
+            notes[rel] = known._replace(stat=found.settled(rel))  # touched, same bytes
             continue
         text = _text_only_edit(rel, found.kinds[rel], data, known, record)
         if text is None:
             return None
         texts[rel] = text
-        notes[rel] = replace(known, stat=found.settled(rel), digest=digest(data))
+        notes[rel] = known._replace(stat=found.settled(rel), digest=digest(data))
     if notes == record.notes:
         return Quick((), None)
     files = dict(record.files)
@@ -256,20 +256,11 @@ def quick(root: Path, out: Path, record: Record, settings: bytes, found: Scan,
     site_marker = marker(out)
     if site_marker is None:
         return None
-    # A page written here no longer holds what its key says: the next full build renders it.
-    memory = replace(record.memory, pages={path: known for path, known
-                                           in record.memory.pages.items()
-                                           if path not in changes})
+    # A page written here no longer holds what its key in the memory says: the next full
+    # build renders it (the memory itself is not read here: see Record.memory).
     return Quick(tuple(sorted(changes)), replace(record, notes=notes, files=files,
-                                                 marker=site_marker, memory=memory))
-
-
-def _restated(known: NoteState, stat: StatKey) -> NoteState:
-    """`replace(known, stat=stat)` in a third of the time (a fresh checkout renews every
-    note's state): a NoteState checks nothing in `__init__`, its fields are its `__dict__`."""
-    made = object.__new__(NoteState)
-    made.__dict__.update(known.__dict__, stat=stat)
-    return made
+                                                 marker=site_marker,
+                                                 spliced=record.spliced | changes.keys()))
 
 
 def _text_only_edit(rel: str, kind: str, data: bytes, known: NoteState, record: Record

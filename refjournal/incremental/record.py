@@ -56,9 +56,9 @@ class Memory:
     json_code: bytes = b""  # the digest of export_json.py that made `json`
 
 
-@dataclass(frozen=True)
-class NoteState:
-    """A note as the build read it."""
+class NoteState(NamedTuple):
+    """A note as the build read it (a named tuple, as FileState: the record holds one for
+    every note)."""
 
     stat: StatKey
     digest: bytes  # of the note's bytes
@@ -80,4 +80,14 @@ class Record:
     ref_index: Mapping[str, str]  # for wikilinks in a text
     allow_html: bool
     pages: int
-    memory: Memory  # for the next full build
+    # For the next full build: the memory itself in a serve session; on disk, the token of
+    # the file that holds it (cache.py), read only by a build that renders.
+    memory: Memory | Kept
+    spliced: frozenset[str] = frozenset()  # pages the quick way wrote since `memory`
+
+
+class Kept(NamedTuple):
+    """Where a record's `Memory` is when it is not in the record: in the cache's file for
+    its site, which holds the same token (another token: the memory is of another build)."""
+
+    token: bytes
