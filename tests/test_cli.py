@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from refjournal import __version__
+from refjournal import __version__, cli
 from refjournal.cli import main
 
 from .conftest import REPO, snapshot, write_journal
@@ -368,3 +371,49 @@ def test_the_due_table_into_a_pipe_is_not_cut_and_json_has_the_full_text(
     [item] = json.loads(run("due", "--journal", str(root), "--today", "2026-11-24",
                             "--json").output)
     assert item["what"].endswith("engineering firms in the north")
+
+
+def _program(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The program as a user runs it: `python -m refjournal.cli` (the `refjournal`
+    script calls the same `run`)."""
+    return subprocess.run([sys.executable, "-m", "refjournal.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_the_program_ends_with_the_status_and_the_whole_output_of_its_command(tmp_path):
+    """`run` leaves the process without Python's teardown: what the command printed is
+    all there, and the exit status is its own."""
+    root = write_journal(tmp_path / "j", CLEAN)
+    built = _program("build", "--journal", str(root), "--out", str(tmp_path / "site"),
+                     "--today", "2026-11-24", cwd=tmp_path)
+    assert built.returncode == 0 and built.stdout.endswith("/index.html)\n"), built
+    assert (tmp_path / "site" / "index.html").is_file()
+    many = {f"contacts/c{n}.md": f"---\nname: C {n}\nmood: fine\n---\n" for n in range(300)}
+    bad = write_journal(tmp_path / "bad", {**CLEAN, **many})
+    checked = _program("check", "--strict", "--journal", str(bad), cwd=tmp_path)
+    assert checked.returncode == 1
+    assert all(f"contacts/c{n}.md" in checked.stdout + checked.stderr for n in range(300))
+    assert _program("no-such-command", cwd=tmp_path).returncode == 2
+
+
+def test_run_runs_what_is_registered_for_the_exit_and_maps_exit_codes(monkeypatch):
+    ran: list[str] = []
+    ended: list[int] = []
+
+    class Ended(Exception):
+        pass
+
+    def exit_now(status: int) -> None:
+        ended.append(status)
+        raise Ended
+
+    monkeypatch.setattr(cli.os, "_exit", exit_now)
+    for code, status in ((None, 0), (0, 0), (1, 1), (2, 2), (256 + 3, 3), ("bad", 1)):
+        def command(code: object = code) -> None:
+            atexit.register(ran.append, "at exit")
+            raise SystemExit(code)
+
+        monkeypatch.setattr(cli, "main", command)
+        with pytest.raises(Ended):
+            cli.run()
+        assert ended.pop() == status and ran.pop() == "at exit"
