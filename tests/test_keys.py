@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from refjournal import parallel
 from refjournal.build import build
 from refjournal.exchange import export_json
 from refjournal.incremental import reuse
@@ -145,3 +146,24 @@ def test_journal_json_makes_only_the_parts_of_changed_records(tmp_path, monkeypa
     _built(root, out, cache)
     assert len(made) == 3  # every meeting's, made by the new code
     assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh2"))
+
+
+def test_records_digested_in_workers_are_the_ones_digested_here(tmp_path, monkeypatch):
+    """A cold build digests its notes' records in forked workers: the same digests, known
+    by the same records, as one process makes."""
+    root = write_journal(tmp_path / "j", JOURNAL)
+    journal = load(root).journal
+    files = {path: bytes(32) for path, _ in note_records(journal)}
+    link = bytes(32)
+    here = Keyer((), frozenset())
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)
+    alone = here.prime(journal, link, files, {}, workers=True)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    forked = Keyer((), frozenset())
+    spread = forked.prime(journal, link, files, {}, workers=True)
+    assert spread == alone and len(spread) == len(JOURNAL)
+    assert {i: d for i, (_, d) in forked.digests.items()} == {
+        i: d for i, (_, d) in here.digests.items() if i in forked.digests}
+    for _, records in note_records(journal):  # every record of a note known, by itself
+        for record in records:
+            assert forked.digests[id(record)][0] is record

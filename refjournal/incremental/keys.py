@@ -22,7 +22,7 @@ import pickle
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .. import __version__
+from .. import __version__, parallel
 from ..model import Contact, Exchange, FollowUp, Journal, Meeting
 from ..site.pages import Lazy, Lookup, Page, View
 
@@ -116,14 +116,17 @@ class Keyer(_Keys):
         return (_digested, (self._record(record),))
 
     def prime(self, journal: Journal, link: bytes, files: Mapping[str, bytes],
-              before: Mapping[str, bytes]) -> dict[str, bytes]:
+              before: Mapping[str, bytes], workers: bool = False) -> dict[str, bytes]:
         """Digest the records of every note now (before workers fork: each finds them
         digested), taking from `before` the digests of a note whose fingerprint is the
         same: its records are then the same (see `fingerprint`). `link` is the digest of
         what linking read (`link_digest`), `files` the digests of the notes' bytes. Gives
         what the next build may take: by note, its fingerprint and its records' digests,
-        in one string of bytes (32 each: one object to read back, not one for each)."""
+        in one string of bytes (32 each: one object to read back, not one for each).
+        With `workers`, many notes to digest (a cold build) are digested in forked
+        workers: a digest is the same in every process."""
         now: dict[str, bytes] = {}
+        todo: list[tuple[str, bytes, tuple[Any, ...]]] = []
         for path, records in note_records(journal):
             data = files.get(path)
             if data is None:  # not read through the cache: digested when a page shows it
@@ -132,12 +135,32 @@ class Keyer(_Keys):
             known = before.get(path)
             if known is not None and known.startswith(mark) and len(known) == DIGEST * (
                     1 + len(records)):
-                for n, record in enumerate(records, 1):
-                    self.digests[id(record)] = (record, known[DIGEST * n:DIGEST * (n + 1)])
-                now[path] = known
+                now[path] = self._take(known, records)
             else:
-                now[path] = b"".join((mark, *(self._record(record) for record in records)))
+                todo.append((path, mark, records))
+        if workers and parallel.worth_it(len(todo)):
+            with parallel.fork_map(_digest_notes, (self, todo), len(todo)) as chunks:
+                done = (entry for chunk in chunks for entry in chunk)
+                for (path, _, records), (_, entry) in zip(todo, done, strict=True):
+                    now[path] = self._take(entry, records)
+        else:
+            now.update(_digest_notes((self, todo), 0, len(todo)))
         return now
+
+    def _take(self, entry: bytes, records: tuple[Any, ...]) -> bytes:
+        """Know `records` by the digests in `entry` (a note's fingerprint, then theirs)."""
+        for n, record in enumerate(records, 1):
+            self.digests[id(record)] = (record, entry[DIGEST * n:DIGEST * (n + 1)])
+        return entry
+
+
+def _digest_notes(shared: tuple[Keyer, list[tuple[str, bytes, tuple[Any, ...]]]],
+                  start: int, stop: int) -> list[tuple[str, bytes]]:
+    """The entries of notes `start` to `stop` of a `Keyer.prime`: by path, the note's
+    fingerprint and its records' digests (in a worker, or in the keyer's own process)."""
+    keyer, todo = shared
+    return [(path, b"".join((mark, *(keyer._record(record) for record in records))))
+            for path, mark, records in todo[start:stop]]
 
 
 class SameContext(_Keys):

@@ -68,7 +68,8 @@ class Reuser:
         if isinstance(self.keyer, Keyer) and notes is not None and notes.signature is not None:
             self.records = self.keyer.prime(site.journal, link_digest(notes.signature),
                                             notes.files(),
-                                            self.before.records if same_stamp else {})
+                                            self.before.records if same_stamp else {},
+                                            workers=notes.workers)
         check = _Check(plain, self.verify) if self.verify is not None else None
         return _Keyed(make, self.keyer, self.before.pages if same_stamp else {}, check)
 
