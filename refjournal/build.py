@@ -90,6 +90,7 @@ def run(target: Target, engine: Engine) -> Built:
     with stage("read"):
         loaded = load(target.root, strict_mode=target.strict_mode, source=past.notes())
     try:
+        past.keep_notes()
         return _site(target, loaded, past)
     finally:
         with stage("cache"):  # last: the pickling's memory then reuses the pages' memory

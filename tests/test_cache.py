@@ -233,3 +233,46 @@ def test_templates_are_compiled_once_for_all_processes_and_again_when_changed(
     assert compiled == ["tags.html"]
     assert "Second" in (tmp_path / "three/tags/index.html").read_text()
     assert ParseCache(None, root).templates() is None  # in memory: nothing kept
+
+
+def test_the_notes_are_written_by_a_forked_process_while_the_build_goes_on(tmp_path,
+                                                                          monkeypatch):
+    """A build hands its parsed notes to a forked process as soon as it has read them, and
+    waits for it before it ends: the next build finds them all."""
+    root = write_journal(tmp_path / "j", {k: v for k, v in JOURNAL.items() if "bad" not in k})
+    writers = tmp_path / "writers"
+    real = ParseCache._written
+
+    def written(self, path, data):
+        with open(writers, "a") as out:
+            out.write(f"{os.getpid()} {path.parent.name}\n")
+        real(self, path, data)
+
+    monkeypatch.setattr(ParseCache, "_written", written)
+    assert build(root, tmp_path / "site", TODAY, cache=ParseCache(tmp_path / "c", root)).written
+    by = [line.split() for line in writers.read_text().splitlines()]
+    notes = {pid for pid, folder in by if folder.endswith(".notes")}
+    assert notes and str(os.getpid()) not in notes  # the notes: by another process
+    assert any(pid == str(os.getpid()) for pid, _ in by)  # the record: by this one
+    cache = ParseCache(tmp_path / "c", root)
+    assert check(root, cache=cache).ok and cache.hits == 3
+
+
+def test_a_writer_that_fails_is_said_once_and_the_build_goes_on(tmp_path, monkeypatch,
+                                                                caplog):
+    root = write_journal(tmp_path / "j", {k: v for k, v in JOURNAL.items() if "bad" not in k})
+    real = ParseCache._written
+
+    def written(self, path, data):
+        if path.parent.name.endswith(".notes"):
+            raise OSError(28, "No space left on device")
+        real(self, path, data)
+
+    monkeypatch.setattr(ParseCache, "_written", written)
+    with caplog.at_level("WARNING"):
+        made = build(root, tmp_path / "site", TODAY, cache=ParseCache(tmp_path / "c", root))
+    assert made.written
+    said = [r.getMessage() for r in caplog.records if "parse cache" in r.getMessage()]
+    assert len(said) == 1 and "its writer failed" in said[0], said
+    cache = ParseCache(tmp_path / "c", root)
+    assert check(root, cache=cache).ok and cache.hits == 0

@@ -28,7 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .. import __version__
+from .. import __version__, parallel
 from ..journal.read import CONFIG
 from ..site.write import marker
 from .record import Kept, Memory, digest
@@ -81,6 +81,8 @@ class ParseCache:
         # wrote, and from what (see rebuild.py); read when first needed.
         self._sites: dict[str, Any] | None = None
         self.hits = 0
+        self._writer: int | None = None  # a process `save` left writing the notes
+        self._saved = False  # `used` saved: the entries the next build starts from
 
     def templates(self) -> Path | None:
         """Where Jinja keeps the compiled templates, so that a build in a new process does
@@ -113,8 +115,10 @@ class ParseCache:
         return _config_digest(self.root) != self.stamp[2]
 
     def renew(self) -> None:
-        """Before another build by the same process: when `refjournal.yaml` changed, start
-        afresh, as a new process would."""
+        """Before another build by the same process: it starts from the notes the last one
+        used (as saved); when `refjournal.yaml` changed, afresh, as a new process would."""
+        if self._saved:
+            self._entries, self.used, self._saved = self.used, {}, False
         stamp = (*self.stamp[:2], _config_digest(self.root), *self.stamp[3:])
         if stamp != self.stamp:
             self.stamp = stamp
@@ -218,44 +222,86 @@ class ParseCache:
     def site(self, out: Path) -> Any:
         return self.sites.get(os.path.realpath(out))
 
-    def save(self) -> None:
+    def save(self, meanwhile: bool = False) -> None:
         """Keep the notes this run used (notes deleted since are dropped), rewriting only
-        the files whose notes changed."""
+        the files whose notes changed. `meanwhile`: written by a forked process while
+        this one goes on (`wait` for it before the run ends), where fork is the way."""
         if self._entries is None and not self.used:
             return  # not used
         self.entries  # noqa: B018 - which notes each file holds, to compare with
         shards: list[dict[str, Entry]] = [{} for _ in range(SHARDS)]
         for rel, known in self.used.items():
             shards[_shard(rel)][rel] = known
+        writes = []
         for shard, notes in enumerate(shards):
             if shard in self._changed or notes.keys() != self._stored[shard]:
-                self._write(self._shard_path(shard), (self.stamp, notes))
+                writes.append((self._shard_path(shard), (self.stamp, notes)))
             self._stored[shard] = set(notes)
-        # What the next build of this process starts from (a resident one's, or serve's).
-        self._entries, self.used, self._changed = self.used, {}, set()
+        # `used` stays this run's (its record takes the notes' digests from it): the next
+        # build of this process (a resident one's, or serve's) starts from it (`renew`).
+        self._changed, self._saved = set(), True
+        if meanwhile and writes and not self.in_memory and parallel.workers() > 1:
+            self._writer = _written_meanwhile(self, writes)
+        else:
+            for path, data in writes:
+                self._write(path, data)
+
+    def wait(self) -> None:
+        """Until the notes `save` handed to another process are written."""
+        if self._writer is None:
+            return
+        pid, self._writer = self._writer, None
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            self._unwritable("its writer failed")
 
     def _write(self, path: Path, data: Any) -> None:
         """Write atomically; a cache folder that cannot be written is skipped (and said)."""
         if self.in_memory:
             return
         try:
-            # Private, as notes are in them: the cache folder, and the notes' folder in it.
-            self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path.parent.mkdir(mode=0o700, exist_ok=True)  # the notes', or the memories'
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            self._written(path, data)
         except OSError as exc:
-            if not self.unwritable:
-                self.unwritable = True
-                log.warning("warning: cannot write the parse cache in %s (%s); builds work "
-                            "without it, but slower (choose another folder with --cache-dir)",
-                            self.folder.parent, exc.strerror or exc)
+            self._unwritable(exc.strerror or str(exc))
+
+    def _written(self, path: Path, data: Any) -> None:
+        """Write atomically, or raise OSError."""
+        # Private, as notes are in them: the cache folder, and the notes' folder in it.
+        self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)  # the notes', or the memories'
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+    def _unwritable(self, why: str) -> None:
+        if not self.unwritable:
+            self.unwritable = True
+            log.warning("warning: cannot write the parse cache in %s (%s); builds work "
+                        "without it, but slower (choose another folder with --cache-dir)",
+                        self.folder.parent, why)
+
+
+def _written_meanwhile(cache: ParseCache, writes: list[tuple[Path, Any]]) -> int:
+    """Fork a process that writes these files of the cache and ends; its pid. (A parse
+    cache is pickled in a third of a second for 11,000 notes: the forked copy does it on
+    another core while this process links, derives and lays out the pages.)"""
+    pid = os.fork()
+    if pid != 0:
+        return pid
+    status = 1
+    try:
+        for path, data in writes:
+            cache._written(path, data)
+        status = 0
+    except BaseException:  # noqa: BLE001, S110 - said by the parent, which waits for it
+        pass
+    finally:
+        os._exit(status)
 
 
 def _shard(rel: str) -> int:
