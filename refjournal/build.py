@@ -43,6 +43,7 @@ class Built:
     up_to_date: bool = False  # the site held this very build already: nothing was written
     kept: int = 0  # pages not rendered: the record showed them to be the same
     fresh: bool = False  # a whole new site was written
+    spliced: int = 0  # pages that had their note's new text put in, and no other change
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ def run(target: Target, engine: Engine) -> Built:
         past = engine.begin(target.root, target.out, target.today, target.strict_mode)
         quick = past.quick()
     if quick is not None and past.record is not None:
+        spliced = sum(1 for path in quick.written if path.endswith(".html"))
         return Built(list(past.record.problems), written=True, pages=past.record.pages,
-                     changed=quick.written, up_to_date=not quick.written)
+                     changed=quick.written, up_to_date=not quick.written,
+                     kept=past.record.pages - spliced, spliced=spliced)
     with stage("read"):
         loaded = load(target.root, strict_mode=target.strict_mode, source=past.notes())
     try:

@@ -90,6 +90,15 @@ def test_the_cli_says_what_it_changed(tmp_path):
     # the page and the service worker, which names the build
     assert output.startswith(f"updated {tmp_path / 'site'}/: 2 files changed, the rest kept")
     assert "is up to date" in CliRunner().invoke(main, args).stdout
+    (root / "contacts/ada.md").write_text(JOURNAL["contacts/ada.md"] + "Even more.\n")
+    timed = CliRunner().invoke(main, [*args, "--timings"])
+    assert "pages: 1 with a note's new text put in, 14 kept as the last build made them" in (
+        timed.stderr)
+    (root / "contacts/bo.md").write_text("---\nname: Bo Chen\nrole: CFO\n---\n")
+    timed = CliRunner().invoke(main, [*args, "--timings"])
+    rendered = re.search(r"pages: (\d+) rendered, (\d+) kept as the last build", timed.stderr)
+    assert rendered is not None and int(rendered[2]) > 0
+    assert int(rendered[1]) + int(rendered[2]) == 15
 
 
 def test_a_front_matter_edit_rewrites_only_the_files_whose_bytes_changed(tmp_path):

@@ -120,8 +120,9 @@ def build_command(journal: Path | None, out: Path | None, today: dt.date, strict
         if timings:
             click.echo(timings_line(recorded_timings()), err=True)
     if timings and result.written and not result.up_to_date:
-        click.echo(f"pages: {result.pages - result.kept} rendered, {result.kept} kept as the "
-                   "last build made them", err=True)
+        made = (f"{result.spliced} with a note's new text put in" if result.spliced
+                else f"{result.pages - result.kept} rendered")
+        click.echo(f"pages: {made}, {result.kept} kept as the last build made them", err=True)
     report(result.problems)
     if not result.written:
         kept = f"; the previous site in {out} is unchanged" if (out / MARKER).exists() else ""
