@@ -178,8 +178,9 @@ def check(root: Path, *, strict_mode: bool = False, cache: ParseCache | None = N
     from .incremental.notes import CachedNotes
 
     try:
-        return load(root, strict_mode=strict_mode,
-                    source=CachedNotes(cache) if cache is not None else None)
+        with paused_gc():  # as a build's: the notes make no cycles for it to find
+            return load(root, strict_mode=strict_mode,
+                        source=CachedNotes(cache) if cache is not None else None)
     finally:
         if cache is not None:
             cache.save()

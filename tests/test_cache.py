@@ -3,6 +3,7 @@ keeps ever changes what a build says or writes."""
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from refjournal import build as build_module
 from refjournal.build import build, check
 from refjournal.cli import main
 from refjournal.incremental import cache as cache_module
@@ -276,3 +278,21 @@ def test_a_writer_that_fails_is_said_once_and_the_build_goes_on(tmp_path, monkey
     assert len(said) == 1 and "its writer failed" in said[0], said
     cache = ParseCache(tmp_path / "c", root)
     assert check(root, cache=cache).ok and cache.hits == 0
+
+
+def test_check_reads_the_journal_with_the_cycle_collector_paused(tmp_path, monkeypatch):
+    """As a build does: the collector's scans of the growing heap made `check` cost more
+    than linearly in the journal's size. It is on again after, and the result the same."""
+    root = write_journal(tmp_path / "j", {k: v for k, v in JOURNAL.items() if "bad" not in k})
+    seen: list[bool] = []
+    real = build_module.load
+
+    def spied(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "load", spied)
+    assert gc.isenabled()
+    loaded = check(root, cache=ParseCache(tmp_path / "c", root))
+    assert seen == [False] and gc.isenabled()
+    assert loaded.journal == load(root).journal
