@@ -8,6 +8,12 @@ parsed again. The whole cache is dropped when refjournal's version or `refjourna
 changes, and a cache that cannot be read is ignored (and rewritten), never an error; one
 that cannot be written is said once, as a warning in the log.
 
+Beside the notes: the record of each site built from the journal (`<name>.sites`), the
+memory of each site's pages in a file of its own (`<name>.memory/`, read only by a build
+that renders), and the compiled templates (`<name>.templates/`). A command's build hands
+the notes it parsed to a forked process that writes them while the build goes on (`save`
+with `meanwhile`, then `wait`).
+
 Without a folder the cache lives in memory only: a resident process (serve) keeps it
 from one build to the next, with the records of the sites it built.
 """
