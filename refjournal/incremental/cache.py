@@ -27,6 +27,7 @@ import logging
 import os
 import pickle
 import shutil
+import signal
 import sys
 import tempfile
 import zlib
@@ -301,6 +302,7 @@ def _written_meanwhile(cache: ParseCache, writes: list[tuple[Path, Any]]) -> int
         return pid
     status = 1
     try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, not this
         for path, data in writes:
             cache._written(path, data)
         status = 0
