@@ -96,7 +96,7 @@ def run(target: Target, engine: Engine) -> Built:
         past.keep_notes()
         return _site(target, loaded, past)
     finally:
-        with stage("cache"):  # last: the pickling's memory then reuses the pages' memory
+        with stage("cache"):  # the notes' writer waited for (keep_notes), or the notes written
             past.end()
 
 

@@ -152,8 +152,9 @@ class ParseCache:
         shape of a record (a record of another shape is not read; it is made again)."""
         return (self.stamp, self._record_code)
 
-    def _read(self, path: Path, stamp: tuple[Any, ...]) -> dict[str, Any] | None:
-        """What a cache file holds, if it was written with `stamp`; else None."""
+    def _read(self, path: Path, stamp: tuple[Any, ...], shape: type = dict) -> Any:
+        """What a cache file holds, if it was written with `stamp` and is of `shape`;
+        else None."""
         if self.in_memory:
             return None
         try:
@@ -161,7 +162,7 @@ class ParseCache:
                 written, data = pickle.load(stored)  # noqa: S301 - our own file, 0700
         except Exception:  # noqa: BLE001 - missing, damaged or older: start afresh
             return None
-        return data if written == stamp and isinstance(data, dict) else None
+        return data if written == stamp and isinstance(data, shape) else None
 
     digest = staticmethod(digest)  # of a note's bytes, as the record takes it too
 
@@ -188,7 +189,7 @@ class ParseCache:
             # The memory of a build's pages is most of its record, and only a build that
             # renders reads it: it has a file of its own, and the record a token of it.
             kept = Kept(os.urandom(16))
-            self._write(self._memory_path(where), (self.record_stamp, kept, record.memory))
+            self._write(self._memory_path(where), (self.record_stamp, (kept, record.memory)))
             record = replace(record, memory=kept)
         self.sites[where] = record
         for folder in [folder for folder, known in self.sites.items()
@@ -202,14 +203,11 @@ class ParseCache:
         or holds another build's)."""
         if isinstance(record.memory, Memory):
             return record.memory
-        try:
-            with open(self._memory_path(os.path.realpath(out)), "rb") as stored:
-                stamp, kept, memory = pickle.load(stored)  # noqa: S301 - our own file
-        except Exception:  # noqa: BLE001 - missing, damaged or older: render afresh
+        stored = self._read(self._memory_path(os.path.realpath(out)), self.record_stamp,
+                            tuple)
+        if stored is None or len(stored) != 2 or stored[0] != record.memory:
             return Memory()
-        fits = (stamp == self.record_stamp and kept == record.memory
-                and isinstance(memory, Memory))
-        return memory if fits else Memory()
+        return stored[1] if isinstance(stored[1], Memory) else Memory()
 
     def _memory_path(self, folder: str) -> Path:
         name = hashlib.sha256(os.fsencode(folder)).hexdigest()[:24]
@@ -231,8 +229,9 @@ class ParseCache:
 
     def save(self, meanwhile: bool = False) -> None:
         """Keep the notes this run used (notes deleted since are dropped), rewriting only
-        the files whose notes changed. `meanwhile`: written by a forked process while
-        this one goes on (`wait` for it before the run ends), where fork is the way."""
+        the files whose notes changed (saved again, it finds none). `meanwhile`: written
+        by a forked process while this one goes on (`wait` for it before the run ends),
+        where fork is the way."""
         if self._entries is None and not self.used:
             return  # not used
         self.entries  # noqa: B018 - which notes each file holds, to compare with

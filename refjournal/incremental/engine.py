@@ -117,7 +117,6 @@ class Past:
     theme_files: tuple[Any, ...] = ()
     reuser: Reuser | None = None
     source: CachedNotes | None = None  # where `load` got the notes from
-    notes_kept: bool = False  # given to the cache to save (keep_notes)
 
     @property
     def resident(self) -> Resident | None:
@@ -261,17 +260,14 @@ class Past:
         """As soon as the journal is read: keep the notes it parsed, written by a forked
         process meanwhile where that is the way (a command's build: not a resident one,
         whose other threads a fork would not take along)."""
-        if self.engine.cache is not None and not self.notes_kept:
+        if self.engine.cache is not None:
             self.engine.cache.save(meanwhile=self.workers)
-            self.notes_kept = True
 
     def end(self) -> None:
-        """After a build that read the journal: its notes kept (if `keep_notes` did not),
-        and written."""
+        """After a build that read the journal: its notes kept (a save after `keep_notes`
+        finds nothing left to write), and written."""
         if self.engine.cache is not None:
-            if not self.notes_kept:
-                self.engine.cache.save()
-                self.notes_kept = True
+            self.engine.cache.save()
             self.engine.cache.wait()
 
 
