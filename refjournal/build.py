@@ -108,7 +108,7 @@ def _site(target: Target, loaded: Loaded, past: Past) -> Built:
     from .site.render import render_site
 
     with stage("derive"):
-        site = derive(loaded.journal, target.today)
+        site = derive(loaded.journal, target.today, past.suggestions)
     themes = theme_dirs(target.root)
     with past.writer() as writer:
         with stage("render"):  # and the writing: files are written as they are rendered

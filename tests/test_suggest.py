@@ -245,3 +245,40 @@ def test_suggest_as_text(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "introduce Bob Quayle to Alice Hart: Bob Quayle offers commercial property law" \
         in result.stdout.splitlines()[0]
+
+
+def test_a_memo_asks_again_only_when_what_suggestions_read_changed(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    from refjournal.insights import suggest as module
+
+    made = []
+    real = module._suggest
+    monkeypatch.setattr(module, "_suggest", lambda inputs: made.append(1) or real(inputs))
+    root = chapter(tmp_path, {"meetings/2026-11-20 coffee.md": "---\nwith: hal\n---\n"})
+    memo = module.Memo()
+    first = derive(load(root).journal, TODAY, memo).suggestions
+    # An edit that changes nothing suggestions read: the same suggestions, not made again.
+    (root / "meetings/2026-11-20 coffee.md").write_text("---\nwith: hal\ntitle: Hi\n---\n")
+    again = derive(load(root).journal, TODAY, memo).suggestions
+    assert again is first and len(made) == 1
+    # Each thing they read makes them again, as a build without the memo makes them.
+    edits = {
+        "a need": ("contacts/mia.md", contact("Mia Novak", needs="Headshots for the team")),
+        "an offer": ("contacts/hal.md", contact("Hal Becker", offers="Plumbing repairs")),
+        "a meeting's need": ("meetings/2026-11-21 call.md",
+                             "---\nwith: kim\nneeds: a photographer\n---\n"),
+        "a referral given": ("meetings/2026-11-22 lunch.md",
+                             "---\nwith: leo\ngave:\n  - to: leo\n---\n"),
+        "an introduction": ("meetings/2026-11-23 intro.md",
+                            "---\nwith: [ivy, hal]\ngave:\n  - to: [ivy, hal]\n"
+                            "    type: introduction\n---\n"),
+    }
+    for what, (rel, text) in edits.items():
+        (root / rel).write_text(text)
+        journal = load(root).journal
+        kept = derive(journal, TODAY, memo).suggestions
+        assert kept == derive(journal, TODAY).suggestions, what
+        assert kept is not again and len(made) == 3 + 2 * list(edits).index(what), what
+        again = kept
+    assert derive(load(root).journal, TODAY + dt.timedelta(days=200), memo).suggestions \
+        is not again  # the day: who was met lately

@@ -34,6 +34,7 @@ VERIFY = "REFJOURNAL_VERIFY"  # set (to anything) in the environment: the verify
 if TYPE_CHECKING:
     import jinja2
 
+    from ..insights.suggest import Memo as SuggestMemo
     from ..site.render import Rendered
     from .notes import CachedNotes
     from .reuse import DataMemo, Reuser
@@ -43,10 +44,11 @@ if TYPE_CHECKING:
 @dataclass
 class Resident:
     """What a process that builds again and again (serve) keeps between builds, besides
-    its cache: linked meetings, the data files, the digests of records, the compiled
-    templates."""
+    its cache: linked meetings, the suggestions, the data files, the digests of records,
+    the compiled templates."""
 
     links: LinkedBefore = field(default_factory=LinkedBefore)
+    suggestions: SuggestMemo | None = None  # made by the first build that derives
     data: DataMemo | None = None
     digests: dict[int, tuple[object, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None
@@ -178,6 +180,18 @@ class Past:
                                   links=resident.links if resident is not None else None,
                                   workers=resident is None)
         return self.source
+
+    @property
+    def suggestions(self) -> SuggestMemo | None:
+        """The memo `derive` keeps the suggestions in: a resident process's."""
+        resident = self.resident
+        if resident is None:
+            return None
+        if resident.suggestions is None:
+            from ..insights.suggest import Memo
+
+            resident.suggestions = Memo()
+        return resident.suggestions
 
     @property
     def workers(self) -> bool:

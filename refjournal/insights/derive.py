@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model import Exchange, Journal, Meeting
@@ -19,7 +19,7 @@ from .health import Health, health
 from .reciprocity import Reciprocity, reciprocity
 from .review import ReviewRow, review
 from .scorecard import Card, scorecard
-from .suggest import Suggestions, suggest
+from .suggest import Memo, Suggestions, asked, suggest
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Derived:
     closed_months: tuple[Closed, ...]  # business closed both ways, the last 12 months
     closed_quarters: tuple[Closed, ...]  # the same, this quarter and the three before
     scorecard: Card
+    # The last suggestions of a process that builds again and again (see `suggest.Memo`).
+    memo: Memo | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def graph(self) -> Graph:
@@ -58,15 +60,17 @@ class Derived:
         """Whose need another contact could answer (made when a page or command asks)."""
         gave = {slug: b.gave for slug, b in self.balances.items()}
         got = {slug: b.got for slug, b in self.balances.items()}
-        return suggest(self.journal, self.today, gave, got, self.last_contact,
-                       self.journal.config.synonyms)
+        return suggest(asked(self.journal, self.today, gave, got, self.last_contact),
+                       self.memo)
 
     def next_due(self, slug: str) -> DueItem | None:
         items = self.items_by_contact.get(slug, ())
         return items[0] if items else None
 
 
-def derive(journal: Journal, today: dt.date) -> Derived:
+def derive(journal: Journal, today: dt.date, memo: Memo | None = None) -> Derived:
+    """Every figure of `journal` on `today`. A `memo` kept between builds spares the
+    suggestions when what they are made from did not change."""
     items = due_items(journal, today)
     by_contact: dict[str, list[DueItem]] = defaultdict(list)
     for item in items:  # already sorted by due date
@@ -108,4 +112,5 @@ def derive(journal: Journal, today: dt.date) -> Derived:
         closed_months=closed_by_month(journal, today),
         closed_quarters=closed_by_quarter(journal, today),
         scorecard=scorecard(journal, today),
+        memo=memo,
     )

@@ -178,22 +178,64 @@ def current_needs(journal: Journal, today: dt.date) -> dict[str, tuple[str, ...]
     return needs
 
 
-def suggest(journal: Journal, today: dt.date, gave: Mapping[str, int],
-            got: Mapping[str, int], last_contact: Mapping[str, dt.date | None],
-            synonyms: Sequence[Sequence[str]] = ()) -> Suggestions:
-    """Every suggestion, best first; and the needs nobody offers."""
-    words = Words(synonyms)
+@dataclass(frozen=True)
+class Asked:
+    """All that `suggest` reads of a journal and a day: equal inputs give equal suggestions,
+    so a process that builds again and again (serve) asks again only when one changed."""
+
+    today: dt.date
+    synonyms: tuple[tuple[str, ...], ...]
+    people: Mapping[str, Contact]  # the active contacts: candidates, and who may need
+    needs: tuple[tuple[str, tuple[str, ...]], ...]  # (slug, needs now), by slug
+    introduced: frozenset[frozenset[str]]  # pairs introduced already
+    gave: Mapping[str, int]  # referrals given to each of `people`, and got from them
+    got: Mapping[str, int]
+    last_contact: Mapping[str, dt.date | None]
+
+
+def asked(journal: Journal, today: dt.date, gave: Mapping[str, int],
+          got: Mapping[str, int], last_contact: Mapping[str, dt.date | None]) -> Asked:
     people = {slug: c for slug, c in journal.contacts.items() if _active(c)}
+    return Asked(today, journal.config.synonyms, people,
+                 tuple(sorted((slug, needs) for slug, needs
+                              in current_needs(journal, today).items() if slug in people)),
+                 frozenset(_introduced(journal)),
+                 {slug: gave.get(slug, 0) for slug in people},
+                 {slug: got.get(slug, 0) for slug in people},
+                 {slug: last_contact.get(slug) for slug in people})
+
+
+@dataclass
+class Memo:
+    """The last suggestions made, and what they were made from (see `Asked`)."""
+
+    inputs: Asked | None = None
+    made: Suggestions | None = None
+
+
+def suggest(inputs: Asked, memo: Memo | None = None) -> Suggestions:
+    """Every suggestion, best first; and the needs nobody offers. With a `memo` of the
+    last call, made again only when the inputs changed."""
+    if memo is not None and memo.made is not None and memo.inputs == inputs:
+        return memo.made
+    made = _suggest(inputs)
+    if memo is not None:
+        memo.inputs, memo.made = inputs, made
+    return made
+
+
+def _suggest(inputs: Asked) -> Suggestions:
+    words = Words(inputs.synonyms)
+    people = inputs.people
     index = _Index({slug: words.terms(_offer(c)) for slug, c in people.items()})
-    introduced = _introduced(journal)
-    weights = {slug: _weight(c, gave.get(slug, 0), got.get(slug, 0), last_contact.get(slug),
-                             today) for slug, c in people.items()}
+    introduced = inputs.introduced
+    weights = {slug: _weight(c, inputs.gave[slug], inputs.got[slug],
+                             inputs.last_contact[slug], inputs.today)
+               for slug, c in people.items()}
     found: list[Suggestion] = []
     unanswered: list[Unanswered] = []
     memo: dict[tuple[str, ...], _Ranked] = {}  # needs repeat: each is ranked once
-    for slug, needs in sorted(current_needs(journal, today).items()):
-        if slug not in people:
-            continue
+    for slug, needs in inputs.needs:
         for need in needs:
             terms = words.terms(need)
             ranked = _ranked(index, tuple(t for t, _ in terms), weights, memo)
@@ -342,6 +384,7 @@ def _reason(candidate: Contact, needing: Contact, need: str, matched: tuple[str,
     return f"{candidate.name} offers {_short(offers)}; {needing.name} needs {_short(need)}{said}"
 
 
+@lru_cache(maxsize=1 << 12)  # offers and needs repeat: each is cut once
 def _short(text: str, most: int = 120) -> str:
     """The text to follow "offers" or "needs": a sentence's capital made small (not a
     name's: "Harbour Gin"), cut at a word."""
