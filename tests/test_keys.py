@@ -11,7 +11,7 @@ from typing import Any
 
 from refjournal import parallel
 from refjournal.build import build
-from refjournal.exchange import export_json
+from refjournal.exchange import export_json, spreadsheet
 from refjournal.incremental import reuse
 from refjournal.incremental.cache import ParseCache
 from refjournal.incremental.keys import Keyer, note_records
@@ -19,6 +19,7 @@ from refjournal.incremental.record import Kept, Memory, Record
 from refjournal.journal import resolve
 from refjournal.journal.load import load
 from refjournal.model import Exchange, FollowUp, Meeting, Ref, Source
+from refjournal.site import search
 
 from .conftest import TODAY, tree, write_journal
 
@@ -129,23 +130,45 @@ def test_records_are_changed_as_replace_changes_them_without_what_was_cached():
     assert resolve._with(exchange, refs=(resolved,)).contacts == ("ada",)
 
 
-def test_journal_json_makes_only_the_parts_of_changed_records(tmp_path, monkeypatch):
+def test_pieced_files_make_only_the_pieces_of_changed_records(tmp_path, monkeypatch):
+    """journal.json, the search index and referrals.csv are made of a piece per record: a
+    new process takes the pieces of unchanged records from the last build."""
     root = write_journal(tmp_path / "j", JOURNAL)
     out, cache = tmp_path / "site", tmp_path / "cache"
     _built(root, out, cache)
-    made: list[str] = []
-    real = export_json.meeting_json
-    monkeypatch.setattr(export_json, "meeting_json", lambda m: made.append(m.id) or real(m))
+    made: list[tuple[str, str]] = []
+
+    def counted(module: Any, name: str, what: Any) -> None:
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name,
+                            lambda record, *rest: made.append((name, what(record)))
+                            or real(record, *rest))
+
+    counted(export_json, "meeting_json", lambda m: m.id)
+    counted(export_json, "exchange_json", lambda ex: ex.meeting)
+    counted(search, "_meeting", lambda m: m.id)
+    counted(spreadsheet, "_referral", lambda ex: ex.meeting)
     _edit(root, "meetings/2026/2026-11-02-coffee.md", "title: Coffee", "title: Tea")
     _built(root, out, cache)
-    assert made == ["2026/2026-11-02-coffee"]
+    coffee = "2026/2026-11-02-coffee"
+    # The exchange's JSON shows no title; its row in referrals.csv does.
+    assert sorted(made) == [("_meeting", coffee), ("_referral", coffee),
+                            ("meeting_json", coffee)]
     assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh"))
+    # A new name shows in the search entries and the rows of the meetings that name Bo,
+    # whose records did not change.
     made.clear()
-    monkeypatch.setattr(reuse, "JSON_CODE", b"export_json.py changed")
+    _edit(root, "contacts/bo.md", "name: Bo Chen", "name: Bo Chen-Lee")
+    _built(root, out, cache)
+    assert ("_meeting", coffee) in made and ("_referral", coffee) in made
+    assert ("_meeting", "2026/2026-11-10-call") not in made
+    assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh2"))
+    made.clear()
+    monkeypatch.setattr(reuse, "PIECES_CODE", b"search.py changed")
     _edit(root, "meetings/2026/2026-11-02-coffee.md", "title: Tea", "title: Coffee")
     _built(root, out, cache)
-    assert len(made) == 3  # every meeting's, made by the new code
-    assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh2"))
+    assert len([name for name, _ in made if name == "_meeting"]) == 3  # by the new code
+    assert tree(out) == tree(_fresh_site(root, tmp_path / "fresh3"))
 
 
 def test_records_digested_in_workers_are_the_ones_digested_here(tmp_path, monkeypatch):

@@ -13,6 +13,7 @@ from typing import Any
 from ..insights.derive import Derived
 from ..insights.stats import stats_json
 from ..model import Contact, Exchange, Meeting
+from .pieces import Memo, Pieces
 
 FORMAT_VERSION = 1
 
@@ -76,33 +77,27 @@ def model_json(site: Derived, parts: bool = True) -> dict[str, Any]:
     return data
 
 
-Memo = dict[int, tuple[object, str]]  # id of a record -> (the record, its JSON)
-
-
 def json_bytes(site: Derived, memo: Memo | None = None) -> bytes:
-    """The document, compact. With a `memo` kept between builds (serve), the JSON of a
+    """The document, compact. With a `memo` kept between builds (pieces.py), the JSON of a
     meeting or an exchange whose record is the very same object as last time is reused:
     they are most of the document, and most of them do not change between two builds."""
     if memo is None:
         return (_dump(model_json(site)) + "\n").encode("utf-8")
     journal = site.journal
-    fresh: Memo = {}
-    meetings = _fragments(journal.meetings, meeting_json, memo, fresh)
-    exchanges = _fragments(journal.exchanges, exchange_json, memo, fresh)
-    memo.clear()
-    memo.update(fresh)
+    pieces = Pieces(memo)
+    meetings = ",".join(pieces.piece(m, None, _meeting_piece) for m in journal.meetings)
+    exchanges = ",".join(pieces.piece(ex, None, _exchange_piece) for ex in journal.exchanges)
+    pieces.done()
     text = _dump(model_json(site, parts=False))[:-1]  # without its closing brace
     return (f'{text},"meetings":[{meetings}],"exchanges":[{exchanges}]}}\n').encode()
 
 
-def _fragments(records: Any, make: Any, memo: Memo, fresh: Memo) -> str:
-    out = []
-    for record in records:
-        known = memo.get(id(record))
-        text = known[1] if known is not None and known[0] is record else _dump(make(record))
-        fresh[id(record)] = (record, text)
-        out.append(text)
-    return ",".join(out)
+def _meeting_piece(m: Meeting, _: None) -> str:
+    return _dump(meeting_json(m))
+
+
+def _exchange_piece(ex: Exchange, _: None) -> str:
+    return _dump(exchange_json(ex))
 
 
 def _dump(data: Any) -> str:

@@ -16,10 +16,11 @@ from .vcard import write_vcards
 
 FEED = "follow-ups.ics"
 JSON_EXPORT = "journal.json"
+REFERRALS_CSV = "referrals.csv"
 # Written into every site (see render.py), by file name.
 SITE_EXPORTS: dict[str, Callable[[Derived], bytes]] = {
     FEED: ics_bytes,
-    "referrals.csv": referrals_csv,
+    REFERRALS_CSV: referrals_csv,
     "contacts.csv": contacts_csv,
     JSON_EXPORT: json_bytes,
 }

@@ -10,8 +10,11 @@ from collections.abc import Iterable, Sequence
 
 from ..insights.derive import Derived
 from ..insights.review import ReviewRow
+from ..model import Exchange
+from .pieces import Memo, Pieces
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark: Excel reads the accents
 
 REVIEW_HEADER = ("contact", "last_met", "needs", "last_referral_given",
                  "last_referral_given_status", "last_referral_given_prospect",
@@ -25,7 +28,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     writer.writerow(header)
     for row in rows:
         writer.writerow([_cell(value) for value in row])
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+    return _BOM + out.getvalue().encode("utf-8")
 
 
 def _cell(value: object) -> object:
@@ -54,17 +57,36 @@ CONTACTS_HEADER = ("contact", "company", "role", "email", "phone", "tags", "last
                    "got_value", "health", "referral_partner", "needs", "slug")
 
 
-def referrals_csv(site: Derived) -> bytes:
-    """One row per exchange, both ways, in date order: the ledger a spreadsheet keeps."""
+def referrals_csv(site: Derived, memo: Memo | None = None) -> bytes:
+    """One row per exchange, both ways, in date order: the ledger a spreadsheet keeps. With
+    a `memo` kept between builds (pieces.py), the row of an exchange whose record, people's
+    names and meeting's heading are the same is reused."""
     contacts = site.journal.contacts
     meetings = site.meetings_by_id
-    return csv_bytes(REFERRALS_HEADER, (
-        (ex.date.isoformat() if ex.date else None, ex.direction,
-         "; ".join(contacts[slug].name for slug in ex.contacts), ex.type, ex.prospect,
-         ex.heat, ex.status, ex.value, str(ex.source),
-         ex.closed_on.isoformat() if ex.closed_on else None, " ".join(ex.contacts),
-         meetings[ex.meeting].heading)
-        for ex in site.journal.exchanges))
+    pieces = Pieces(memo)
+    rows = []
+    for ex in site.journal.exchanges:
+        rest = (tuple(contacts[slug].name for slug in ex.contacts), meetings[ex.meeting].heading)
+        rows.append(pieces.piece(ex, rest, _referral_piece))
+    pieces.done()
+    return _BOM + (_line(REFERRALS_HEADER) + "".join(rows)).encode("utf-8")
+
+
+def _referral_piece(ex: Exchange, rest: tuple[tuple[str, ...], str]) -> str:
+    return _line(_referral(ex, *rest))
+
+
+def _referral(ex: Exchange, names: tuple[str, ...], heading: str) -> tuple[object, ...]:
+    return (ex.date.isoformat() if ex.date else None, ex.direction, "; ".join(names), ex.type,
+            ex.prospect, ex.heat, ex.status, ex.value, str(ex.source),
+            ex.closed_on.isoformat() if ex.closed_on else None, " ".join(ex.contacts),
+            heading)
+
+
+def _line(row: Sequence[object]) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerow([_cell(value) for value in row])
+    return out.getvalue()
 
 
 def contacts_csv(site: Derived) -> bytes:

@@ -7,7 +7,7 @@ loads Jinja or the exports.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -45,15 +45,16 @@ class PageState(NamedTuple):
 class Memory:
     """What a build remembers of its pages for the next: each page's state, by path, with
     the stamp they share, the calendar's events, the digests of the records each note
-    became, under the note's fingerprint (incremental/keys.py: `Keyer.prime`), and the JSON
-    of each record in journal.json (reuse.py)."""
+    became, under the note's fingerprint (incremental/keys.py: `Keyer.prime`), and each
+    record's piece of the files made piece by piece (exchange/pieces.py, reuse.py)."""
 
     pages: dict[str, PageState] = field(default_factory=dict)
     stamp: object = b""
     events: EventMemo = field(default_factory=dict)
     records: dict[str, bytes] = field(default_factory=dict)  # note -> fingerprint, digests
-    json: dict[bytes, str] = field(default_factory=dict)  # record digest -> its JSON
-    json_code: bytes = b""  # the digest of export_json.py that made `json`
+    # File name -> record digest -> (the rest its piece shows, the piece).
+    pieces: dict[str, dict[bytes, tuple[Hashable, str]]] = field(default_factory=dict)
+    pieces_code: bytes = b""  # the digest of the code that made `pieces`
 
 
 class NoteState(NamedTuple):

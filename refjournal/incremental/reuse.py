@@ -11,28 +11,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..exchange.export_json import Memo as JsonMemo
 from ..exchange.feed import EventMemo
+from ..exchange.pieces import Memo as PieceMemo
 from ..insights.derive import Derived
 from ..site.pages import Page
-from ..site.render import SHARED_TEMPLATES, Outcome, PageMaker, Rendered, data_files
+from ..site.render import PIECED, SHARED_TEMPLATES, Outcome, PageMaker, Rendered, data_files
 from .cache import code_digest
 from .keys import Keyer, SameContext, link_digest, stamp
 from .notes import CachedNotes
 from .record import Memory, PageState
 
-JSON_CODE = code_digest(("exchange/export_json.py",))  # its JSON is kept while it is the same
+# The pieces of a file are kept while the code that makes them is the same.
+PIECES_CODE = code_digest(("exchange/pieces.py", "exchange/export_json.py",
+                           "exchange/spreadsheet.py", "site/search.py"))
 
 
 @dataclass
 class DataMemo:
     """What a resident process (serve) keeps of the data files between builds: they are
-    made again only when a record or the day changed, and then only the JSON of changed
+    made again only when a record or the day changed, and then only the pieces of changed
     records."""
 
     inputs: tuple[Any, ...] = ()  # what they were made from (see `Reuser.data`)
     files: dict[str, bytes] = field(default_factory=dict)
-    json_parts: JsonMemo = field(default_factory=dict)
+    pieces: dict[str, PieceMemo] = field(default_factory=lambda: {name: {} for name in PIECED})
 
 
 class Reuser:
@@ -54,7 +56,7 @@ class Reuser:
         self.known_digests = digests
         self.notes = notes  # where the notes came from: what their records' keys are
         self.records: dict[str, bytes] = {}  # see `Keyer.prime`
-        self.json: dict[bytes, str] = {}  # a record's digest -> its JSON in journal.json
+        self.pieces: dict[str, dict[bytes, tuple[Any, str]]] = {}  # see `Memory.pieces`
 
     def pages(self, make: PageMaker, site: Derived, own: frozenset[str],
               plain: PageMaker) -> PageMaker:
@@ -84,28 +86,34 @@ class Reuser:
                   journal.meetings, site.items,  # the items carry the lines they point at
                   tuple(m.gist for m in journal.meetings))  # in the feed's briefs
         if self.keyer is None or memo.inputs != inputs:
-            memo.files = data_files(site, self.events, memo.json_parts)
+            memo.files = data_files(site, self.events, memo.pieces)
             memo.inputs = inputs
         return memo.files
 
     def _data_by_digest(self, site: Derived, digests: Mapping[int, tuple[object, bytes]]
                         ) -> dict[str, bytes]:
-        """The data files, with the JSON of a meeting or an exchange taken from the last
-        build when its record's digest is the same (and so is export_json.py): a fresh
-        process has no other way to know that a record did not change."""
-        before = self.before.json if self.before.json_code == JSON_CODE else {}
-        parts: JsonMemo = {}
-        if before:
+        """The data files, with the piece of a record (its JSON, its search entry, its row)
+        taken from the last build when its record's digest is the same (and so is the code
+        that makes them): a fresh process has no other way to know that a record did not
+        change."""
+        before = self.before.pieces if self.before.pieces_code == PIECES_CODE else {}
+        memos: dict[str, PieceMemo] = {name: {} for name in PIECED}
+        known_before = [(name, memos[name], kept) for name, kept in before.items()
+                        if name in memos]
+        if known_before:
             for known, (record, digest) in digests.items():
-                text = before.get(digest)
-                if text is not None:
-                    parts[known] = (record, text)
-        files = data_files(site, self.events, parts)
-        self.json = {}
-        for known, (record, text) in parts.items():  # now this build's, each record's JSON
-            entry = digests.get(known)
-            if entry is not None and entry[0] is record:
-                self.json[entry[1]] = text
+                for _, memo, kept in known_before:
+                    piece = kept.get(digest)
+                    if piece is not None:
+                        memo[known] = (record, *piece)
+        files = data_files(site, self.events, memos)
+        self.pieces = {}
+        for name, memo in memos.items():  # now this build's, each record's piece
+            now = self.pieces[name] = {}
+            for known, (record, rest, text) in memo.items():
+                entry = digests.get(known)
+                if entry is not None and entry[0] is record:
+                    now[entry[1]] = (rest, text)
         return files
 
     def remember(self, rendered: Rendered) -> Memory:
@@ -114,7 +122,8 @@ class Reuser:
                  for path, outcome in rendered.outcomes.items()
                  if outcome.key is not None and not outcome.failed}
         return Memory(pages, self.keyer.stamp if self.keyer is not None else b"",
-                      self.events, self.records, self.json, JSON_CODE if self.json else b"")
+                      self.events, self.records, self.pieces,
+                      PIECES_CODE if self.pieces else b"")
 
     @property
     def digests(self) -> dict[int, tuple[object, bytes]]:

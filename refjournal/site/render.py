@@ -21,18 +21,18 @@ import jinja2
 from markupsafe import Markup
 
 from .. import parallel
-from ..exchange.export_json import Memo as JsonMemo
 from ..exchange.export_json import json_bytes
-from ..exchange.exports import FEED, JSON_EXPORT, SITE_EXPORTS
+from ..exchange.exports import FEED, JSON_EXPORT, REFERRALS_CSV, SITE_EXPORTS
 from ..exchange.feed import EventMemo, ics_bytes
-from ..exchange.spreadsheet import review_csv
+from ..exchange.pieces import Memo as PieceMemo
+from ..exchange.spreadsheet import referrals_csv, review_csv
 from ..insights.derive import Derived
 from ..journal.read import walk
 from ..problems import Problem, error, warning
 from .homescreen import home_screen_files
 from .markdown import TooDeep, make_markdown, render_markdown
 from .pages import Page, pages, whole_model
-from .search import search_files
+from .search import INDEX, search_files
 from .templates import environment
 from .theme import USER_THEME, own_templates
 
@@ -250,16 +250,23 @@ class _PageRenderer:
         return Outcome(receipt, tuple(problems), frame)
 
 
+# The files made of a piece per record (exchange/pieces.py), by name.
+PIECED = (INDEX, JSON_EXPORT, REFERRALS_CSV)
+
+
 def data_files(site: Derived, events: EventMemo | None = None,
-               json_parts: JsonMemo | None = None) -> dict[str, bytes]:
+               pieces: Mapping[str, PieceMemo] | None = None) -> dict[str, bytes]:
     """The search index, review.csv and the exports. With the memos of an earlier build,
-    calendar events and JSON fragments of unchanged records are not made again."""
+    calendar events, and the pieces of unchanged records (in the files named in PIECED),
+    are not made again."""
     journal = site.journal
-    files = search_files(site)
+    pieces = pieces or {}
+    files = search_files(site, pieces.get(INDEX))
     files[REVIEW_CSV] = review_csv(site.review, {slug: c.name for slug, c
                                                  in journal.contacts.items()})
     files[FEED] = ics_bytes(site, events)
-    files[JSON_EXPORT] = json_bytes(site, json_parts)
+    files[JSON_EXPORT] = json_bytes(site, pieces.get(JSON_EXPORT))
+    files[REFERRALS_CSV] = referrals_csv(site, pieces.get(REFERRALS_CSV))
     for name, make in SITE_EXPORTS.items():
         if name not in files:
             files[name] = make(site)

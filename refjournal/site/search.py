@@ -6,9 +6,11 @@ the page of each, relative to the site, last in every entry."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
+from ..exchange.pieces import Memo, Pieces
 from ..insights.derive import Derived
-from ..model import Meeting
+from ..model import Contact, Meeting
 
 INDEX = "search.json"  # fetched by the site's script over http(s), decrypted when encrypted
 INDEX_SCRIPT = "search.js"  # the same, as a script, for a site opened from disk (file://)
@@ -16,14 +18,23 @@ INDEX_SCRIPT = "search.js"  # the same, as a script, for a site opened from disk
 
 def search_index(site: Derived) -> dict[str, list[list[str]]]:
     contacts = site.journal.contacts
-    return {
-        "contacts": [[c.name, c.company, c.role, " ".join(c.tags), c.needs, c.offers,
-                      f"contacts/{c.slug}/index.html"] for c in contacts.values()],
-        "meetings": [[m.heading, m.date.isoformat(),
-                      ", ".join(contacts[s].name for s in m.contacts),
-                      *_held(m), f"meetings/{m.id}/index.html"]
-                     for m in reversed(site.journal.meetings)],
-    }
+    return {"contacts": [_contact(c) for c in contacts.values()],
+            "meetings": [_meeting(m, _names(contacts, m))
+                         for m in reversed(site.journal.meetings)]}
+
+
+def _contact(c: Contact) -> list[str]:
+    return [c.name, c.company, c.role, " ".join(c.tags), c.needs, c.offers,
+            f"contacts/{c.slug}/index.html"]
+
+
+def _names(contacts: Mapping[str, Contact], meeting: Meeting) -> tuple[str, ...]:
+    return tuple(contacts[slug].name for slug in meeting.contacts)
+
+
+def _meeting(m: Meeting, names: tuple[str, ...]) -> list[str]:
+    return [m.heading, m.date.isoformat(), ", ".join(names), *_held(m),
+            f"meetings/{m.id}/index.html"]
 
 
 def _held(meeting: Meeting) -> tuple[str, str]:
@@ -34,10 +45,29 @@ def _held(meeting: Meeting) -> tuple[str, str]:
     return "\n".join(p for p in prospects if p), "\n".join(f for f in follow_ups if f)
 
 
-def search_files(site: Derived) -> dict[str, bytes]:
-    data = json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":"))
+def search_files(site: Derived, memo: Memo | None = None) -> dict[str, bytes]:
+    """The index, as JSON and as a script. With a `memo` kept between builds (pieces.py),
+    the entry of a meeting whose record and people's names are the same is reused."""
+    if memo is None:
+        data = _dump(search_index(site))
+    else:
+        contacts = site.journal.contacts
+        pieces = Pieces(memo)
+        meetings = ",".join(pieces.piece(m, _names(contacts, m), _meeting_piece)
+                            for m in reversed(site.journal.meetings))
+        pieces.done()
+        people = _dump([_contact(c) for c in contacts.values()])
+        data = f'{{"contacts":{people},"meetings":[{meetings}]}}'
     # `</` cannot end the script early; U+2028/9 are line ends to old JavaScript.
     script = (data.replace("</", "<\\/").replace("\u2028", "\\u2028")
               .replace("\u2029", "\\u2029"))
     return {INDEX: data.encode("utf-8"),
             INDEX_SCRIPT: f"window.refjournalSearchIndex = {script};\n".encode()}
+
+
+def _meeting_piece(m: Meeting, names: tuple[str, ...]) -> str:
+    return _dump(_meeting(m, names))
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,42 @@
+"""Files made of one piece per record, kept from one build to the next: the meetings and
+exchanges of journal.json, the meetings of the search index, the rows of referrals.csv.
+Most records do not change between two builds, and their pieces are most of those files.
+
+A piece is reused only for the very same record object, showing the very same rest (the
+names of its people, say): the caller knows what else a piece shows and says it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+# id of a record -> (the record, the rest its piece shows, the piece)
+Memo = dict[int, tuple[object, Hashable, str]]
+R = TypeVar("R")
+H = TypeVar("H", bound=Hashable)
+
+
+class Pieces:
+    """The pieces of one file: the last build's (`memo`), and this build's, which replace
+    them in `memo` when the file is done. Without a memo, every piece is made."""
+
+    def __init__(self, memo: Memo | None) -> None:
+        self.memo = memo
+        self.fresh: Memo = {}
+
+    def piece(self, record: R, rest: H, make: Callable[[R, H], str]) -> str:
+        """The piece of `record` showing `rest`, as `make(record, rest)` makes it."""
+        memo = self.memo
+        if memo is None:
+            return make(record, rest)
+        known = memo.get(id(record))
+        same = known is not None and known[0] is record and known[1] == rest
+        text = known[2] if same and known is not None else make(record, rest)
+        self.fresh[id(record)] = (record, rest, text)
+        return text
+
+    def done(self) -> None:
+        if self.memo is not None:
+            self.memo.clear()
+            self.memo.update(self.fresh)
