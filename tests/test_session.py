@@ -191,3 +191,19 @@ def test_a_file_can_become_a_folder_and_back(tmp_path: Path) -> None:
     assert (out / "icons" / "a.svg").read_bytes() == b"<svg/>"
     update_site(out, {"icons/a.svg": None, "icons": b"again"})
     assert (out / "icons").read_bytes() == b"again"
+
+
+def test_the_notes_a_session_froze_stay_frozen_build_after_build(tmp_path: Path) -> None:
+    import gc
+
+    root = write_journal(tmp_path / "journal", JOURNAL)
+    session = Session(root, tmp_path / "served", lambda: TODAY)
+    try:
+        assert session.build().written and session.frozen
+        frozen = gc.get_freeze_count()
+        write(root, "contacts/cy.md", "---\nname: Cyrus T\n---\n")
+        assert session.build().written
+        # Frozen still: all but the objects of the note read again (unfrozen, it would be 0).
+        assert gc.get_freeze_count() > frozen * 0.9 > 0 and gc.isenabled()
+    finally:
+        gc.unfreeze()
