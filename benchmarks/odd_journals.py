@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 LIMIT = 2.6  # 2N over N; linear is 2, quadratic 4
-RUN = "from refjournal.cli import main; main()"
+RUN = "from refjournal.cli import run; run()"  # as the refjournal script runs it
 
 
 def big_note(root: Path, n: int) -> None:

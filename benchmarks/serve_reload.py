@@ -28,7 +28,7 @@ from pathlib import Path
 from generate import generate  # type: ignore[import-not-found]  # beside this script
 
 REPO = Path(__file__).resolve().parent.parent
-RUN = "from refjournal.cli import main; main()"
+RUN = "from refjournal.cli import run; run()"  # as the refjournal script runs it
 # Two kinds of save: more text in the note (the usual edit while writing), and a change to
 # its front matter (a new title), which every index page shows.
 EDIT_KINDS = {
@@ -96,7 +96,7 @@ def main() -> int:
             stream.close()
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=120)  # it removes its folder: 11,000 pages take seconds
     size = (f"{args.contacts:,} contacts + {args.meetings:,} meetings" if args.contacts
             else "the example journal")
     for kind, times in results.items():
