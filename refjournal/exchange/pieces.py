@@ -31,10 +31,10 @@ class Pieces:
         if memo is None:
             return make(record, rest)
         known = memo.get(id(record))
-        same = known is not None and known[0] is record and known[1] == rest
-        text = known[2] if same and known is not None else make(record, rest)
-        self.fresh[id(record)] = (record, rest, text)
-        return text
+        if known is None or known[0] is not record or known[1] != rest:
+            known = (record, rest, make(record, rest))
+        self.fresh[id(record)] = known
+        return known[2]
 
     def done(self) -> None:
         if self.memo is not None:

@@ -23,12 +23,12 @@ REVIEW_HEADER = ("contact", "last_met", "needs", "last_referral_given",
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return _BOM + out.getvalue().encode("utf-8")
+    return _csv_file(header, (_line(row) for row in rows))
+
+
+def _csv_file(header: Sequence[str], lines: Iterable[str]) -> bytes:
+    """The file: the byte-order mark, the header, and the rows as `_line` wrote them."""
+    return _BOM + (_line(header) + "".join(lines)).encode("utf-8")
 
 
 def _cell(value: object) -> object:
@@ -69,7 +69,7 @@ def referrals_csv(site: Derived, memo: Memo | None = None) -> bytes:
         rest = (tuple(contacts[slug].name for slug in ex.contacts), meetings[ex.meeting].heading)
         rows.append(pieces.piece(ex, rest, _referral_piece))
     pieces.done()
-    return _BOM + (_line(REFERRALS_HEADER) + "".join(rows)).encode("utf-8")
+    return _csv_file(REFERRALS_HEADER, rows)
 
 
 def _referral_piece(ex: Exchange, rest: tuple[tuple[str, ...], str]) -> str:

@@ -16,13 +16,6 @@ INDEX = "search.json"  # fetched by the site's script over http(s), decrypted wh
 INDEX_SCRIPT = "search.js"  # the same, as a script, for a site opened from disk (file://)
 
 
-def search_index(site: Derived) -> dict[str, list[list[str]]]:
-    contacts = site.journal.contacts
-    return {"contacts": [_contact(c) for c in contacts.values()],
-            "meetings": [_meeting(m, _names(contacts, m))
-                         for m in reversed(site.journal.meetings)]}
-
-
 def _contact(c: Contact) -> list[str]:
     return [c.name, c.company, c.role, " ".join(c.tags), c.needs, c.offers,
             f"contacts/{c.slug}/index.html"]
@@ -48,16 +41,13 @@ def _held(meeting: Meeting) -> tuple[str, str]:
 def search_files(site: Derived, memo: Memo | None = None) -> dict[str, bytes]:
     """The index, as JSON and as a script. With a `memo` kept between builds (pieces.py),
     the entry of a meeting whose record and people's names are the same is reused."""
-    if memo is None:
-        data = _dump(search_index(site))
-    else:
-        contacts = site.journal.contacts
-        pieces = Pieces(memo)
-        meetings = ",".join(pieces.piece(m, _names(contacts, m), _meeting_piece)
-                            for m in reversed(site.journal.meetings))
-        pieces.done()
-        people = _dump([_contact(c) for c in contacts.values()])
-        data = f'{{"contacts":{people},"meetings":[{meetings}]}}'
+    contacts = site.journal.contacts
+    pieces = Pieces(memo)
+    meetings = ",".join(pieces.piece(m, _names(contacts, m), _meeting_piece)
+                        for m in reversed(site.journal.meetings))
+    pieces.done()
+    people = _dump([_contact(c) for c in contacts.values()])
+    data = f'{{"contacts":{people},"meetings":[{meetings}]}}'
     # `</` cannot end the script early; U+2028/9 are line ends to old JavaScript.
     script = (data.replace("</", "<\\/").replace("\u2028", "\\u2028")
               .replace("\u2029", "\\u2029"))
