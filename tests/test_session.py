@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -207,3 +208,53 @@ def test_the_notes_a_session_froze_stay_frozen_build_after_build(tmp_path: Path)
         assert gc.get_freeze_count() > frozen * 0.9 > 0 and gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+def test_a_session_makes_again_only_the_rows_whose_record_or_names_changed(
+        tmp_path: Path, monkeypatch) -> None:
+    """The long tables (every meeting, every exchange) keep their rows between builds."""
+    from refjournal.site import rows
+
+    monkeypatch.delenv("REFJOURNAL_VERIFY")  # its renders would be counted too
+    root = write_journal(tmp_path / "journal", {
+        "refjournal.yaml": "owner: Test Owner\n",
+        "contacts/ada.md": "---\nname: Ada Lovelace\n---\n",
+        "contacts/bob.md": "---\nname: Bob Builder\n---\n",
+        "meetings/2026/2026-10-01 coffee.md": "---\nwith: [ada, bob]\ntitle: Coffee\ngave:\n"
+                                              "  - to: bob\n    prospect: Acme\n---\n",
+        "meetings/2026/2026-10-02 lunch.md": "---\nwith: bob\ntitle: Lunch\ngot:\n"
+                                             "  - from: bob\n    status: won\n---\n",
+        "meetings/2026/2026-11-25 call.md": "---\nwith: ada\ntitle: Call\n---\n",  # booked
+    })
+    days = [TODAY]
+    session = Session(root, tmp_path / "served", lambda: days[0])
+    session.build()
+    made: list[str] = []
+    meeting_row, exchange_row = rows._meeting_row, rows._exchange_row
+    monkeypatch.setattr(rows, "_meeting_row",
+                        lambda m, rest: made.append(m.title) or meeting_row(m, rest))
+    monkeypatch.setattr(rows, "_exchange_row",
+                        lambda ex, rest: made.append(ex.prospect or ex.type)
+                        or exchange_row(ex, rest))
+
+    def rebuilt() -> set[str]:
+        made.clear()
+        assert session.build().written
+        remade = set(made)
+        assert build(root, tmp_path / "fresh", days[0]).written
+        assert tree(tmp_path / "served") == tree(tmp_path / "fresh")
+        return remade
+
+    write(root, "meetings/2026/2026-10-02 lunch.md",
+          "---\nwith: bob\ntitle: Long lunch\ngot:\n  - from: bob\n    status: won\n---\n")
+    assert rebuilt() == {"Long lunch", "referral"}  # the meeting and its exchange: new records
+    write(root, "contacts/ada.md", "---\nname: Ada King\n---\n")
+    assert {"Coffee", "Call"} <= rebuilt()  # the rows that name her (a new name links anew)
+    days[0] = dt.date(2026, 11, 26)  # the call is no longer booked
+    assert rebuilt() == {"Call"}
+    assert rebuilt() == set()  # nothing changed
+    for title in ("Longer lunch", "Longest lunch"):
+        write(root, "meetings/2026/2026-10-02 lunch.md", f"---\nwith: bob\ntitle: {title}\n---\n")
+        rebuilt()
+    kept = session.engine.resident.env.kept_rows[("meetings", "../")]  # the list of meetings
+    assert len(kept.memo) == len(kept.fresh) == 3  # the last build's rows, and this one's

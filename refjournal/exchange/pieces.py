@@ -18,8 +18,9 @@ H = TypeVar("H", bound=Hashable)
 
 
 class Pieces:
-    """The pieces of one file: the last build's (`memo`), and this build's, which replace
-    them in `memo` when the file is done. Without a memo, every piece is made."""
+    """The pieces of one file, or of one kind of table row: the last build's (`memo`), and
+    this build's, which replace them in `memo` when the build is done. Without a memo,
+    every piece is made."""
 
     def __init__(self, memo: Memo | None) -> None:
         self.memo = memo
@@ -30,13 +31,16 @@ class Pieces:
         memo = self.memo
         if memo is None:
             return make(record, rest)
-        known = memo.get(id(record))
+        known = self.fresh.get(id(record)) or memo.get(id(record))
         if known is None or known[0] is not record or known[1] != rest:
             known = (record, rest, make(record, rest))
         self.fresh[id(record)] = known
         return known[2]
 
     def done(self) -> None:
-        if self.memo is not None:
+        """This build's pieces become the ones to reuse; a build that made none (its table
+        was not rendered) leaves the last ones."""
+        if self.memo is not None and self.fresh:
             self.memo.clear()
             self.memo.update(self.fresh)
+            self.fresh = {}

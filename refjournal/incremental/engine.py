@@ -213,8 +213,12 @@ class Past:
         if resident is None:
             return environment(themes, compiled)
         key = (list(themes), self.theme_files)
+        from ..site.rows import keep_rows, turn_rows
+
         if resident.env is None or resident.env_key != key:
             resident.env, resident.env_key = environment(themes, compiled), key
+            keep_rows(resident.env)
+        turn_rows(resident.env)  # once a build: what the last one made is to be reused
         return resident.env
 
     def reuse(self, themes: list[Path]) -> Reuser | None:

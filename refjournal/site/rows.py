@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from ..exchange.pieces import Pieces
 from ..insights.business import amount_text
 from ..insights.due import loop_state
 from ..model import Exchange, Meeting
@@ -63,8 +64,12 @@ def heat_html(heat: int | str | None) -> Markup:
 
 
 def meeting_link(root: str, meeting: Meeting) -> Markup:
-    return Markup(f'<a href="{escape(root)}meetings/{escape(meeting.id)}/index.html">'
-                  f"{escape(meeting.heading)}</a>")
+    return _link(root, meeting.id, meeting.heading)
+
+
+def _link(root: str, meeting_id: str, heading: str) -> Markup:
+    return Markup(f'<a href="{escape(root)}meetings/{escape(meeting_id)}/index.html">'
+                  f"{escape(heading)}</a>")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -82,6 +87,12 @@ def anchor(root: str, slug: str, name: str, unresolved: bool) -> Markup:
 def contact_links(root: str, contacts: Mapping[str, Name], slugs: Iterable[str]) -> str:
     return ", ".join(anchor(root, slug, contacts[slug].name, contacts[slug].unresolved)
                      for slug in slugs)
+
+
+def _links(root: str, slugs: Iterable[str], names: Iterable[Name]) -> str:
+    """contact_links, with the names already looked up."""
+    return ", ".join(anchor(root, slug, n.name, n.unresolved)
+                     for slug, n in zip(slugs, names, strict=True))
 
 
 @jinja2.pass_context
@@ -102,20 +113,51 @@ def timeline_items(context: Any, meetings: Iterable[Meeting]) -> Markup:
 @jinja2.pass_context
 def meeting_rows(context: Any, meetings: Iterable[Meeting]) -> Markup:
     root, today, contacts = context["root"], context["today"], context["names"]
-    out = []
-    for m in meetings:
-        booked = m.date > today
-        out.append(
-            f"  <tr{BOOKED_ROW if booked else ''}>\n"
+    pieces = _kept_rows(context, "meetings")
+    out = "".join(pieces.piece(m, (root, m.date > today, *[contacts[s] for s in m.contacts]),
+                               _meeting_row) for m in meetings)
+    return Markup(out)
+
+
+def _meeting_row(m: Meeting, rest: tuple[Any, ...]) -> str:
+    root, booked, names = rest[0], rest[1], rest[2:]
+    return (f"  <tr{BOOKED_ROW if booked else ''}>\n"
             f'    <td class="date" data-sort="{m.date.isoformat()}">{m.date.isoformat()}</td>\n'
             f"    <td>{meeting_link(root, m)}"
             f"{BOOKED_BADGE if booked else ''}</td>\n"
             f"    <td>{escape(m.kind)}</td>\n"
-            f"    <td>{contact_links(root, contacts, m.contacts)}</td>\n"
+            f"    <td>{_links(root, m.contacts, names)}</td>\n"
             f'    <td class="num">{len(m.gave) or ""}</td>\n'
             f'    <td class="num">{len(m.got) or ""}</td>\n'
             f"  </tr>\n")
-    return Markup("".join(out))
+
+
+def keep_rows(env: jinja2.Environment) -> None:
+    """Have the tables of every meeting and exchange in `env`'s templates keep their rows
+    from one build to the next (a resident process's environment): a row is made again
+    only for a record that is not the very same object, or that shows other names, links
+    or flags. `turn_rows` starts each build."""
+    env.extend(kept_rows={})
+
+
+def turn_rows(env: jinja2.Environment) -> None:
+    """A new build: the rows the last one made are those to reuse."""
+    for pieces in getattr(env, "kept_rows", {}).values():
+        pieces.done()
+
+
+def _kept_rows(context: Any, table: str) -> Pieces:
+    """The rows of `table` kept by the environment, if it keeps them: one memo for each
+    depth of page, as a row's links start with the way up to the site's root (the same
+    meeting is listed on the dashboard and on the list of meetings)."""
+    kept = getattr(context.environment, "kept_rows", None)
+    if kept is None:
+        return Pieces(None)
+    key = (table, context["root"])
+    pieces: Pieces | None = kept.get(key)
+    if pieces is None:
+        pieces = kept[key] = Pieces({})
+    return pieces
 
 
 @jinja2.pass_context
@@ -123,30 +165,37 @@ def exchange_rows(context: Any, exchanges: Iterable[Exchange], show_contacts: bo
                   show_meeting: bool = True) -> Markup:
     root, contacts, currency = context["root"], context["names"], context["config"].currency
     meetings = context["site"].meetings_by_id if show_meeting else {}
-    out = []
-    for ex in exchanges:
-        heat_sort = (HEAT_RANK.get(ex.heat, "") if isinstance(ex.heat, str)
-                     else ex.heat if ex.heat is not None else "")
-        closed = f"<br><small>{short_date(ex.closed_on)}</small>" if ex.closed_on else ""
-        if ex.direction == "got" and ex.type == "referral":  # where the loop on it stands
-            closed += f'<br><small class="loop">{escape(loop_state(ex))}</small>'
+    pieces = _kept_rows(context, "exchanges")
+    out = "".join(pieces.piece(ex, (
+        root, currency, _heading(meetings[ex.meeting]) if show_meeting else None,
+        show_contacts, *([contacts[s] for s in ex.contacts] if show_contacts else ())),
+        _exchange_row) for ex in exchanges)
+    return Markup(out)
 
-        value_sort = ex.value if ex.value is not None else ""
-        out.append(
-            f"  <tr>\n"
+
+def _heading(meeting: Meeting) -> tuple[str, str]:
+    return meeting.id, meeting.heading
+
+
+def _exchange_row(ex: Exchange, rest: tuple[Any, ...]) -> str:
+    root, currency, meeting, show_contacts, names = rest[0], rest[1], rest[2], rest[3], rest[4:]
+    heat_sort = (HEAT_RANK.get(ex.heat, "") if isinstance(ex.heat, str)
+                 else ex.heat if ex.heat is not None else "")
+    closed = f"<br><small>{short_date(ex.closed_on)}</small>" if ex.closed_on else ""
+    if ex.direction == "got" and ex.type == "referral":  # where the loop on it stands
+        closed += f'<br><small class="loop">{escape(loop_state(ex))}</small>'
+    value_sort = ex.value if ex.value is not None else ""
+    return (f"  <tr>\n"
             f'    <td class="date" data-sort="{ex.date.isoformat() if ex.date else ""}">'
             f"{short_date(ex.date)}</td>\n"
             f'    <td><span class="dir dir-{escape(ex.direction)}">'
             f'{"I gave" if ex.direction == "gave" else "I got"}</span></td>\n'
-            + (f"    <td>{contact_links(root, contacts, ex.contacts)}</td>\n"
-               if show_contacts else "")
+            + (f"    <td>{_links(root, ex.contacts, names)}</td>\n" if show_contacts else "")
             + f"    <td>{escape(ex.type)}</td>\n"
             f'    <td class="prospect">{escape(ex.prospect)}</td>\n'
             f'    <td data-sort="{heat_sort}">{heat_html(ex.heat)}</td>\n'
             f'    <td><span class="badge status-{escape(ex.status)}">{escape(ex.status)}</span>'
             f"{closed}</td>\n"
             f'    <td class="num" data-sort="{value_sort}">{money(ex.value, currency)}</td>\n'
-            + (f"    <td>{meeting_link(root, meetings[ex.meeting])}</td>\n"
-               if show_meeting else "")
+            + (f"    <td>{_link(root, *meeting)}</td>\n" if meeting is not None else "")
             + "  </tr>\n")
-    return Markup("".join(out))
