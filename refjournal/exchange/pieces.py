@@ -3,18 +3,20 @@ exchanges of journal.json, the meetings of the search index, the rows of referra
 Most records do not change between two builds, and their pieces are most of those files.
 
 A piece is reused only for the very same record object, showing the very same rest (the
-names of its people, say): the caller knows what else a piece shows and says it.
+names of its people, say), compared with `==`: the caller knows what else a piece shows
+and says it. (A piece that is not a record's, such as a field of journal.json, takes its
+name as its record and its value as the rest.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import TypeVar
 
 # id of a record -> (the record, the rest its piece shows, the piece)
-Memo = dict[int, tuple[object, Hashable, str]]
+Memo = dict[int, tuple[object, object, str]]
 R = TypeVar("R")
-H = TypeVar("H", bound=Hashable)
+H = TypeVar("H")
 
 
 class Pieces:

@@ -7,7 +7,7 @@ loads Jinja or the exports.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -53,7 +53,7 @@ class Memory:
     events: EventMemo = field(default_factory=dict)
     records: dict[str, bytes] = field(default_factory=dict)  # note -> fingerprint, digests
     # File name -> record digest -> (the rest its piece shows, the piece).
-    pieces: dict[str, dict[bytes, tuple[Hashable, str]]] = field(default_factory=dict)
+    pieces: dict[str, dict[bytes, tuple[object, str]]] = field(default_factory=dict)
     pieces_code: bytes = b""  # the digest of the code that made `pieces`
 
 
