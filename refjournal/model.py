@@ -5,8 +5,9 @@ This module imports nothing else of refjournal, so every stage may import it.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -252,12 +253,18 @@ class Journal:
     config: Config
     contacts: Mapping[str, Contact]  # by slug, sorted by slug
     meetings: tuple[Meeting, ...]  # sorted by date, then id
-    meetings_by_contact: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)
+    meetings_by_contact: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)  # so too
     ref_index: Mapping[str, str] = field(default_factory=dict)  # slugs and name keys -> slug
 
     @cached_property
     def exchanges(self) -> tuple[Exchange, ...]:
         return tuple(ex for meeting in self.meetings for ex in meeting.exchanges)
+
+    def met(self, slug: str, today: dt.date) -> tuple[Meeting, ...]:
+        """The meetings with the contact `slug` held by `today`, by date (the others are
+        booked)."""
+        meetings = self.meetings_by_contact.get(slug, ())
+        return meetings[:held_by(meetings, today)]
 
     def cadence_of(self, contact: Contact) -> int | None:
         """The contact's own cadence, else its tier's, else the journal's default."""
@@ -266,3 +273,13 @@ class Journal:
         if contact.tier:
             return TIER_DAYS[contact.tier]
         return self.config.default_cadence
+
+
+def held_by(meetings: Sequence[Meeting], day: dt.date) -> int:
+    """How many of `meetings`, sorted by date (as a journal keeps them), are dated on or
+    before `day`."""
+    return bisect.bisect_right(meetings, day, key=_date)
+
+
+def _date(meeting: Meeting) -> dt.date:
+    return meeting.date

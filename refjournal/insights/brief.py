@@ -7,11 +7,10 @@ page and the calendar feed's booked meetings all show the same brief.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Exchange, Meeting
+from ..model import Exchange
 from .balances import Balance
 from .derive import Derived
 from .due import KEEP_IN_TOUCH, KIND_NAMES, DueItem
@@ -88,8 +87,7 @@ def brief(site: Derived, slug: str) -> Brief:
     """The brief for the contact `slug`, as of the site's day."""
     journal, contact = site.journal, site.journal.contacts[slug]
     referrals = [ex for ex in site.exchanges_by_contact.get(slug, ()) if ex.type == "referral"]
-    met = journal.meetings_by_contact.get(slug, ())  # by date: those held by today come first
-    held = bisect.bisect_right(met, site.today, key=_date)
+    held = journal.met(slug, site.today)
     return Brief(
         contact=slug, name=contact.name, role=contact.role, company=contact.company,
         profile=tuple((title, getattr(contact, key)) for key, title in PROFILE
@@ -100,11 +98,7 @@ def brief(site: Derived, slug: str) -> Brief:
         open=tuple(item for item in site.items_by_contact.get(slug, ())
                    if item.kind != KEEP_IN_TOUCH),
         recalled=tuple(Recalled(m.date, m.heading, m.id, m.gist)
-                       for m in reversed(met[max(0, held - MEETINGS):held])))
-
-
-def _date(meeting: Meeting) -> dt.date:
-    return meeting.date
+                       for m in reversed(held[-MEETINGS:])))
 
 
 def _last(exchanges: list[Exchange], direction: str) -> Exchange | None:

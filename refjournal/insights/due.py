@@ -62,13 +62,14 @@ def state_of(due: dt.date, today: dt.date, soon_days: int) -> str:
 
 def last_contact(journal: Journal, contact: Contact, today: dt.date) -> dt.date | None:
     """The latest of the contact's meetings dated on or before today and `last_contacted`."""
-    met = [m.date for m in journal.meetings_by_contact.get(contact.slug, ()) if m.date <= today]
-    dates = [d for d in (max(met, default=None), contact.last_contacted) if d is not None]
+    met = journal.met(contact.slug, today)
+    dates = [d for d in (met[-1].date if met else None, contact.last_contacted) if d is not None]
     return max(dates, default=None)
 
 
 def has_booked_meeting(journal: Journal, contact: Contact, today: dt.date) -> bool:
-    return any(m.date > today for m in journal.meetings_by_contact.get(contact.slug, ()))
+    meetings = journal.meetings_by_contact.get(contact.slug, ())
+    return bool(meetings) and meetings[-1].date > today  # by date: the last is the latest
 
 
 def next_birthday(month: int, day: int, today: dt.date) -> dt.date:

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from ..model import EVENT_KINDS, ONE_TO_ONE_KINDS, Journal
+from ..model import EVENT_KINDS, ONE_TO_ONE_KINDS, Journal, held_by
 from .balances import Number, closed_business, money
 
 HISTORY = 12  # periods shown in a goal's bar chart: this one and the 11 before it
@@ -83,20 +83,19 @@ def previous_month(first: dt.date) -> dt.date:
 
 def goal_progress(journal: Journal, today: dt.date) -> tuple[GoalProgress, ...]:
     goals = journal.config.goals
-    held = [m for m in journal.meetings if m.date <= today]
     this_week = week_start(today)
     sunday = this_week + dt.timedelta(days=6)
+    held = journal.meetings[:held_by(journal.meetings, today)]
+    booked = journal.meetings[len(held):held_by(journal.meetings, sunday)]  # this week's
     referrals = [ex.date for m in held for ex in m.gave
                  if ex.type == "referral" and ex.date is not None]
     return (
         _weekly("one_to_ones_per_week", "One-to-ones", goals.one_to_ones_per_week,
                 [m.date for m in held if m.kind in ONE_TO_ONE_KINDS], today,
-                sum(today < m.date <= sunday and m.kind in ONE_TO_ONE_KINDS
-                    for m in journal.meetings)),
+                sum(m.kind in ONE_TO_ONE_KINDS for m in booked)),
         _weekly("events_per_week", "Events", goals.events_per_week,
                 [m.date for m in held if m.kind in EVENT_KINDS], today,
-                sum(today < m.date <= sunday and m.kind in EVENT_KINDS
-                    for m in journal.meetings)),
+                sum(m.kind in EVENT_KINDS for m in booked)),
         _progress("referrals_given_per_month", "Referrals given", MONTH,
                   goals.referrals_given_per_month, Counter(map(month_start, referrals)), today),
         _progress("closed_business_per_month", "Closed business", MONTH,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Contact, Journal
+from ..model import Contact, Journal, held_by
 from .due import OVERDUE, SOON, TODAY, has_booked_meeting, keep_in_touch_due, state_of
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
@@ -35,13 +35,13 @@ class Health:
 
 
 def health(journal: Journal, contact: Contact, today: dt.date) -> Health:
-    held = [m.date for m in journal.meetings_by_contact.get(contact.slug, ()) if m.date <= today]
+    held = journal.met(contact.slug, today)
     since = today - dt.timedelta(days=RECENT_DAYS)
-    first = min((d for d in (contact.met, held[0] if held else None)
+    first = min((d for d in (contact.met, held[0].date if held else None)
                  if d is not None and d <= today), default=None)
     light, word, due = _light(journal, contact, today)
     return Health(light, word, due, months_between(first, today) if first else None,
-                  len(held), sum(d > since for d in held))
+                  len(held), len(held) - held_by(held, since))
 
 
 def _light(journal: Journal, contact: Contact, today: dt.date
