@@ -253,7 +253,8 @@ class Journal:
     config: Config
     contacts: Mapping[str, Contact]  # by slug, sorted by slug
     meetings: tuple[Meeting, ...]  # sorted by date, then id
-    meetings_by_contact: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)  # so too
+    # by slug, each contact's sorted as `meetings` are
+    meetings_by_contact: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)
     ref_index: Mapping[str, str] = field(default_factory=dict)  # slugs and name keys -> slug
 
     @cached_property
