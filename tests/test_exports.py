@@ -147,36 +147,27 @@ def test_json_export_is_the_whole_model(tmp_path):
     assert data["insights"]["reciprocity"]["given_to"] == 1
 
 
-def test_journal_json_in_pieces_is_the_model_as_json_dumps_writes_it(tmp_path, monkeypatch):
-    """journal.json is put together from pieces (a field, a meeting, an exchange each),
-    kept from one build to the next by a resident process: the bytes are the whole
-    document's, and a field is dumped again only when its value changed."""
+def test_journal_json_in_pieces_is_the_model_as_json_dumps_writes_it(tmp_path):
+    """journal.json is put together from pieces (a meeting, an exchange each), kept from
+    one build to the next by a resident process: the bytes are the whole document's, also
+    when a value becomes an equal one written otherwise (1250.5, then 1200, then 1200.00)."""
     from refjournal.exchange import export_json
     from refjournal.insights.derive import derive
 
     zoe = '---\nname: Zoë "Zed" Ørsted\nneeds: "tabs\\tand\\u2028lines"\n---\n'
-    root = write_journal(tmp_path / "j", {**JOURNAL, "contacts/zoe.md": zoe})
-    journal = load(root).journal
-    dumped: list[str] = []
-    piece = export_json._field_piece
-    monkeypatch.setattr(export_json, "_field_piece",
-                        lambda name, value: dumped.append(name) or piece(name, value))
-
-    def dumped_for(day: dt.date, memo: dict | None = None) -> set[str]:
-        site = derive(journal, day)
+    files = {**JOURNAL, "contacts/zoe.md": zoe}
+    root = write_journal(tmp_path / "j", files)
+    memo: dict = {}
+    coffee = root / "meetings/2026-11-10-coffee.md"
+    for value in ("1250.5", "1200", "1200.00"):
+        coffee.write_text(coffee.read_text().replace("value: 1250.5", f"value: {value}")
+                          .replace("value: 1200", f"value: {value}"))
+        site = derive(load(root).journal, TODAY)
         whole = json.dumps(export_json.model_json(site), ensure_ascii=False,
                            separators=(",", ":")) + "\n"
-        dumped.clear()
-        assert export_json.json_bytes(site, memo) == whole.encode()
-        return set(dumped)
-
-    fields = {"format_version", "today", "owner", "title", "contacts", "due", "balances",
-              "insights"}
-    assert dumped_for(TODAY) == fields  # no memo: all of them
-    memo: dict = {}
-    assert dumped_for(TODAY, memo) == fields
-    assert dumped_for(TODAY, memo) == set()  # derived again: equal values
-    assert "today" in dumped_for(TODAY + dt.timedelta(days=1), memo) < fields
+        assert export_json.json_bytes(site) == whole.encode()  # made whole
+        assert export_json.json_bytes(site, memo) == whole.encode()  # with the last pieces
+    assert '"got_value":1200.0' in whole
 
 
 def test_every_build_writes_the_exports_and_an_encrypted_one_seals_them(tmp_path):

@@ -92,9 +92,10 @@ def test_goals_count_this_week_and_the_streak(journal):
 def test_a_week_not_over_yet_does_not_break_the_streak(loaded):
     files = dict(GOALS_JOURNAL)
     del files["meetings/a.md"]  # nothing held this week yet
-    files["meetings/m.md"] = meeting("2026-11-30", "cy")  # booked for next week: not counted
+    files["meetings/m.md"] = meeting("2026-11-29", "cy")  # booked for Sunday: this week
+    files["meetings/n.md"] = meeting("2026-11-30", "cy")  # booked for next week: not counted
     one = site(loaded, files).goals[0]
-    assert (one.current, one.booked, one.streak) == (0, 1, 2)
+    assert (one.current, one.booked, one.streak) == (0, 2, 2)
     files["meetings/a.md"] = meeting("2026-11-23", "ada")
     files["meetings/a2.md"] = meeting("2026-11-24", "bob", "lunch")
     one = site(loaded, files).goals[0]

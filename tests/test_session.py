@@ -258,3 +258,28 @@ def test_a_session_makes_again_only_the_rows_whose_record_or_names_changed(
         rebuilt()
     kept = session.engine.resident.env.kept_rows[("meetings", "../")]  # the list of meetings
     assert len(kept.memo) == len(kept.fresh) == 3  # the last build's rows, and this one's
+
+
+def test_the_verify_mode_makes_rows_afresh_and_so_finds_a_stale_one(tmp_path: Path) -> None:
+    """A page kept from the last build is rendered again by the verify mode (on in the
+    tests) without the rows the session keeps: a row kept wrongly shows up there."""
+    import pytest
+
+    from refjournal.incremental.reuse import Stale
+
+    root = write_journal(tmp_path / "journal", {
+        "refjournal.yaml": "owner: Test Owner\n",
+        "contacts/ada.md": "---\nname: Ada Lovelace\n---\n",
+        "meetings/2026/2026-10-01 coffee.md": "---\nwith: ada\ntitle: Coffee\n---\n",
+        "meetings/2026/2026-10-02 lunch.md": "---\nwith: ada\ntitle: Lunch\n---\n",
+    })
+    session = Session(root, tmp_path / "served", lambda: TODAY)
+    session.build()
+    kept = session.engine.resident.env.kept_rows[("meetings", "../")]
+    for known, (record, rest, row) in kept.fresh.items():  # a bug that keeps a wrong row
+        kept.fresh[known] = (record, rest, row.replace("Coffee", "Tea"))
+    write(root, "meetings/2026/2026-10-02 lunch.md", "---\nwith: ada\ntitle: Brunch\n---\n")
+    session.build()  # the list of meetings is rendered, with the wrong row kept
+    write(root, "contacts/ada.md", "---\nname: Ada Lovelace\nneeds: engineers\n---\n")
+    with pytest.raises(Stale, match="meetings/index.html"):
+        session.build()  # the list is kept this time, and checked

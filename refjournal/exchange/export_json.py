@@ -78,23 +78,19 @@ def model_json(site: Derived, parts: bool = True) -> dict[str, Any]:
 
 
 def json_bytes(site: Derived, memo: Memo | None = None) -> bytes:
-    """The document, compact, as `json.dumps` writes `model_json`, made of pieces: each of
-    its first fields, each meeting and each exchange. With a `memo` kept between builds
-    (pieces.py), the piece of a meeting or an exchange whose record is the very same object
-    as last time is reused, and so is that of a field whose value is equal to last time's
-    (most of the document does not change between two builds)."""
+    """The document, compact, as `json.dumps` writes `model_json`: its meetings and
+    exchanges made a piece each. With a `memo` kept between builds (pieces.py), the piece of
+    a meeting or an exchange whose record is the very same object as last time is reused:
+    they are most of the document, and most of them do not change between two builds. (The
+    other fields are dumped every time: a value equal to the last one may still be written
+    otherwise, as 1200 and 1200.0 are.)"""
     journal = site.journal
     pieces = Pieces(memo)
-    fields = ",".join(f"{_dump(name)}:{pieces.piece(name, value, _field_piece)}"
-                      for name, value in model_json(site, parts=False).items())
     meetings = ",".join(pieces.piece(m, None, _meeting_piece) for m in journal.meetings)
     exchanges = ",".join(pieces.piece(ex, None, _exchange_piece) for ex in journal.exchanges)
     pieces.done()
-    return f'{{{fields},"meetings":[{meetings}],"exchanges":[{exchanges}]}}\n'.encode()
-
-
-def _field_piece(_: str, value: Any) -> str:
-    return _dump(value)
+    head = _dump(model_json(site, parts=False))[:-1]  # without its closing brace
+    return f'{head},"meetings":[{meetings}],"exchanges":[{exchanges}]}}\n'.encode()
 
 
 def _meeting_piece(m: Meeting, _: None) -> str:

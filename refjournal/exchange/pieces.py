@@ -3,9 +3,9 @@ exchanges of journal.json, the meetings of the search index, the rows of referra
 Most records do not change between two builds, and their pieces are most of those files.
 
 A piece is reused only for the very same record object, showing the very same rest (the
-names of its people, say), compared with `==`: the caller knows what else a piece shows
-and says it. (A piece that is not a record's, such as a field of journal.json, takes its
-name as its record and its value as the rest.)
+names of its people, say): the caller knows what else a piece shows and says it. The rest
+is compared with `==`, so it must hold only values that are equal when they are written
+the same (strings, flags; not numbers, as 1200 == 1200.0).
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from ..problems import Problem, error, warning
 from .homescreen import home_screen_files
 from .markdown import TooDeep, make_markdown, render_markdown
 from .pages import Page, pages, whole_model
+from .rows import rows_made_again
 from .search import INDEX, search_files
 from .templates import environment
 from .theme import USER_THEME, own_templates
@@ -235,7 +236,8 @@ class _PageRenderer:
         self.model = whole_model(site) if own else {}
 
     def unsunk(self) -> _PageRenderer:
-        """The same renderer, giving a page's bytes instead of writing them."""
+        """The same renderer, giving a page's bytes as a render from nothing makes them
+        (the rows the environment keeps are made again) instead of writing them."""
         plain = copy.copy(self)
         plain.sink = None
         return plain
@@ -243,7 +245,8 @@ class _PageRenderer:
     def __call__(self, page: Page) -> Outcome:
         if self.everything or page.template in self.own:
             page = replace(page, context={**page.context, **self.model})
-        html, problems, frame = render_page(page, self.env, self.md, self.themes)
+        with contextlib.nullcontext() if self.sink is not None else rows_made_again(self.env):
+            html, problems, frame = render_page(page, self.env, self.md, self.themes)
         if html is None:
             return Outcome(None, tuple(problems), None, failed=True)
         receipt = html if self.sink is None else self.sink.write(page.path, html)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import jinja2
@@ -142,8 +143,23 @@ def keep_rows(env: jinja2.Environment) -> None:
 
 def turn_rows(env: jinja2.Environment) -> None:
     """A new build: the rows the last one made are those to reuse."""
-    for pieces in getattr(env, "kept_rows", {}).values():
+    for pieces in (getattr(env, "kept_rows", None) or {}).values():
         pieces.done()
+
+
+@contextmanager
+def rows_made_again(env: jinja2.Environment) -> Iterator[None]:
+    """Meanwhile, `env`'s templates make every row, keeping none (the verify mode's renders,
+    which must be what a build from nothing makes)."""
+    kept = getattr(env, "kept_rows", None)
+    if kept is None:
+        yield
+        return
+    env.kept_rows = None  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        env.kept_rows = kept  # type: ignore[attr-defined]
 
 
 def _kept_rows(context: Any, table: str) -> Pieces:
