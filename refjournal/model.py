@@ -284,3 +284,10 @@ def held_by(meetings: Sequence[Meeting], day: dt.date) -> int:
 
 def _date(meeting: Meeting) -> dt.date:
     return meeting.date
+
+
+def whole(amount: int | float) -> int | float:
+    """An amount as the model holds it: a whole one as an int, however it was written
+    (`1200.00` is 1200), so that equal amounts are written the same everywhere (1200 and
+    1200.0 are equal, but `json.dumps` and `str` write them otherwise)."""
+    return int(amount) if isinstance(amount, float) and amount.is_integer() else amount

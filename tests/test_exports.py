@@ -150,7 +150,7 @@ def test_json_export_is_the_whole_model(tmp_path):
 def test_journal_json_in_pieces_is_the_model_as_json_dumps_writes_it(tmp_path):
     """journal.json is put together from pieces (a meeting, an exchange each), kept from
     one build to the next by a resident process: the bytes are the whole document's, also
-    when a value becomes an equal one written otherwise (1250.5, then 1200, then 1200.00)."""
+    when an amount changes (1250.5, then 1200, then 1200.00: a whole amount is an int)."""
     from refjournal.exchange import export_json
     from refjournal.insights.derive import derive
 
@@ -167,7 +167,7 @@ def test_journal_json_in_pieces_is_the_model_as_json_dumps_writes_it(tmp_path):
                            separators=(",", ":")) + "\n"
         assert export_json.json_bytes(site) == whole.encode()  # made whole
         assert export_json.json_bytes(site, memo) == whole.encode()  # with the last pieces
-    assert '"got_value":1200.0' in whole
+    assert '"value":1200,"closed_on"' in whole  # not 1200.0
 
 
 def test_every_build_writes_the_exports_and_an_encrypted_one_seals_them(tmp_path):

@@ -93,6 +93,12 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("a referral back", lambda r: write(
         r, "meetings/2026/2026-11-24 back.md", "---\nwith: bob\nkind: coffee\ngot:\n"
         "  - from: bob\n    heat: hot\n---\n")),
+    ("an amount", lambda r: write(
+        r, "meetings/2026/2026-11-24 back.md", "---\nwith: bob\nkind: coffee\ngot:\n"
+        "  - from: bob\n    heat: hot\n    status: won\n    value: 5\n---\n")),
+    ("the same amount with cents", lambda r: write(  # equal, and written the same
+        r, "meetings/2026/2026-11-24 back.md", "---\nwith: bob\nkind: coffee\ngot:\n"
+        "  - from: bob\n    heat: hot\n    status: won\n    value: 5.00\n---\n")),
     # Last: pages of a journal's own templates are rendered every time.
     ("a theme template", lambda r: write(r, "theme/templates/meeting.html",
                                          '{% extends "base.html" %}{% block content %}'

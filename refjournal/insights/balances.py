@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..model import Exchange, Journal
+from ..model import Exchange, Journal, whole
 
 Number = int | float
 
@@ -55,8 +55,9 @@ def balances(journal: Journal) -> dict[str, Balance]:
 
 
 def money(total: Number) -> Number:
-    """Round a sum of decimal values to cents: 0.1 + 0.2 is 0.3, not 0.30000000000000004."""
-    return round(total, 2) if isinstance(total, float) else total
+    """Round a sum of decimal values to cents: 0.1 + 0.2 is 0.3, not 0.30000000000000004;
+    and 0.5 + 0.5 is 1, an int, as a whole amount always is (journal/fields.py)."""
+    return whole(round(total, 2)) if isinstance(total, float) else total
 
 
 def new_tally() -> dict[str, Number]:

@@ -13,7 +13,7 @@ import reprlib
 from collections.abc import Iterable
 from typing import Any
 
-from ..model import ONE_TO_ONE_SPELLINGS, STATUSES, Birthday
+from ..model import ONE_TO_ONE_SPELLINGS, STATUSES, Birthday, whole
 from .read import YamlDate
 
 _TIME = r"[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
@@ -243,7 +243,7 @@ def number(value: Any) -> int | float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if value != value or value in (float("inf"), float("-inf")):
             raise BadValue(f"expected a number, got {show(value)}")
-        return value
+        return whole(value)
     raise BadValue(f"expected a number such as `2400` or `1250.50`, got {show(value)}")
 
 
@@ -309,7 +309,7 @@ def _plain(text: str) -> int | float:
     amount = float(text)
     if amount != amount or amount in (float("inf"), float("-inf")):
         raise BadValue(f"expected a number, got {text}")
-    return int(amount) if amount.is_integer() and "." not in text else amount
+    return whole(amount)
 
 
 def amount(value: Any) -> float:
