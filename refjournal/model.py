@@ -261,6 +261,10 @@ class Journal:
     def exchanges(self) -> tuple[Exchange, ...]:
         return tuple(ex for meeting in self.meetings for ex in meeting.exchanges)
 
+    def held(self, today: dt.date) -> tuple[Meeting, ...]:
+        """The meetings held by `today`, by date (the others are booked)."""
+        return self.meetings[:held_by(self.meetings, today)]
+
     def met(self, slug: str, today: dt.date) -> tuple[Meeting, ...]:
         """The meetings with the contact `slug` held by `today`, by date (the others are
         booked)."""

@@ -61,7 +61,7 @@ def months(exchanges: tuple[Exchange, ...], today: dt.date, count: int = MONTHS
 
 def weeks(journal: Journal, today: dt.date, count: int = WEEKS) -> tuple[Week, ...]:
     """Meetings held in each of the last `count` ISO weeks, oldest first."""
-    tally = Counter(week_start(m.date) for m in journal.meetings if m.date <= today)
+    tally = Counter(week_start(m.date) for m in journal.held(today))
     starts = [week_start(today)]
     while len(starts) < count:
         starts.append(previous_week(starts[-1]))

@@ -56,7 +56,7 @@ def balances(journal: Journal) -> dict[str, Balance]:
 
 def money(total: Number) -> Number:
     """Round a sum of decimal values to cents: 0.1 + 0.2 is 0.3, not 0.30000000000000004;
-    and 0.5 + 0.5 is 1, an int, as a whole amount always is (journal/fields.py)."""
+    and 0.5 + 0.5 is 1, an int, as a whole amount always is (model.whole)."""
     return whole(round(total, 2)) if isinstance(total, float) else total
 
 

@@ -60,7 +60,7 @@ class Graph:
 def introductions(journal: Journal, today: dt.date) -> tuple[Introduction, ...]:
     """Every `gave` entry of type `introduction` dated up to today, latest first."""
     found = [Introduction(m.date, m.id, ex.contacts, ex.prospect)
-             for m in journal.meetings if m.date <= today
+             for m in journal.held(today)
              for ex in m.gave if ex.type == "introduction"]
     return tuple(reversed(found))
 

@@ -85,7 +85,7 @@ def goal_progress(journal: Journal, today: dt.date) -> tuple[GoalProgress, ...]:
     goals = journal.config.goals
     this_week = week_start(today)
     sunday = this_week + dt.timedelta(days=6)
-    held = journal.meetings[:held_by(journal.meetings, today)]
+    held = journal.held(today)
     booked = journal.meetings[len(held):held_by(journal.meetings, sunday)]  # this week's
     referrals = [ex.date for m in held for ex in m.gave
                  if ex.type == "referral" and ex.date is not None]

@@ -165,15 +165,15 @@ def scorecard(journal: Journal, today: dt.date) -> Card:
 
 def _attendance(journal: Journal, start: dt.date, today: dt.date) -> Counter[str]:
     """Chapter meetings (of an event kind, with an `attendance:`) by how you were."""
-    return Counter(m.attendance for m in journal.meetings
-                   if start <= m.date <= today and m.kind in EVENT_KINDS and m.attendance)
+    return Counter(m.attendance for m in journal.held(today)
+                   if start <= m.date and m.kind in EVENT_KINDS and m.attendance)
 
 
 def _totals(journal: Journal, start: dt.date, today: dt.date) -> dict[str, Number]:
     """The counts and the value of the period, by input."""
     totals: dict[str, Number] = dict.fromkeys(INPUTS, 0)
-    for meeting in journal.meetings:
-        if not start <= meeting.date <= today:
+    for meeting in journal.held(today):
+        if meeting.date < start:
             continue
         if meeting.kind in ONE_TO_ONE_KINDS:
             totals["one_to_ones"] += 1

@@ -172,8 +172,8 @@ def current_needs(journal: Journal, today: dt.date) -> dict[str, tuple[str, ...]
     says any (on or before today), else the `needs` of their note."""
     needs: dict[str, tuple[str, ...]] = {
         slug: (c.needs,) for slug, c in journal.contacts.items() if c.needs.strip()}
-    for meeting in journal.meetings:  # by date: the latest wins
-        if meeting.needs and meeting.date <= today and len(meeting.contacts) == 1:
+    for meeting in journal.held(today):  # by date: the latest wins
+        if meeting.needs and len(meeting.contacts) == 1:
             needs[meeting.contacts[0]] = meeting.needs
     return needs
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -85,13 +85,12 @@ def anchor(root: str, slug: str, name: str, unresolved: bool) -> Markup:
                   f'/index.html">{escape(name)}</a>')
 
 
-def contact_links(root: str, contacts: Mapping[str, Name], slugs: Iterable[str]) -> str:
-    return ", ".join(anchor(root, slug, contacts[slug].name, contacts[slug].unresolved)
-                     for slug in slugs)
+def contact_links(root: str, contacts: Mapping[str, Name], slugs: Sequence[str]) -> str:
+    return _links(root, slugs, [contacts[slug] for slug in slugs])
 
 
 def _links(root: str, slugs: Iterable[str], names: Iterable[Name]) -> str:
-    """contact_links, with the names already looked up."""
+    """Links to the contacts `slugs`, with their names looked up already."""
     return ", ".join(anchor(root, slug, n.name, n.unresolved)
                      for slug, n in zip(slugs, names, strict=True))
 
